@@ -1,0 +1,131 @@
+"""The data model: everything nutgraf produces is one of these, validated and JSON-serialisable."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+QuoteKind = Literal["direct", "mixed", "indirect"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    """Where the analysed text came from."""
+
+    kind: Literal["url", "text"] = "text"
+    url: str | None = None
+    canonical_url: str | None = None
+    title: str | None = None
+    site: str | None = None
+    author: str | None = None
+    published: str | None = None
+
+
+class Article(_Model):
+    """Text ready for analysis, with what is known of its source."""
+
+    text: str
+    source: Source = Field(default_factory=Source)
+
+
+class Quote(_Model):
+    """An attributed statement: direct (in quotation marks), mixed (partly quoted) or indirect (reported).
+
+    ``start``/``end`` are the character offsets of the content in the analysed text; ``cue_start``/
+    ``cue_end`` those of the cue ("said", "according to").
+    """
+
+    speaker: str | None = None
+    speaker_mention: str | None = None
+    speaker_role: str | None = None
+    cue: str | None = None
+    content: str
+    kind: QuoteKind
+    start: int
+    end: int
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+
+
+class Claim(_Model):
+    """A verifiable statement, scored for check-worthiness."""
+
+    text: str
+    score: float = Field(ge=0.0, le=1.0)
+    checkworthy: bool
+    attribution: str | None = None
+    hedged: bool = False
+    hedges: list[str] = Field(default_factory=list)
+    numbers: list[str] = Field(default_factory=list)
+    start: int
+    end: int
+
+
+class Entity(_Model):
+    """A person, organisation or place, counted across its name variants."""
+
+    text: str
+    label: str
+    count: int = Field(ge=1)
+    variants: list[str] = Field(default_factory=list)
+
+
+class Analysis(_Model):
+    """The result of analysing one article: what every surface (Slack, CLI, digest) shows."""
+
+    id: str | None = None
+    source: Source = Field(default_factory=Source)
+    language: str = "en"
+    word_count: int = 0
+    pipeline_version: str
+    summary: list[str] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    analysed_at: datetime | None = None
+
+    @property
+    def headline(self) -> str:
+        """The best title available: the page's, else the first summary sentence, shortened."""
+        if self.source.title:
+            return self.source.title
+        if self.summary:
+            first = self.summary[0]
+            return first if len(first) <= 120 else first[:119].rstrip() + "…"
+        return "Untitled text"
+
+
+class DigestStory(_Model):
+    """One analysed story as recorded for a channel's digest."""
+
+    key: str
+    title: str
+    site: str | None = None
+    url: str | None = None
+    permalink: str | None = None
+    channel: str
+    thread_ts: str | None = None
+    recorded_at: datetime
+    claims: list[Claim] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+
+
+class Digest(_Model):
+    """A channel's digest over a window of time."""
+
+    channel: str
+    since: datetime
+    until: datetime
+    stories: list[DigestStory] = Field(default_factory=list)
+    top_claims: list[Claim] = Field(default_factory=list)
+    speakers: list[tuple[str, str | None, int]] = Field(default_factory=list)
+    recurring: list[tuple[str, int]] = Field(default_factory=list)

@@ -1,0 +1,144 @@
+"""The analysis pipeline: an :class:`~bot.models.Article` in, a validated :class:`~bot.models.Analysis` out.
+
+Every surface (Slack replies, digests, the CLI) goes through :class:`Analyzer`, so they agree.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from bot import __version__
+from bot.errors import InputError
+from bot.models import Analysis, Article, Claim, Quote
+from bot.nlp import claims, quotes
+from bot.nlp.entities import extract_entities
+from bot.nlp.language import detect_language
+from bot.nlp.model import load_model
+from bot.nlp.normalize import Normalized, normalize
+from bot.nlp.summary import summarize
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+logger = logging.getLogger(__name__)
+
+MIN_WORDS = 5
+#: Share of control characters above which input is taken for binary data.
+MAX_CONTROL_SHARE = 0.01
+
+
+def pipeline_version(model_name: str) -> str:
+    """Identifies everything that shapes an Analysis; cache keys include it, so upgrades never serve stale work."""
+    return f"{__version__}+q{quotes.VERSION}.c{claims.VERSION}.{model_name}"
+
+
+def check_text(raw: str) -> None:
+    """Raise :class:`InputError` for input that is not text worth analysing."""
+    sample = raw[:20_000]
+    if "\x00" in sample or (
+        sample and sum(ord(c) < 32 and c not in "\n\r\t\f" for c in sample) / len(sample) > MAX_CONTROL_SHARE
+    ):
+        raise InputError("That looks like binary data, not text, so there is nothing to analyse.")
+    if sample.lstrip().startswith("%PDF-"):
+        raise InputError("That is a PDF file. nutgraf reads web pages and plain text: paste the article's text.")
+    if not raw.strip():
+        raise InputError("There is no text to analyse.")
+
+
+class Analyzer:
+    """Runs nutgraf's analysis with one loaded spaCy model."""
+
+    def __init__(self, model_name: str, *, max_chars: int = 300_000) -> None:
+        self.model_name = model_name
+        self.max_chars = max_chars
+        self.version = pipeline_version(model_name)
+        self._nlp: Language | None = None
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline, loaded on first use (once per process)."""
+        if self._nlp is None:
+            self._nlp = load_model(self.model_name)
+            self._nlp.max_length = max(self._nlp.max_length, self.max_chars + 1000)
+        return self._nlp
+
+    def prepare(self, article: Article) -> tuple[Normalized, list[str]]:
+        """Check and normalise an article's text; returns the text to parse and notes for the reader."""
+        check_text(article.text)
+        notes: list[str] = []
+        norm = normalize(article.text, slack=article.source.kind == "text")
+        text = norm.text
+        if len(text) > self.max_chars:
+            cut = text.rfind("\n", 0, self.max_chars)
+            cut = cut if cut > self.max_chars // 2 else self.max_chars
+            notes.append(f"The text is {len(text):,} characters long; only the first {cut:,} were analysed.")
+            text = text[:cut]
+            norm = Normalized(text=text, headline=norm.headline, byline=norm.byline)
+        if len(text.split()) < MIN_WORDS:
+            raise InputError(f"That is too short to analyse: give at least {MIN_WORDS} words or a link.")
+        return norm, notes
+
+    def analyze(self, article: Article, *, id: str | None = None) -> Analysis:
+        """Analyse one article."""
+        norm, notes = self.prepare(article)
+        language = detect_language(norm.text)
+        return self._build(article, norm, notes, language, self.nlp(norm.text), id)
+
+    def analyze_many(
+        self, items: Iterable[tuple[str | None, Article]], *, batch_size: int = 16, n_process: int = 1
+    ) -> Iterator[Analysis | InputError]:
+        """Analyse many articles in order through ``nlp.pipe``; bad input yields its error in place."""
+        prepared: list[tuple[str | None, Article, Normalized, list[str], str] | InputError] = []
+        for id_, article in items:
+            try:
+                norm, notes = self.prepare(article)
+            except InputError as exc:
+                prepared.append(exc)
+                continue
+            prepared.append((id_, article, norm, notes, detect_language(norm.text)))
+        texts = (p[2].text for p in prepared if not isinstance(p, InputError))
+        docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+        for item in prepared:
+            if isinstance(item, InputError):
+                yield item
+            else:
+                id_, article, norm, notes, language = item
+                yield self._build(article, norm, notes, language, next(docs), id_)
+
+    def _build(
+        self, article: Article, norm: Normalized, notes: list[str], language: str, doc: Doc, id_: str | None
+    ) -> Analysis:
+        source = article.source.model_copy()
+        if not source.title and norm.headline:
+            source.title = norm.headline
+        if not source.author and norm.byline:
+            source.author = norm.byline
+        found_quotes: list[Quote] = []
+        found_claims: list[Claim] = []
+        if language == "en":
+            found_quotes = quotes.extract_quotes(doc)
+            found_claims = claims.extract_claims(doc, found_quotes)
+            notes = notes + claims.find_inconsistencies(doc, found_claims)
+        else:
+            notes = [
+                *notes,
+                f"This text looks like it is not in English (detected: {language}); "
+                "nutgraf only extracts claims and quotes from English.",
+            ]
+        return Analysis(
+            id=id_,
+            source=source,
+            language=language,
+            word_count=sum(not (t.is_punct or t.is_space) for t in doc),
+            pipeline_version=self.version,
+            summary=summarize(doc, found_claims, headline=source.title),
+            quotes=found_quotes,
+            claims=found_claims,
+            entities=extract_entities(doc) if language == "en" else [],
+            notes=notes,
+            analysed_at=datetime.now(timezone.utc),
+        )
