@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 QuoteKind = Literal["direct", "mixed", "indirect"]
 
@@ -129,3 +131,33 @@ class Digest(_Model):
     top_claims: list[Claim] = Field(default_factory=list)
     speakers: list[tuple[str, str | None, int]] = Field(default_factory=list)
     recurring: list[tuple[str, int]] = Field(default_factory=list)
+
+
+class DigestSchedule(_Model):
+    """When a channel's digest is posted: a local time of day in an IANA zone, optionally on weekdays only."""
+
+    time: str
+    tz: str
+    weekdays_only: bool = False
+    last_fired: datetime | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        """Accept "7:30" as well as "07:30"; store the zero-padded 24-hour form."""
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip(), flags=re.ASCII)
+        if match is None:
+            raise ValueError(f"expected a 24-hour time such as 17:30, got {value!r}")
+        hours, minutes = int(match[1]), int(match[2])
+        if hours > 23 or minutes > 59:
+            raise ValueError(f"no such time of day: {value!r}")
+        return f"{hours:02d}:{minutes:02d}"
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/London)") from None
+        return value
