@@ -39,7 +39,8 @@ class Quote(_Model):
     """An attributed statement: direct (in quotation marks), mixed (partly quoted) or indirect (reported).
 
     ``start``/``end`` are the character offsets of the content in the analysed text; ``cue_start``/
-    ``cue_end`` those of the cue ("said", "according to").
+    ``cue_end`` those of the cue ("said", "according to"). ``spans`` lists the content's parts when an
+    attribution splits it (``"X," she said. "Y."``); it is empty when the content is one stretch of text.
     """
 
     speaker: str | None = None
@@ -54,6 +55,7 @@ class Quote(_Model):
     cue_end: int | None = None
     speaker_start: int | None = None
     speaker_end: int | None = None
+    spans: list[tuple[int, int]] = Field(default_factory=list)
 
 
 class Claim(_Model):

@@ -1,4 +1,8 @@
-"""Word lists shared by the extractors: speech and cognition verbs, hedges. Written for nutgraf."""
+"""Word lists shared by the extractors: speech, cognition and intention verbs, attribution nouns.
+
+Written for nutgraf from the usual verb classes of English grammar (verbs of communication, of
+thought and of intention); lemmas, lower case.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,31 @@ SPEECH_VERBS = frozenset(
     argue acknowledge admit allege answer concede confirm contend deny disclose emphasize emphasise estimate
     indicate mention predict promise reply respond reveal stress suggest testify urge ask call praise
     accuse criticize criticise charge recall remark observe comment point agree boast complain
-    conclude demand maintain reiterate repeat signal vow caution tweet post""".split()
+    conclude demand maintain reiterate repeat signal vow caution tweet post
+    affirm allow announce blast brag cite counter declare decry dispute echo exclaim highlight hint imply
+    inform joke lament laud lie mutter muse pledge proclaim propose protest question quip recount relay
+    remind retort rule say scoff shout snap speculate swear tout threaten underscore vent whisper yell
+    acknowledge advise assure brief concur convince dismiss guarantee notify persuade plead pronounce
+    recommend reassure recommend rebut reckon rejoin reason refute specify submit summarize summarise
+    teach theorize theorise confide contradict complain order instruct forecast project calculate""".split()
 )
-#: Lemmas of verbs that report belief, knowledge or intention.
+#: Lemmas of verbs that report belief, knowledge or perception of a state of affairs.
 COGNITION_VERBS = frozenset(
     """believe think expect fear hope know consider doubt feel assume reckon worry suspect understand
-    find judge assess conclude""".split()
+    find judge assess conclude realize realise recognize recognise acknowledge imagine guess suppose
+    figure presume anticipate decide determine learn discover notice see hear read agree wonder""".split()
+)
+#: Lemmas of verbs whose infinitive complement is the content of an intention, promise or request
+#: ("vowed to fight", "urged Congress to act").
+INTENTION_VERBS = frozenset(
+    """promise vow pledge threaten urge ask tell order warn call want plan intend hope expect refuse
+    decline demand propose vote seek offer agree""".split()
+)
+#: Nouns that introduce reported content ("the claim that …", "in a statement").
+ATTRIBUTION_NOUNS = frozenset(
+    """statement claim assertion argument allegation announcement remark comment warning report
+    testimony belief view opinion suggestion promise pledge vow insistence admission contention
+    accusation charge prediction estimate assessment conclusion finding declaration message
+    speech interview tweet post letter release briefing""".split()
 )
 REPORTING_VERBS = SPEECH_VERBS | COGNITION_VERBS

@@ -1,85 +1,476 @@
-"""Quote and attribution extraction (first version: direct quotes with a nearby cue, reported speech)."""
+"""Quotes and attribution: who said (or thinks) what, in which words, with which cue.
+
+Approach. Quotation marks are found first, in one pass over the text, then each cue is read off
+spaCy's dependency parse. Everything is linear in the length of the document.
+
+1. Marks. Curly (“ ” ‘ ’ « » „) and straight (") double quotes are paired within a paragraph; a
+   paragraph that opens a quote without closing it continues into the next paragraph when that one
+   opens with a quotation mark (the newsroom convention for multi-paragraph quotes). Single curly quotes
+   count as quotation marks only outside double quotes (inside, they are quotes within the quote);
+   straight single quotes are left alone because they are mostly apostrophes.
+2. Direct quotes. A quotation that reads as a statement (a clause, or eight words or more) takes as its
+   cue a speech or cognition verb linked to it by the parse ("X," she said / She said: "X"), else the
+   nearest such verb beside it in the same sentence ("X," said the minister), else one ending the
+   previous paragraph with a colon. When the verb's complement reaches outside the marks
+   (she said the plan "will fail"), the content takes in the whole complement and the quote is mixed.
+   A quotation with no cue of its own joins a cued one in the same paragraph (`"X," she said. "Y."`
+   is one quote with two spans).
+3. Reported speech. A speech or cognition verb with a clausal complement (ccomp: "officials estimate
+   that …", "…, he said"), an intention verb with an infinitive ("vowed to fight", "urged Congress to
+   act"), "according to X" (the content is the rest of the clause) and a speech verb whose object holds
+   a quoted fragment ("praised the soldiers for their 'bravery'") each give one quote. Its kind is
+   mixed when part of the content is in quotation marks, direct when nearly all of it is.
+4. Speakers (bot.nlp.speakers): the cue's subject, the agent of a passive, the object of "according
+   to"; a subject shared through coordination, a control verb or a participle ("…, adding that …").
+
+Left out on purpose: cues that are nouns alone ("the claim that …" without a verb), speakers guessed
+for quotes that nothing attributes (a quote in a paragraph of its own takes no speaker unless a cue
+ends the paragraph before it), attributions inside quotations (the words of the quoted speaker), and
+straight single quotes. The parse is trusted: a misparse loses a quote rather than inventing one.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
-from bot.models import Quote
-from bot.nlp.lexicon import REPORTING_VERBS
+from bot.models import Quote, QuoteKind
+from bot.nlp.lexicon import INTENTION_VERBS, REPORTING_VERBS, SPEECH_VERBS
+from bot.nlp.speakers import Speaker, SpeakerResolver
 
-VERSION = "1"
+VERSION = "2"
 
-_DIRECT = re.compile(r"[\"“]([^\"“”]{3,}?)[\"”]")
-_SUBJECTS = ("nsubj", "nsubjpass")
-
-
-def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in _SUBJECTS:
-            return child
-    return None
-
-
-def _speaker_span(head: Token) -> Span:
-    doc = head.doc
-    left = min((t.i for t in head.subtree if t.dep_ not in ("relcl", "punct", "appos", "acl")), default=head.i)
-    left = max(left, head.left_edge.i)
-    return doc[left : head.i + 1]
+_MARK = re.compile("[\"“”„«»‘’\n]")
+_DOUBLE_OPEN = "“„«"
+_DOUBLE_CLOSE = "”»"
+_OPENERS = "\"“„«‘"
+#: Share of the content's words inside quotation marks above which a quote is direct.
+DIRECT_SHARE = 0.9
+#: A quotation of this many words or more is a statement even without a verb.
+STATEMENT_WORDS = 8
+#: How many tokens around a quotation are searched for its cue.
+FRAME_TOKENS = 30
+_COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "parataxis", "oprd", "attr", "advcl", "conj", "dep"})
+_SENTENCE_END = frozenset({".", "!", "?"})
+_LEADING_DROP = frozenset({"that", "whether"})
+_JOIN = " … "
 
 
-def _quote(content: Span | tuple[int, int, str], verb: Token, kind: str) -> Quote | None:
-    subj = _subject(verb)
-    if subj is None:
+@dataclass
+class _Marked:
+    """A stretch of text in quotation marks, possibly over several paragraphs."""
+
+    parts: list[tuple[int, int]]
+    first: int = 0
+    last: int = 0
+    words: int = 0
+    full: bool = False
+    cue: int = -1
+    taken: bool = False
+    extra: list[int] = field(default_factory=list)
+
+
+def _next_visible(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def scan_marks(text: str) -> list[list[tuple[int, int]]]:
+    """Character spans of quoted text (inside the marks), each quotation as a list of its parts."""
+    found: list[list[tuple[int, int]]] = []
+    pending: list[tuple[int, int]] = []
+    double: int | None = None
+    single: int | None = None
+    para_start = 0
+
+    def emit(parts: list[tuple[int, int]]) -> None:
+        cleaned = []
+        for start, end in parts:
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                cleaned.append((start, end))
+        if cleaned:
+            found.append(cleaned)
+
+    for match in _MARK.finditer(text + "\n"):
+        char, pos = match.group(), match.start()
+        if char == "\n":
+            if pos == para_start:
+                para_start = pos + 1
+                continue
+            if double is not None:
+                nxt = _next_visible(text, pos)
+                if nxt < len(text) and text[nxt] in _OPENERS and text[nxt] != "‘":
+                    pending.append((double + 1, pos))
+                elif not text[para_start:double].strip():
+                    emit([*pending, (double + 1, pos)])
+                    pending = []
+                elif pending:
+                    emit(pending)
+                    pending = []
+            elif pending:
+                emit(pending)
+                pending = []
+            double = single = None
+            para_start = pos + 1
+        elif char in _DOUBLE_OPEN or (char == '"' and double is None):
+            if double is None:
+                double, single = pos, None
+        elif char in _DOUBLE_CLOSE or char == '"':
+            if double is not None:
+                emit([*pending, (double + 1, pos)])
+                pending, double = [], None
+        elif double is None and char == "‘":
+            if pos == 0 or not text[pos - 1].isalnum():
+                single = pos
+        elif double is None and single is not None and (pos + 1 >= len(text) or not text[pos + 1].isalnum()):
+            if pos > single + 1 and not text[pos - 1].isspace():
+                emit([(single + 1, pos)])
+            single = None
+    return found
+
+
+def _kind(share: float) -> QuoteKind:
+    if share >= DIRECT_SHARE:
+        return "direct"
+    return "mixed" if share > 0 else "indirect"
+
+
+class _Extractor:
+    """One document's extraction; every step is a single pass or bounded local search."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        n = len(doc)
+        self.starts = [t.idx for t in doc]
+        self.para = [0] * n
+        self.boundary = [False] * n
+        para = 0
+        for t in doc:
+            if t.is_space and "\n" in t.text:
+                para += 1
+                self.boundary[t.i] = True
+            elif t.text in _SENTENCE_END:
+                self.boundary[t.i] = True
+            self.para[t.i] = para
+        self.in_q = [-1] * n
+        self.marked: list[_Marked] = []
+        for parts in scan_marks(self.text):
+            first = bisect.bisect_left(self.starts, parts[0][0])
+            last = bisect.bisect_left(self.starts, parts[-1][1])
+            if last <= first:
+                continue
+            k = len(self.marked)
+            q = _Marked(parts, first, last)
+            for start, end in parts:
+                for i in range(bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)):
+                    self.in_q[i] = k
+            content = [doc[i] for i in range(first, last) if self.in_q[i] == k]
+            words = [t for t in content if not (t.is_punct or t.is_space)]
+            q.words = len(words)
+            q.full = len(words) >= STATEMENT_WORDS or (
+                len(words) >= 3 and any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in words)
+            )
+            self.marked.append(q)
+        self.resolver = SpeakerResolver(doc)
+        self.used: set[int] = set()
+        self.quotes: list[Quote] = []
+
+    # --- cues and speakers -------------------------------------------------------------------------
+
+    @staticmethod
+    def is_cue(token: Token) -> bool:
+        return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS
+
+    @staticmethod
+    def subject(verb: Token) -> Token | None:
+        """The token naming who speaks through ``verb``: its subject, agent, or a shared subject."""
+        passive_ok = False
+        for _ in range(5):
+            passive = False
+            for child in verb.children:
+                if child.dep_ == "nsubj" or (passive_ok and child.dep_ == "nsubjpass"):
+                    return None if child.lower_ in ("there",) else child
+                if child.dep_ == "agent":
+                    return next((c for c in child.children if c.dep_ == "pobj"), None)
+                passive = passive or child.dep_ in ("nsubjpass", "expl", "auxpass")
+            if passive:
+                return None
+            if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+                passive_ok = verb.dep_ == "xcomp"
+                verb = verb.head
+            elif verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
+                verb = verb.head
+            elif verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBG":
+                return verb.head
+            else:
+                return None
         return None
-    speaker = _speaker_span(subj)
-    if isinstance(content, Span):
-        start, end, text = content.start_char, content.end_char, content.text
-    else:
-        start, end, text = content
-    return Quote(
-        speaker=speaker.text if subj.pos_ != "PRON" else None,
-        speaker_mention=speaker.text,
-        cue=verb.text,
-        content=text,
-        kind=kind,  # type: ignore[arg-type]
-        start=start,
-        end=end,
-        cue_start=verb.idx,
-        cue_end=verb.idx + len(verb),
-        speaker_start=speaker.start_char,
-        speaker_end=speaker.end_char,
-    )
+
+    def own_complement(self, verb: Token, k: int) -> bool:
+        """Whether ``verb`` reports a clause of its own, other than quotation ``k``."""
+        q = self.marked[k]
+        for child in verb.children:
+            if child.dep_ in ("ccomp", "xcomp"):
+                lo, hi = child.left_edge.i, child.right_edge.i + 1
+                if hi <= q.first or lo >= q.last:
+                    inside = sum(self.in_q[i] >= 0 for i in range(lo, hi))
+                    if inside * 2 < hi - lo:
+                        return True
+        return False
+
+    def frame(self, k: int, step: int) -> list[int]:
+        """Token indices beside quotation ``k`` (after it for step 1, before it for -1), within its sentence."""
+        q = self.marked[k]
+        doc, out = self.doc, []
+        i = q.last if step > 0 else q.first - 1
+        while 0 <= i < len(doc) and len(out) < FRAME_TOKENS:
+            other = self.in_q[i]
+            if other >= 0 and other != k:
+                break
+            if other < 0:
+                if self.boundary[i]:
+                    break
+                out.append(i)
+            i += step
+        return out
+
+    # --- direct quotes -----------------------------------------------------------------------------
+
+    def direct_cue(self, k: int) -> Token | None:
+        q, doc = self.marked[k], self.doc
+        right, left = self.frame(k, 1), self.frame(k, -1)
+        for i in range(q.first, q.last):
+            if self.in_q[i] != k:
+                continue
+            head = doc[i].head
+            if self.in_q[head.i] < 0 and head.i not in self.used and self.is_cue(head):
+                return head
+        for i in (*right, *left):
+            token = doc[i]
+            if self.in_q[token.head.i] == k and self.is_cue(token) and i not in self.used:
+                return token
+        for i in (*right[:8], *left):
+            token = doc[i]
+            if self.is_cue(token) and i not in self.used and not self.own_complement(token, k):
+                return token
+        if left == [] or all(doc[i].is_punct for i in left):
+            # a cue ending the previous paragraph with a colon: "He put it this way:"
+            i = q.first - 1
+            while i >= 0 and (doc[i].is_space or doc[i].text in _OPENERS):
+                i -= 1
+            if i >= 0 and doc[i].text == ":" and self.para[i] < self.para[q.first]:
+                j = i - 1
+                while j >= 0 and not self.boundary[j] and i - j < FRAME_TOKENS:
+                    if self.is_cue(doc[j]) and j not in self.used:
+                        return doc[j]
+                    j -= 1
+        return None
+
+    def content_range(self, verb: Token, k: int) -> tuple[int, int]:
+        """Token range of the content: the quotation, widened to the verb's complement that holds it."""
+        q = self.marked[k]
+        lo, hi = q.first, q.last
+        if len(q.parts) > 1:
+            return lo, hi
+        for child in verb.children:
+            if child.dep_ not in _COMPLEMENTS:
+                continue
+            c_lo, c_hi = child.left_edge.i, child.right_edge.i + 1
+            if c_lo <= q.first < c_hi or c_lo < q.last <= c_hi:
+                if c_lo > verb.i or c_hi <= verb.i:
+                    lo, hi = min(lo, c_lo), max(hi, c_hi)
+                break
+        return lo, hi
+
+    # --- building quotes ---------------------------------------------------------------------------
+
+    def trim(self, lo: int, hi: int) -> tuple[int, int]:
+        doc = self.doc
+        while lo < hi and (doc[lo].is_punct or doc[lo].is_space or doc[lo].lower_ in _LEADING_DROP):
+            lo += 1
+        while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+            hi -= 1
+        return lo, hi
+
+    def share_quoted(self, lo: int, hi: int) -> float:
+        words = inside = 0
+        for i in range(lo, hi):
+            token = self.doc[i]
+            if token.is_punct or token.is_space:
+                continue
+            words += 1
+            inside += self.in_q[i] >= 0
+        return inside / words if words else 0.0
+
+    def cue_bounds(self, cue: Token) -> tuple[int, int]:
+        end = cue.idx + len(cue)
+        for child in cue.rights:
+            if child.dep_ == "prt" and child.i <= cue.i + 2:
+                end = child.idx + len(child)
+        if cue.lower_ == "according" and cue.i + 1 < len(self.doc):
+            nxt = self.doc[cue.i + 1]
+            end = nxt.idx + len(nxt)
+        return cue.idx, end
+
+    def add(
+        self,
+        spans: list[tuple[int, int]],
+        cue: Token | None,
+        speaker_token: Token | None,
+        kind: QuoteKind,
+    ) -> None:
+        speaker: Speaker | None = self.resolver.speaker(speaker_token) if speaker_token is not None else None
+        cue_start = cue_end = None
+        cue_text = None
+        if cue is not None:
+            cue_start, cue_end = self.cue_bounds(cue)
+            cue_text = self.text[cue_start:cue_end]
+        content = _JOIN.join(self.text[s:e] for s, e in spans)
+        self.quotes.append(
+            Quote(
+                speaker=speaker.name if speaker else None,
+                speaker_mention=speaker.mention if speaker else None,
+                speaker_role=speaker.role if speaker else None,
+                cue=cue_text,
+                content=content,
+                kind=kind,
+                start=spans[0][0],
+                end=spans[-1][1],
+                spans=spans if len(spans) > 1 else [],
+                cue_start=cue_start,
+                cue_end=cue_end,
+                speaker_start=speaker.start if speaker else None,
+                speaker_end=speaker.end if speaker else None,
+            )
+        )
+
+    def char_span(self, lo: int, hi: int) -> tuple[int, int]:
+        last = self.doc[hi - 1]
+        return self.doc[lo].idx, last.idx + len(last)
+
+    def direct(self) -> None:
+        """Attribute statements in quotation marks, then fold uncued ones into a cued neighbour."""
+        doc = self.doc
+        for k, q in enumerate(self.marked):
+            if not q.full:
+                continue
+            cue = self.direct_cue(k)
+            if cue is not None:
+                q.cue = cue.i
+                self.used.add(cue.i)
+        cued = [k for k, q in enumerate(self.marked) if q.full and q.cue >= 0]
+        for k, q in enumerate(self.marked):
+            if not q.full or q.cue >= 0:
+                continue
+            pos = bisect.bisect_left(cued, k)
+            before = cued[pos - 1] if pos > 0 else None
+            after = cued[pos] if pos < len(cued) else None
+            para = self.para[q.first]
+            if before is not None and self.para[self.marked[before].last - 1] == para:
+                self.marked[before].extra.append(k)
+            elif after is not None and self.para[self.marked[after].first] == para:
+                self.marked[after].extra.append(k)
+        for k in cued:
+            q = self.marked[k]
+            cue = doc[q.cue]
+            members = sorted([k, *q.extra])
+            if len(members) == 1 and len(q.parts) == 1:
+                lo, hi = self.trim(*self.content_range(cue, k))
+                if hi <= lo:
+                    continue
+                spans = [self.char_span(lo, hi)]
+                kind = _kind(self.share_quoted(lo, hi))
+            else:
+                spans = [part for m in members for part in self.marked[m].parts]
+                kind = "direct"
+            for m in members:
+                self.marked[m].taken = True
+            self.add(spans, cue, self.subject(cue), kind)
+
+    # --- reported speech ---------------------------------------------------------------------------
+
+    def reported(self) -> None:
+        """Speech and cognition verbs with a clausal complement, intentions, "according to"."""
+        doc = self.doc
+        for token in doc:
+            i = token.i
+            if i in self.used or (self.in_q[i] >= 0 and self.marked[self.in_q[i]].full):
+                continue
+            lower = token.lower_
+            if lower == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
+                self.according(token)
+                continue
+            if not self.is_cue(token):
+                continue
+            lemma = token.lemma_.lower()
+            rng: tuple[int, int] | None = None
+            for child in token.children:
+                if child.dep_ == "ccomp":
+                    rng = (child.left_edge.i, child.right_edge.i + 1)
+                    break
+                if child.dep_ == "xcomp" and lemma in INTENTION_VERBS and child.i > i:
+                    rng = (child.left_edge.i, child.right_edge.i + 1)
+                    break
+            if rng is None and token.dep_ == "parataxis" and lemma in SPEECH_VERBS and token.head.i < i:
+                rng = (token.head.left_edge.i, token.left_edge.i)
+            if rng is None and lemma in SPEECH_VERBS:
+                rng = self.fragment_object(token)
+            if rng is None:
+                continue
+            lo, hi = self.trim(*rng)
+            if hi - lo < 2 or lo <= i < hi:
+                continue
+            if any(self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken for j in (lo, hi - 1)):
+                continue
+            subject = self.subject(token)
+            self.used.add(i)
+            self.add([self.char_span(lo, hi)], token, subject, _kind(self.share_quoted(lo, hi)))
+
+    def fragment_object(self, verb: Token) -> tuple[int, int] | None:
+        """The right-hand dependents of a speech verb when they hold a quoted fragment."""
+        rights = [c for c in verb.rights if c.dep_ not in ("punct", "cc", "conj", "advcl", "parataxis")]
+        if not rights:
+            return None
+        lo, hi = rights[0].left_edge.i, rights[-1].right_edge.i + 1
+        if any(self.in_q[j] >= 0 and not self.marked[self.in_q[j]].taken for j in range(lo, hi)):
+            return lo, hi
+        return None
+
+    def according(self, token: Token) -> None:
+        doc = self.doc
+        to = doc[token.i + 1]
+        source = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if source is None:
+            return
+        phrase_lo, phrase_hi = token.left_edge.i, max(token.right_edge.i, to.right_edge.i) + 1
+        sent = token.sent
+        before = self.trim(sent.start, phrase_lo)
+        after = self.trim(phrase_hi, sent.end)
+        lo, hi = max(before, after, key=lambda r: r[1] - r[0])
+        if hi - lo < 3:
+            return
+        if any(self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken for j in (lo, hi - 1)):
+            return
+        self.used.add(token.i)
+        self.add([self.char_span(lo, hi)], token, source, _kind(self.share_quoted(lo, hi)))
+
+    def run(self) -> list[Quote]:
+        self.direct()
+        self.reported()
+        return sorted(self.quotes, key=lambda q: (q.start, q.end))
 
 
 def extract_quotes(doc: Doc) -> list[Quote]:
-    """Quotes in document order, each with its speaker, cue, content offsets and kind."""
-    quotes: list[Quote] = []
-    taken: list[tuple[int, int]] = []
-    for match in _DIRECT.finditer(doc.text):
-        span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
-        if span is None:
-            continue
-        sent = span.sent
-        verbs = [t for t in sent if t.lemma_ in REPORTING_VERBS and not (span.start <= t.i < span.end)]
-        for verb in verbs:
-            quote = _quote((match.start(1), match.end(1), match.group(1)), verb, "direct")
-            if quote:
-                quotes.append(quote)
-                taken.append((sent.start_char, sent.end_char))
-                break
-    for token in doc:
-        if token.lemma_ not in REPORTING_VERBS or token.pos_ not in ("VERB", "AUX"):
-            continue
-        comp = next((c for c in token.children if c.dep_ == "ccomp"), None)
-        if comp is None or any(s <= token.idx < e for s, e in taken):
-            continue
-        content = doc[comp.left_edge.i : comp.right_edge.i + 1]
-        if content.start < token.i:
-            continue
-        kind = "mixed" if any(ch in content.text for ch in '"“”') else "indirect"
-        quote = _quote(content, token, kind)
-        if quote:
-            quotes.append(quote)
-    return sorted(quotes, key=lambda q: q.start)
+    """Quotes in document order, each with its speaker, role, cue, content offsets and kind."""
+    if len(doc) == 0:
+        return []
+    return _Extractor(doc).run()

@@ -1,0 +1,228 @@
+"""Who is speaking: the speaker's words in the text, the name they resolve to and the speaker's role.
+
+A speaker is found from the subject (or agent, or "according to" object) of a cue. The noun phrase is
+split into a name and a role: a PERSON entity covering the head is the name, the words before it
+("Ukrainian analyst") or an apposition after it ("…, the chief of the general staff,") the role.
+References are resolved conservatively, from what the document said *before* the mention:
+
+- a relative pronoun ("officials who said …") takes its antecedent;
+- a surname or first name alone takes the longest earlier PERSON name sharing that word;
+- he/she takes the most recent person seen as a subject or speaker (honorifics such as "Mrs." rule out
+  a person of the other gender); they takes the most recent group (an organisation or a plural noun),
+  it the most recent organisation, both within a short window;
+- anything else (I, we, you, an unresolvable pronoun) keeps its words as the mention and no name.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Literal
+
+from spacy.tokens import Doc, Span, Token
+
+SpeakerKind = Literal["person", "group", "org", "other"]
+
+#: Dependents that end a speaker's noun phrase: they describe the speaker rather than name it.
+_NP_STOP = frozenset({"relcl", "acl", "appos", "punct", "advcl", "parataxis", "dep", "npadvmod"})
+#: Words that stand before a name as a title and belong to the role, not the name.
+TITLES = frozenset(
+    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady rev rev. president vice
+    senator sen sen. representative rep rep. congressman congresswoman governor gov gov. mayor
+    secretary minister chancellor premier judge justice general gen gen. colonel col col. captain
+    capt capt. admiral adm adm. lieutenant lt lt. sergeant sgt sgt. major maj maj. commander chief
+    ambassador speaker leader chairman chairwoman chair director candidate nominee attorney pope
+    king queen prince princess sheikh father sister brother officer detective inspector professor""".split()
+)
+_MALE = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father", "brother", "congressman", "he", "him"})
+_FEMALE = frozenset(
+    {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess", "sister", "congresswoman", "she"}
+)
+_GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
+_PERSONAL = frozenset({"he", "she", "they", "it", "him", "her", "them"})
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+#: How far back (in tokens) a "they" or "it" may look for its group.
+GROUP_WINDOW = 120
+#: How far back (in tokens) "he" or "she" may look for a person.
+PERSON_WINDOW = 600
+_STRIP = " \t\n,;:'\"“”‘’()[]-–—"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: the words in the text, the name they stand for, and a role."""
+
+    mention: str
+    start: int
+    end: int
+    name: str | None
+    role: str | None
+    kind: SpeakerKind
+
+
+def _clean(text: str) -> str:
+    text = text.strip(_STRIP)
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text.strip(_STRIP)
+
+
+def _span_text(doc: Doc, start: int, end: int) -> str:
+    """Text of tokens [start, end) without leading determiners or edge punctuation."""
+    while start < end and (doc[start].dep_ == "det" and doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return _clean(doc[start:end].text) if end > start else ""
+
+
+def noun_phrase(head: Token) -> tuple[int, int]:
+    """Token bounds [start, end) of the noun phrase naming a speaker, without clauses or appositions."""
+    left = head.i
+    for child in reversed(list(head.lefts)):
+        if child.dep_ in _NP_STOP:
+            break
+        left = child.left_edge.i
+    right = head.i
+    for child in head.rights:
+        if child.dep_ in _NP_STOP:
+            break
+        right = child.right_edge.i
+    return left, right + 1
+
+
+class SpeakerResolver:
+    """Resolves speaker mentions within one document; build once per doc (linear in its length)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._ents: list[Span] = list(doc.ents)
+        self._ent_at = [-1] * len(doc)
+        for k, ent in enumerate(self._ents):
+            for i in range(ent.start, ent.end):
+                self._ent_at[i] = k
+        self._canonical: list[str] = []
+        self._gender: dict[str, str] = {}
+        by_word: dict[str, str] = {}
+        for ent in self._ents:
+            name = self._strip_title(ent)[0]
+            words = name.split()
+            canonical = name
+            if ent.label_ == "PERSON" and words:
+                if len(words) == 1 and words[0] in by_word:
+                    canonical = by_word[words[0]]
+                elif len(words) > 1:
+                    for word in (words[0], words[-1]):
+                        if len(by_word.get(word, "").split()) < len(words):
+                            by_word[word] = name
+                before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+                if before in _MALE or ent[0].lower_ in _MALE:
+                    self._gender[canonical] = "m"
+                elif before in _FEMALE or ent[0].lower_ in _FEMALE:
+                    self._gender[canonical] = "f"
+            self._canonical.append(canonical)
+        self._people: list[tuple[int, str]] = []
+        self._groups: list[tuple[int, str, bool]] = []
+        for token in doc:
+            if token.dep_ not in ("nsubj", "nsubjpass", "pobj") or token.pos_ == "PRON":
+                continue
+            if token.dep_ == "pobj" and not (token.head.lower_ == "to" and token.head.head.lower_ == "according"):
+                continue
+            k = self._ent_at[token.i]
+            if k >= 0 and self._ents[k].label_ == "PERSON":
+                self._people.append((token.i, self._canonical[k]))
+            elif k >= 0 and self._ents[k].label_ in _GROUP_LABELS:
+                self._groups.append((token.i, self._canonical[k], True))
+            elif token.tag_ in ("NNS", "NNPS"):
+                start, end = noun_phrase(token)
+                self._groups.append((token.i, _span_text(doc, start, end), False))
+        self._people_at = [i for i, _ in self._people]
+        self._groups_at = [i for i, _, _ in self._groups]
+
+    def _strip_title(self, ent: Span) -> tuple[str, str]:
+        """Split leading titles off an entity's words: ("Valery Gerasimov", "General")."""
+        i = ent.start
+        while i < ent.end - 1 and ent.doc[i].lower_ in TITLES:
+            i += 1
+        return _clean(ent.doc[i : ent.end].text), _clean(ent.doc[ent.start : i].text)
+
+    def _ent(self, token: Token) -> int:
+        return self._ent_at[token.i]
+
+    def speaker(self, head: Token) -> Speaker | None:
+        """The speaker whose noun phrase is headed by ``head``, or None if it names no one."""
+        doc = self.doc
+        lower = head.lower_
+        if head.tag_ in ("WP", "WDT") or (lower in _RELATIVE and head.head.dep_ == "relcl"):
+            antecedent = head.head.head if head.head.dep_ in ("relcl", "acl") else None
+            if antecedent is None or antecedent.i == head.i:
+                return None
+            found = self.speaker(antecedent)
+            if found is None:
+                return None
+            return Speaker(head.text, head.idx, head.idx + len(head), found.name, found.role, found.kind)
+        if head.pos_ == "PRON":
+            return self._pronoun(head)
+        start, end = noun_phrase(head)
+        if end <= start:
+            return None
+        mention = doc[start:end]
+        k = self._ent(head)
+        appos = next((c for c in head.rights if c.dep_ == "appos"), None)
+        if k < 0 and appos is not None and self._ent(appos) >= 0 and self._ents[self._ent(appos)].label_ == "PERSON":
+            # "the spokesman, John Smith," names the person in the apposition
+            role = _span_text(doc, start, end)
+            found = self.speaker(appos)
+            if found is not None:
+                return Speaker(found.mention, found.start, found.end, found.name, role or found.role, found.kind)
+        if k >= 0:
+            ent = self._ents[k]
+            name, title = self._strip_title(ent)
+            name = self._canonical[k] if ent.label_ == "PERSON" else name
+            prefix = _span_text(doc, start, ent.start) if ent.start > start else ""
+            role = " ".join(part for part in (prefix, title) if part) or None
+            if appos is not None and appos.i > head.i:
+                role = self._appos_role(appos) or role
+            kind: SpeakerKind = "person" if ent.label_ == "PERSON" else "org" if ent.label_ in _GROUP_LABELS else "other"
+            if kind == "person" and ent.start > start and ent.end < end:
+                # "Trump's campaign manager" is not Trump: the entity only modifies the head
+                kind = "other"
+            return Speaker(_clean(mention.text), mention.start_char, mention.end_char, name, role, kind)
+        text = _span_text(doc, start, end)
+        if not text:
+            return None
+        role = self._appos_role(appos) if appos is not None else None
+        kind = "group" if head.tag_ in ("NNS", "NNPS") else "other"
+        return Speaker(_clean(mention.text), mention.start_char, mention.end_char, text, role, kind)
+
+    def _appos_role(self, appos: Token) -> str | None:
+        if self._ent(appos) >= 0 and self._ents[self._ent(appos)].label_ == "PERSON":
+            return None
+        start, end = noun_phrase(appos)
+        return _span_text(self.doc, start, end) or None
+
+    def _pronoun(self, token: Token) -> Speaker:
+        lower = token.lower_
+        name: str | None = None
+        kind: SpeakerKind = "other"
+        if lower in ("he", "she", "him", "her"):
+            kind = "person"
+            gender = "m" if lower in ("he", "him") else "f"
+            pos = bisect.bisect_left(self._people_at, token.i) - 1
+            while pos >= 0 and token.i - self._people_at[pos] <= PERSON_WINDOW:
+                candidate = self._people[pos][1]
+                if self._gender.get(candidate, gender) == gender:
+                    name = candidate
+                    break
+                pos -= 1
+        elif lower in ("they", "it", "them"):
+            kind = "group" if lower != "it" else "org"
+            pos = bisect.bisect_left(self._groups_at, token.i) - 1
+            while pos >= 0 and token.i - self._groups_at[pos] <= GROUP_WINDOW:
+                _, candidate, is_ent = self._groups[pos]
+                if lower != "it" or is_ent:
+                    name = candidate
+                    break
+                pos -= 1
+        return Speaker(token.text, token.idx, token.idx + len(token), name, None, kind)
