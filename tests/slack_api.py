@@ -545,7 +545,10 @@ class SlackEmulator:
         subtype: str | None = None,
         bot_id: str | None = None,
     ) -> str:
-        """Put a message in a channel as if ``user`` had posted it (no limits checked); returns its ts."""
+        """Put a message in a channel as if ``user`` had posted it (no limits checked); returns its ts.
+
+        Messages seeded as the bot user carry the bot's ``bot_id``, so chat.update accepts them.
+        """
         with self._lock:
             chan = self._channel(channel)
             message: dict[str, Any] = {"type": "message", "user": user, "text": text, "team": TEAM_ID}
@@ -553,8 +556,8 @@ class SlackEmulator:
                 message["blocks"] = copy.deepcopy(blocks)
             if subtype:
                 message["subtype"] = subtype
-            if bot_id:
-                message["bot_id"] = bot_id
+            if bot_id or user == BOT_USER_ID:
+                message["bot_id"] = bot_id or BOT_ID
             return self._store(chan, message, thread_ts=thread_ts, ts=ts)
 
     def channel_id(self, name: str) -> str:
@@ -711,7 +714,6 @@ class SlackEmulator:
     def _authorize(self, method: str, params: dict[str, Any], headers: dict[str, str]) -> None:
         auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
         token = auth[len("Bearer ") :].strip() if auth.startswith("Bearer ") else params.get("token")
-        params.pop("token", None)
         if not token:
             raise ApiError("not_authed")
         wanted = self.app_token if method == "apps.connections.open" else self.bot_token

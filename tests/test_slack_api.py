@@ -275,6 +275,12 @@ def test_chat_update_errors(emulator: SlackEmulator, client: WebClient) -> None:
     assert api_error(exc) == "no_text"
 
 
+def test_seeded_bot_message_can_be_updated(emulator: SlackEmulator, client: WebClient) -> None:
+    ts = emulator.add_message(GENERAL, "Reading…", BOT_USER_ID)
+    client.chat_update(channel=GENERAL, ts=ts, text="Done")
+    assert emulator.message(GENERAL, ts)["text"] == "Done"
+
+
 def test_post_ephemeral(emulator: SlackEmulator, client: WebClient) -> None:
     reply = client.chat_postEphemeral(channel=GENERAL, user="U0REPORTER", text="only you")
     assert TS_PATTERN.match(reply["message_ts"])
