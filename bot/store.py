@@ -139,6 +139,14 @@ def story_id(key: str) -> str:
     return _sha256(key)[:32]
 
 
+def _load_schedule(channel: str, value: str) -> DigestSchedule | None:
+    try:
+        return DigestSchedule.model_validate_json(value)
+    except ValidationError:
+        logger.warning("Ignoring the digest schedule of %s: it no longer validates.", channel)
+        return None
+
+
 def _timestamp(moment: datetime) -> float:
     """Unix seconds; a naive datetime is taken to be UTC."""
     if moment.tzinfo is None:
@@ -415,7 +423,7 @@ class RedisStore:
 
         def read() -> DigestSchedule | None:
             value = cast("str | None", self.client.hget(self._key("sched"), channel))
-            return None if value is None else DigestSchedule.model_validate_json(value)
+            return None if value is None else _load_schedule(channel, value)
 
         return self._call(None, read)
 
@@ -428,7 +436,8 @@ class RedisStore:
 
         def read() -> dict[str, DigestSchedule]:
             raw = cast("dict[str, str]", self.client.hgetall(self._key("sched")))
-            return {channel: DigestSchedule.model_validate_json(value) for channel, value in raw.items()}
+            loaded = {channel: _load_schedule(channel, value) for channel, value in raw.items()}
+            return {channel: schedule for channel, schedule in loaded.items() if schedule is not None}
 
         return self._call({}, read)
 

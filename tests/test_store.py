@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -401,6 +402,18 @@ def test_schedules_round_trip(redis_store: RedisStore) -> None:
     assert redis_store.schedules() == {"C2": fired}
 
 
+def test_unreadable_schedule_is_skipped(
+    redis_store: RedisStore, redis_client: redis.Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    good = DigestSchedule(time="17:30", tz="Europe/London")
+    redis_store.set_schedule("C1", good)
+    redis_client.hset("nutgraf:sched", "C2", '{"time": "17:30", "tz": "Nowhere/Atlantis"}')
+    with caplog.at_level(logging.WARNING, logger="bot.store"):
+        assert redis_store.schedules() == {"C1": good}
+        assert redis_store.get_schedule("C2") is None
+    assert "C2" in caplog.text
+
+
 @pytest.mark.parametrize(
     ("time_of_day", "tz"), [("24:00", "UTC"), ("17:60", "UTC"), ("1730", "UTC"), ("17:30", "Mars/Olympus")]
 )
@@ -446,7 +459,7 @@ def test_post_slots_are_spaced_per_channel(redis_store: RedisStore, redis_client
     assert waits[1] == pytest.approx(10, abs=0.5)
     assert waits[2] == pytest.approx(20, abs=0.5)
     assert redis_store.reserve_post_slot("C2", spacing=10) == 0
-    assert 30_000 < redis_client.pttl("nutgraf:slot:C1") <= 31_000
+    assert 29_000 < redis_client.pttl("nutgraf:slot:C1") <= 31_000
 
 
 def test_post_slot_free_again_after_spacing(redis_store: RedisStore) -> None:
@@ -609,3 +622,20 @@ def test_down_from_the_start(private_redis: RedisServer, caplog: pytest.LogCaptu
         assert store.available is True
     finally:
         store.close()
+
+
+def test_redis_that_hangs_times_out_and_degrades(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.store")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # accepts connections, never answers
+        store = RedisStore.from_url(f"redis://127.0.0.1:{silent.getsockname()[1]}/0", timeout=0.2)
+        try:
+            assert store.get_auto("C1") is False
+            assert store.claim("Ev1") is True
+            assert store.available is False
+            warnings = store_records(caplog, logging.WARNING)
+            assert len(warnings) == 1
+            assert "Timeout" in warnings[0].getMessage()
+        finally:
+            store.close()
