@@ -201,7 +201,10 @@ class RedisStore:
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "nutgraf:", *, timeout: float = 1.0) -> RedisStore:
-        """A store on ``url`` with short timeouts, so a dead Redis costs a request about a second at most."""
+        """A store on ``url`` with short timeouts and one immediate retry (which redials after a restart).
+
+        A refused connection fails at once; a Redis that hangs costs a call about twice ``timeout``.
+        """
         client = redis.Redis.from_url(
             url,
             decode_responses=True,
