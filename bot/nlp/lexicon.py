@@ -37,6 +37,30 @@ ATTRIBUTION_NOUNS = frozenset(
     """statement claim assertion argument allegation announcement remark comment warning report
     testimony belief view opinion suggestion promise pledge vow insistence admission contention
     accusation charge prediction estimate assessment conclusion finding declaration message
-    speech interview tweet post letter release briefing""".split()
+    speech interview tweet post letter release briefing support opposition criticism praise endorsement
+    concern view position stance remark proposal plan call demand request appeal response reaction reply
+    answer attack threat hope fear wish doubt suspicion expectation rejection denial objection""".split()
 )
+#: Lemmas of verbs that state a stance towards something named by their object ("endorsed Cruz",
+#: "criticized the plan"): their object is the content of the attribution.
+ATTITUDE_VERBS = frozenset(
+    """support oppose endorse back praise criticize criticise condemn blame thank congratulate defend attack
+    mock ridicule reject welcome applaud hail slam blast denounce dismiss question dispute deny accept
+    want prefer favor favour like love hate dislike discuss mention describe announce propose recommend
+    call demand request promise pledge predict acknowledge admit concede cite tout champion challenge
+    accuse fault commend laud decry lament deplore regret appreciate express voice signal warn talk speak
+    rail rant vote argue complain worry""".split()
+)
+#: Verbs that introduce a quotation only when they stand beside one ("…," he continued).
+QUOTE_VERBS = frozenset(
+    """continue go laugh smile shrug sigh joke quip chuckle grin recall read begin conclude interject
+    interrupt scream cry shout whisper write tweet post text email put""".split()
+)
+#: Nouns naming a source of findings: a poll or a study "shows" or "finds" what it reports.
+EVIDENCE_NOUNS = frozenset(
+    """poll survey study report analysis research data figure record document result count estimate
+    review audit investigation inquiry filing memo paper""".split()
+)
+#: Verbs by which a source of findings reports them.
+EVIDENCE_VERBS = frozenset("show find reveal suggest indicate conclude confirm".split())
 REPORTING_VERBS = SPEECH_VERBS | COGNITION_VERBS

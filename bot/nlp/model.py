@@ -27,7 +27,7 @@ def load_model(name: str) -> Language:
         if nlp is None:
             import spacy
 
-            logger.info("loading spaCy model %s", name)
+            logger.debug("loading spaCy model %s", name)
             try:
                 nlp = spacy.load(name, exclude=list(UNUSED_COMPONENTS))
             except OSError as exc:

@@ -38,7 +38,16 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from bot.models import Quote, QuoteKind
-from bot.nlp.lexicon import INTENTION_VERBS, REPORTING_VERBS, SPEECH_VERBS
+from bot.nlp.lexicon import (
+    ATTITUDE_VERBS,
+    ATTRIBUTION_NOUNS,
+    EVIDENCE_NOUNS,
+    EVIDENCE_VERBS,
+    INTENTION_VERBS,
+    QUOTE_VERBS,
+    REPORTING_VERBS,
+    SPEECH_VERBS,
+)
 from bot.nlp.speakers import Speaker, SpeakerResolver
 
 VERSION = "2"
@@ -57,6 +66,14 @@ _COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "parataxis", "oprd", "attr",
 _SENTENCE_END = frozenset({".", "!", "?"})
 _LEADING_DROP = frozenset({"that", "whether"})
 _JOIN = " … "
+#: Words that open a paragraph with a colon without naming a speaker ("Update:", "Photos:").
+_NOT_SPEAKERS = frozenset(
+    """update note correction clarification editor photo photos video watch related breaking live
+    read more source sources credit caption transcript disclosure warning""".split()
+)
+_PLAIN_SPEECH = frozenset({"say", "tell", "add", "write", "post", "tweet", "announce", "report", "state", "speak"})
+#: Prepositions that introduce the topic of speech or thought ("talked about", "warned against").
+_TOPIC_PREPOSITIONS = frozenset({"about", "on", "against", "of", "over", "for"})
 
 
 @dataclass
@@ -187,14 +204,21 @@ class _Extractor:
     # --- cues and speakers -------------------------------------------------------------------------
 
     @staticmethod
-    def is_cue(token: Token) -> bool:
-        return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS
+    def is_cue(token: Token, beside_quote: bool = False) -> bool:
+        """Whether ``token`` is a verb that attributes speech or thought (``beside_quote``: next to a quotation)."""
+        if token.pos_ not in ("VERB", "AUX"):
+            return False
+        lemma = token.lemma_.lower()
+        if lemma in REPORTING_VERBS or (beside_quote and lemma in QUOTE_VERBS):
+            return True
+        if lemma in EVIDENCE_VERBS:
+            return any(c.dep_ == "nsubj" and c.lemma_.lower() in EVIDENCE_NOUNS for c in token.children)
+        return False
 
-    @staticmethod
-    def subject(verb: Token) -> Token | None:
+    def subject(self, verb: Token) -> Token | None:
         """The token naming who speaks through ``verb``: its subject, agent, or a shared subject."""
         passive_ok = False
-        for _ in range(5):
+        for _ in range(6):
             passive = False
             for child in verb.children:
                 if child.dep_ == "nsubj" or (passive_ok and child.dep_ == "nsubjpass"):
@@ -204,13 +228,21 @@ class _Extractor:
                 passive = passive or child.dep_ in ("nsubjpass", "expl", "auxpass")
             if passive:
                 return None
-            if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+            head = verb.head
+            if verb.dep_ in ("conj", "xcomp") and head.pos_ in ("VERB", "AUX"):
                 passive_ok = verb.dep_ == "xcomp"
-                verb = verb.head
-            elif verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
-                verb = verb.head
-            elif verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBG":
-                return verb.head
+                verb = head
+            elif verb.dep_ == "advcl" and verb.tag_ == "VB" and head.pos_ in ("VERB", "AUX"):
+                # "came on the show to talk about …": a purpose infinitive shares its clause's subject
+                verb = head
+            elif verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX"):
+                # "…, adding that …": the participle shares the subject of the clause it hangs on,
+                # which is the reporting verb when the participle attached inside its complement
+                while head.dep_ in ("ccomp", "conj") and not self.is_cue(head) and head.head.i != head.i:
+                    head = head.head
+                verb = head
+            elif verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBG":
+                return head
             else:
                 return None
         return None
@@ -252,15 +284,15 @@ class _Extractor:
             if self.in_q[i] != k:
                 continue
             head = doc[i].head
-            if self.in_q[head.i] < 0 and head.i not in self.used and self.is_cue(head):
+            if self.in_q[head.i] < 0 and head.i not in self.used and self.is_cue(head, True):
                 return head
         for i in (*right, *left):
             token = doc[i]
-            if self.in_q[token.head.i] == k and self.is_cue(token) and i not in self.used:
+            if self.in_q[token.head.i] == k and self.is_cue(token, True) and i not in self.used:
                 return token
         for i in (*right[:8], *left):
             token = doc[i]
-            if self.is_cue(token) and i not in self.used and not self.own_complement(token, k):
+            if self.is_cue(token, True) and i not in self.used and not self.own_complement(token, k):
                 return token
         if left == [] or all(doc[i].is_punct for i in left):
             # a cue ending the previous paragraph with a colon: "He put it this way:"
@@ -409,31 +441,119 @@ class _Extractor:
             if lower == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
                 self.according(token)
                 continue
-            if not self.is_cue(token):
+            if token.pos_ == "NOUN" and token.lemma_.lower() in ATTRIBUTION_NOUNS:
+                self.noun_cue(token)
                 continue
-            lemma = token.lemma_.lower()
-            rng: tuple[int, int] | None = None
-            for child in token.children:
-                if child.dep_ == "ccomp":
-                    rng = (child.left_edge.i, child.right_edge.i + 1)
-                    break
-                if child.dep_ == "xcomp" and lemma in INTENTION_VERBS and child.i > i:
-                    rng = (child.left_edge.i, child.right_edge.i + 1)
-                    break
-            if rng is None and token.dep_ == "parataxis" and lemma in SPEECH_VERBS and token.head.i < i:
-                rng = (token.head.left_edge.i, token.left_edge.i)
-            if rng is None and lemma in SPEECH_VERBS:
-                rng = self.fragment_object(token)
+            if not (self.is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in ATTITUDE_VERBS)):
+                continue
+            rng = self.complement(token)
             if rng is None:
                 continue
             lo, hi = self.trim(*rng)
             if hi - lo < 2 or lo <= i < hi:
                 continue
-            if any(self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken for j in (lo, hi - 1)):
-                continue
-            subject = self.subject(token)
             self.used.add(i)
-            self.add([self.char_span(lo, hi)], token, subject, _kind(self.share_quoted(lo, hi)))
+            self.add([self.char_span(lo, hi)], token, self.subject(token), _kind(self.share_quoted(lo, hi)))
+
+    def bounded(self, anchor: int, lo: int, hi: int) -> tuple[int, int]:
+        """Shrink [lo, hi) around ``anchor`` so it stops short of cues and quotations already attributed."""
+        for j in range(anchor, hi):
+            if (j in self.used and j != anchor) or (self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken):
+                hi = j
+                break
+        for j in range(anchor, lo - 1, -1):
+            if (j in self.used and j != anchor) or (self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken):
+                lo = j + 1
+                break
+        return lo, hi
+
+    def complement(self, verb: Token) -> tuple[int, int] | None:
+        """Token range of what a reporting verb reports: a clause, an infinitive, an object or a topic."""
+        lemma = verb.lemma_.lower()
+        right = left = obj = topic = None
+        for child in verb.children:
+            dep = child.dep_
+            if dep == "ccomp" or (dep == "xcomp" and lemma in INTENTION_VERBS):
+                if child.i > verb.i:
+                    right = right or child
+                elif dep == "ccomp":
+                    left = child
+            elif dep == "dobj" and child.i > verb.i:
+                obj = obj or child
+            elif dep == "prep" and child.i > verb.i and child.lower_ in _TOPIC_PREPOSITIONS:
+                topic = topic or child
+        if right is not None:
+            return self.bounded(right.i, right.left_edge.i, right.right_edge.i + 1)
+        if left is not None:
+            if any(c.dep_ == "mark" and c.lower_ not in _LEADING_DROP for c in left.children):
+                return None
+            return self.bounded(left.i, left.left_edge.i, min(left.right_edge.i + 1, verb.left_edge.i))
+        if verb.dep_ == "parataxis" and lemma in SPEECH_VERBS and verb.head.i < verb.i:
+            return self.bounded(verb.head.i, verb.head.left_edge.i, verb.left_edge.i)
+        if lemma in SPEECH_VERBS and (found := self.fragment_object(verb)) is not None:
+            return found
+        if self.subject(verb) is None:
+            return None
+        if obj is not None and lemma in ATTITUDE_VERBS and obj.pos_ != "PRON":
+            rights = [c for c in verb.rights if c.i >= obj.i]
+            hi = obj.right_edge.i + 1
+            for c in rights[1:]:
+                if c.dep_ not in ("prep", "oprd", "advmod", "npadvmod") or c.left_edge.i != hi:
+                    break
+                hi = c.right_edge.i + 1
+            return self.bounded(obj.i, obj.left_edge.i, hi)
+        if topic is not None and obj is None:
+            pobj = next((c for c in topic.children if c.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME") and not (
+                topic.lower_ == "on" and lemma in _PLAIN_SPEECH
+            ):
+                return self.bounded(pobj.i, pobj.left_edge.i, pobj.right_edge.i + 1)
+        return None
+
+    def noun_cue(self, noun: Token) -> None:
+        """"Her claim that …", "his support for …": a possessor's statement or stance named by a noun."""
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if owner is None:
+            return
+        rng = None
+        for child in noun.rights:
+            if child.dep_ in ("acl", "ccomp") and child.pos_ in ("VERB", "AUX"):
+                rng = (child.left_edge.i, child.right_edge.i + 1)
+                break
+            if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPOSITIONS:
+                pobj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):
+                    rng = (pobj.left_edge.i, pobj.right_edge.i + 1)
+                break
+        if rng is None:
+            return
+        lo, hi = self.trim(*self.bounded(noun.i, *rng))
+        if hi - lo < 2:
+            return
+        self.used.add(noun.i)
+        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi)))
+
+    def headline_colon(self) -> None:
+        """A paragraph opening with a name and a colon ("Graham: Trump's rhetoric …") attributes the rest."""
+        doc = self.doc
+        starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
+        for start in starts:
+            colon = next((i for i in range(start, min(start + 8, len(doc))) if doc[i].text == ":"), None)
+            if colon is None or colon == start or colon in self.used:
+                continue
+            name = doc[start:colon]
+            if any(t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PART", "PUNCT") for t in name):
+                continue
+            if name.root.lower_ in _NOT_SPEAKERS or not (name.root.pos_ == "PROPN" or name.root.ent_type_):
+                continue
+            end = colon + 1
+            while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+                end += 1
+            lo, hi = self.trim(colon + 1, end)
+            if hi - lo < 3 or any(self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken for j in range(lo, hi)):
+                continue
+            self.used.add(colon)
+            self.add([self.char_span(lo, hi)], doc[colon], name.root, _kind(self.share_quoted(lo, hi)))
 
     def fragment_object(self, verb: Token) -> tuple[int, int] | None:
         """The right-hand dependents of a speech verb when they hold a quoted fragment."""
@@ -465,6 +585,7 @@ class _Extractor:
 
     def run(self) -> list[Quote]:
         self.direct()
+        self.headline_colon()
         self.reported()
         return sorted(self.quotes, key=lambda q: (q.start, q.end))
 

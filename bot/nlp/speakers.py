@@ -89,6 +89,14 @@ def noun_phrase(head: Token) -> tuple[int, int]:
         if child.dep_ in _NP_STOP:
             break
         right = child.right_edge.i
+    for i in range(head.i - 1, left - 1, -1):
+        if head.doc[i].is_space or head.doc[i].text in (":", ";"):
+            left = i + 1
+            break
+    for i in range(head.i + 1, right + 1):
+        if head.doc[i].is_space or head.doc[i].text in (":", ";"):
+            right = i - 1
+            break
     return left, right + 1
 
 
