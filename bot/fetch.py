@@ -81,6 +81,14 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:
 _URL_SITE = re.compile(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)")  # how trafilatura makes a site name from a URL
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<p>")
+#: The legacy encodings of the WHATWG Encoding Standard: what web pages are written in, and all that
+#: detection may choose from (DOS and Mac code pages otherwise win on short texts).
+_WEB_ENCODINGS = (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "cp874",
+    "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8", "iso8859_10",
+    "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "koi8_r", "koi8_u", "cp866", "mac_roman",
+    "mac_cyrillic", "gb18030", "big5", "euc_jp", "iso2022_jp", "shift_jis", "euc_kr",
+)  # fmt: skip
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _MAGIC = (
     (b"%PDF-", "application/pdf"),
@@ -611,7 +619,7 @@ def decode_body(body: bytes, declared: str | None = None) -> str:
             return body.decode(codec)
         except UnicodeDecodeError:
             continue
-    best = charset_normalizer.from_bytes(body).best()
+    best = charset_normalizer.from_bytes(body, cp_isolation=list(_WEB_ENCODINGS)).best()
     if best is not None:
         return str(best)
     return body.decode("utf-8", errors="replace")
