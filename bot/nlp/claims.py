@@ -36,7 +36,8 @@ STATISTICS_WORDS = frozenset(
     """percent percentage rate average median total majority minority share proportion ratio number
     increase decrease rise fall grow decline drop double triple quadruple halve cut surge jump soar plunge
     poll survey study data report statistic figure estimate census record count tally budget deficit
-    surplus debt revenue cost price income spending""".split()
+    surplus debt revenue cost price income spending wage salary tax unemployment employment job poverty crime
+    inflation growth gdp economy""".split()
 )
 SCALE_WORDS = frozenset("hundred hundreds thousand thousands million millions billion billions trillion".split())
 CAUSAL_LEMMAS = frozenset({"cause", "lead", "result", "because", "due", "therefore", "thus", "consequently"})
@@ -48,6 +49,15 @@ OPINION_VERBS = frozenset(
 #: Verbs of thought and perception, which report a state of mind rather than an event.
 MENTAL_VERBS = frozenset("think believe feel know see hear hope want wish like love hate guess mean seem".split())
 PRESCRIPTIVE_MODALS = frozenset({"will", "would", "should", "must", "shall", "can", "'ll", "wo", "ca"})
+#: Adjectives and adverbs of judgement: they colour a sentence without adding anything to check.
+EVALUATIVE_WORDS = frozenset(
+    """great good bad best worst terrible horrible wonderful amazing incredible fantastic beautiful tremendous
+    awful nice sad disgraceful disgusting ridiculous stupid smart strong weak huge fabulous unbelievable
+    outrageous shameful proud happy wrong right fair unfair important dangerous""".split()
+)
+#: Words that make a claim absolute or unique ("the only", "never", "a first", "in history"): easy to refute.
+ABSOLUTE_WORDS = frozenset("only never ever first history record unprecedented nobody nothing".split())
+THIRD_PERSON = frozenset({"he", "she", "they", "it"})
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LAW", "EVENT", "FAC", "LOC", "PRODUCT"})
 FIRST_SECOND = frozenset({"i", "we", "you", "me", "us", "my", "our", "your"})
 
@@ -71,7 +81,11 @@ W = {
     "opinion": -0.8,
     "prescriptive": -0.5,
     "imperative": -0.7,
+    "absolute": 0.4,
+    "says_third_party": 0.4,
     "interjection": -0.6,
+    "evaluative": -0.4,
+    "figures": 0.4,
     "short": -1.5,
     "hedged": -0.2,
 }
@@ -118,10 +132,6 @@ def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> F
             if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") or ent.root.head.dep_ in ("nsubj", "nsubjpass"):
                 v["actor_subject"] = 1.0
 
-    first = next((t for t in sent if not (t.is_punct or t.is_space)), None)
-    if first is not None and first.tag_ in ("WP", "WRB", "WDT") and first.i + 1 < sent.end:
-        if first.nbor().tag_ in ("MD", "VBZ", "VBP", "VBD") or first.dep_ == "nsubj":
-            v["question"] = 1.0
     for token in sent:
         lower, lemma, tag, dep = token.lower_, token.lemma_.lower(), token.tag_, token.dep_
         if tag == "CD" and any(ch.isdigit() for ch in token.text) and token.ent_type_ not in ("DATE", "TIME"):
@@ -138,6 +148,10 @@ def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> F
             v["causal"] = 1.0
         elif lemma == "lead" and any(c.lower_ == "to" for c in token.children):
             v["causal"] = 1.0
+        if lower in ABSOLUTE_WORDS and token.pos_ in ("ADJ", "ADV", "NOUN", "PRON"):
+            v["absolute"] = 1.0
+        if lower in EVALUATIVE_WORDS and token.pos_ in ("ADJ", "ADV"):
+            v["evaluative"] = 1.0
         if tag == "UH":
             v["interjection"] = 1.0
         if token.pos_ != "VERB" or lemma in ("be", "have", "do"):
@@ -147,6 +161,13 @@ def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> F
         if past and lemma not in MENTAL_VERBS:
             v["past_event"] = 1.0
         subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if (
+            subject is not None
+            and lemma in REPORTING_VERBS
+            and tag in ("VBD", "VBN", "VBZ")
+            and (subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or subject.lower_ in THIRD_PERSON)
+        ):
+            v["says_third_party"] = 1.0
         if subject is not None and subject.lower_ in FIRST_SECOND:
             if lemma in OPINION_VERBS and tag in ("VBP", "VB", "VBZ") and lemma not in REPORTING_VERBS - OPINION_VERBS:
                 v["opinion"] = 1.0
@@ -158,6 +179,8 @@ def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> F
             v["imperative"] = 1.0
     if v["quantity"]:
         v["scale"] = 0.0
+    numeric = sum(ent.label_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE") for ent in sent.ents)
+    v["figures"] = min(1.0, max(0, numeric - 1) / 2)
     return Features(v)
 
 

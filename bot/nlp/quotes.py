@@ -41,6 +41,7 @@ from bot.models import Quote, QuoteKind
 from bot.nlp.lexicon import (
     ATTITUDE_VERBS,
     ATTRIBUTION_NOUNS,
+    COGNITION_VERBS,
     EVIDENCE_NOUNS,
     EVIDENCE_VERBS,
     INTENTION_VERBS,
@@ -63,13 +64,20 @@ STATEMENT_WORDS = 8
 #: How many tokens around a quotation are searched for its cue.
 FRAME_TOKENS = 30
 _COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "parataxis", "oprd", "attr", "advcl", "conj", "dep"})
+#: Dependents of a cue that belong to what it reports ("called fellow Muslims to 'stand up'").
+_CONTENT_DEPS = frozenset({"dobj", "oprd", "attr", "acomp", "ccomp", "xcomp"})
 _SENTENCE_END = frozenset({".", "!", "?"})
-_LEADING_DROP = frozenset({"that", "whether"})
+_LEADING_DROP: frozenset[str] = frozenset()
 _JOIN = " … "
 #: Words that open a paragraph with a colon without naming a speaker ("Update:", "Photos:").
 _NOT_SPEAKERS = frozenset(
     """update note correction clarification editor photo photos video watch related breaking live
     read more source sources credit caption transcript disclosure warning""".split()
+)
+#: Verbs whose object is the hearer, not the content ("told reporters").
+_HEARER_VERBS = frozenset(
+    """tell ask inform remind notify assure warn urge brief advise thank persuade convince reassure
+    teach instruct order answer""".split()
 )
 _PLAIN_SPEECH = frozenset({"say", "tell", "add", "write", "post", "tweet", "announce", "report", "state", "speak"})
 #: Prepositions that introduce the topic of speech or thought ("talked about", "warned against").
@@ -200,6 +208,8 @@ class _Extractor:
         self.resolver = SpeakerResolver(doc)
         self.used: set[int] = set()
         self.quotes: list[Quote] = []
+        #: Which pattern found each quote (parallel to ``quotes``), for evaluation and debugging.
+        self.rules: list[str] = []
 
     # --- cues and speakers -------------------------------------------------------------------------
 
@@ -308,19 +318,26 @@ class _Extractor:
         return None
 
     def content_range(self, verb: Token, k: int) -> tuple[int, int]:
-        """Token range of the content: the quotation, widened to the verb's complement that holds it."""
+        """Token range of the content: the quotation, widened back to the cue's dependent that holds it.
+
+        Only a cue before the quotation widens it (she said the plan "will fail"); a cue after it
+        ("X," she said) or a quotation in several parts keeps to the marks.
+        """
         q = self.marked[k]
         lo, hi = q.first, q.last
-        if len(q.parts) > 1:
+        if len(q.parts) > 1 or verb.i > q.first:
             return lo, hi
-        for child in verb.children:
-            if child.dep_ not in _COMPLEMENTS:
-                continue
-            c_lo, c_hi = child.left_edge.i, child.right_edge.i + 1
-            if c_lo <= q.first < c_hi or c_lo < q.last <= c_hi:
-                if c_lo > verb.i or c_hi <= verb.i:
-                    lo, hi = min(lo, c_lo), max(hi, c_hi)
+        node: Token | None = next((self.doc[i] for i in range(lo, hi) if not self.doc[i].is_punct), None)
+        for _ in range(64):
+            if node is None or node.head.i == verb.i:
                 break
+            node = None if node.head.i == node.i else node.head
+        if node is not None and node.dep_ not in ("nsubj", "nsubjpass", "punct"):
+            edges = [node.left_edge.i] + [
+                c.left_edge.i for c in verb.rights if c.i < node.i and c.dep_ in _CONTENT_DEPS
+            ]
+            lo = max(min(lo, *edges), verb.i + 1)
+            lo = self.bounded(q.first, lo, hi)[0]
         return lo, hi
 
     # --- building quotes ---------------------------------------------------------------------------
@@ -334,14 +351,16 @@ class _Extractor:
         return lo, hi
 
     def share_quoted(self, lo: int, hi: int) -> float:
-        words = inside = 0
+        """Share of the content's word characters that lie inside quotation marks."""
+        chars = inside = 0
         for i in range(lo, hi):
             token = self.doc[i]
             if token.is_punct or token.is_space:
                 continue
-            words += 1
-            inside += self.in_q[i] >= 0
-        return inside / words if words else 0.0
+            chars += len(token)
+            if self.in_q[i] >= 0:
+                inside += len(token)
+        return inside / chars if chars else 0.0
 
     def cue_bounds(self, cue: Token) -> tuple[int, int]:
         end = cue.idx + len(cue)
@@ -359,6 +378,7 @@ class _Extractor:
         cue: Token | None,
         speaker_token: Token | None,
         kind: QuoteKind,
+        rule: str,
     ) -> None:
         speaker: Speaker | None = self.resolver.speaker(speaker_token) if speaker_token is not None else None
         cue_start = cue_end = None
@@ -367,6 +387,7 @@ class _Extractor:
             cue_start, cue_end = self.cue_bounds(cue)
             cue_text = self.text[cue_start:cue_end]
         content = _JOIN.join(self.text[s:e] for s, e in spans)
+        self.rules.append(rule)
         self.quotes.append(
             Quote(
                 speaker=speaker.name if speaker else None,
@@ -426,7 +447,7 @@ class _Extractor:
                 kind = "direct"
             for m in members:
                 self.marked[m].taken = True
-            self.add(spans, cue, self.subject(cue), kind)
+            self.add(spans, cue, self.subject(cue), kind, "direct")
 
     # --- reported speech ---------------------------------------------------------------------------
 
@@ -446,14 +467,28 @@ class _Extractor:
                 continue
             if not (self.is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in ATTITUDE_VERBS)):
                 continue
-            rng = self.complement(token)
-            if rng is None:
+            found = self.complement(token)
+            if found is None:
                 continue
-            lo, hi = self.trim(*rng)
-            if hi - lo < 2 or lo <= i < hi:
+            lo, hi, rule = found
+            lo, hi = self.trim(lo, hi)
+            if hi - lo < 2:
                 continue
+            speaker = self.subject(token)
+            if rule == "passive":
+                speaker = next((c for c in token.children if c.dep_ == "agent"), None)
+                speaker = next((c for c in speaker.children if c.dep_ == "pobj"), None) if speaker else None
+            spans = [self.char_span(lo, hi)]
+            if lo <= i < hi:
+                # "which he believes will …": the content runs round its own cue and speaker
+                cut = min(i, speaker.left_edge.i if speaker is not None and speaker.i < i else i)
+                a, b = self.trim(lo, cut)
+                c, d = self.trim(i + 1, hi)
+                if b - a < 1 or d - c < 2 or cut - lo > 2:
+                    continue
+                spans = [self.char_span(a, b), self.char_span(c, d)]
             self.used.add(i)
-            self.add([self.char_span(lo, hi)], token, self.subject(token), _kind(self.share_quoted(lo, hi)))
+            self.add(spans, token, speaker, _kind(self.share_quoted(lo, hi)), rule)
 
     def bounded(self, anchor: int, lo: int, hi: int) -> tuple[int, int]:
         """Shrink [lo, hi) around ``anchor`` so it stops short of cues and quotations already attributed."""
@@ -467,10 +502,10 @@ class _Extractor:
                 break
         return lo, hi
 
-    def complement(self, verb: Token) -> tuple[int, int] | None:
-        """Token range of what a reporting verb reports: a clause, an infinitive, an object or a topic."""
+    def complement(self, verb: Token) -> tuple[int, int, str] | None:
+        """What a reporting verb reports (a clause, an infinitive, an object, a topic), and the rule that found it."""
         lemma = verb.lemma_.lower()
-        right = left = obj = topic = None
+        right = left = obj = topic = question = passive = agent = None
         for child in verb.children:
             dep = child.dep_
             if dep == "ccomp" or (dep == "xcomp" and lemma in INTENTION_VERBS):
@@ -482,32 +517,46 @@ class _Extractor:
                 obj = obj or child
             elif dep == "prep" and child.i > verb.i and child.lower_ in _TOPIC_PREPOSITIONS:
                 topic = topic or child
+            elif dep == "advcl" and child.i > verb.i and any(
+                c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in child.children
+            ):
+                question = child
+            elif dep == "nsubjpass":
+                passive = child
+            elif dep == "agent":
+                agent = child
         if right is not None:
-            return self.bounded(right.i, right.left_edge.i, right.right_edge.i + 1)
+            return (*self.bounded(right.i, right.left_edge.i, right.right_edge.i + 1), "clause")
         if left is not None:
-            if any(c.dep_ == "mark" and c.lower_ not in _LEADING_DROP for c in left.children):
+            if any(c.dep_ == "mark" for c in left.children):
                 return None
-            return self.bounded(left.i, left.left_edge.i, min(left.right_edge.i + 1, verb.left_edge.i))
+            return (*self.bounded(left.i, left.left_edge.i, min(left.right_edge.i + 1, verb.left_edge.i)), "inverted")
         if verb.dep_ == "parataxis" and lemma in SPEECH_VERBS and verb.head.i < verb.i:
-            return self.bounded(verb.head.i, verb.head.left_edge.i, verb.left_edge.i)
+            return (*self.bounded(verb.head.i, verb.head.left_edge.i, verb.left_edge.i), "parataxis")
+        if question is not None and lemma in SPEECH_VERBS | COGNITION_VERBS:
+            return (*self.bounded(question.i, question.left_edge.i, question.right_edge.i + 1), "question")
         if lemma in SPEECH_VERBS and (found := self.fragment_object(verb)) is not None:
-            return found
+            return (*found, "fragment")
+        if passive is not None and agent is not None and passive.pos_ != "PRON":
+            return (*self.bounded(passive.i, passive.left_edge.i, passive.right_edge.i + 1), "passive")
         if self.subject(verb) is None:
             return None
-        if obj is not None and lemma in ATTITUDE_VERBS and obj.pos_ != "PRON":
+        if obj is not None and obj.pos_ != "PRON" and (
+            lemma in ATTITUDE_VERBS or (lemma in REPORTING_VERBS and lemma not in _HEARER_VERBS)
+        ):
             rights = [c for c in verb.rights if c.i >= obj.i]
             hi = obj.right_edge.i + 1
             for c in rights[1:]:
                 if c.dep_ not in ("prep", "oprd", "advmod", "npadvmod") or c.left_edge.i != hi:
                     break
                 hi = c.right_edge.i + 1
-            return self.bounded(obj.i, obj.left_edge.i, hi)
+            return (*self.bounded(obj.i, obj.left_edge.i, hi), "object")
         if topic is not None and obj is None:
             pobj = next((c for c in topic.children if c.dep_ in ("pobj", "pcomp")), None)
             if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME") and not (
                 topic.lower_ == "on" and lemma in _PLAIN_SPEECH
             ):
-                return self.bounded(pobj.i, pobj.left_edge.i, pobj.right_edge.i + 1)
+                return (*self.bounded(pobj.i, pobj.left_edge.i, pobj.right_edge.i + 1), "topic")
         return None
 
     def noun_cue(self, noun: Token) -> None:
@@ -531,7 +580,7 @@ class _Extractor:
         if hi - lo < 2:
             return
         self.used.add(noun.i)
-        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi)))
+        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi)), "noun")
 
     def headline_colon(self) -> None:
         """A paragraph opening with a name and a colon ("Graham: Trump's rhetoric …") attributes the rest."""
@@ -553,7 +602,7 @@ class _Extractor:
             if hi - lo < 3 or any(self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken for j in range(lo, hi)):
                 continue
             self.used.add(colon)
-            self.add([self.char_span(lo, hi)], doc[colon], name.root, _kind(self.share_quoted(lo, hi)))
+            self.add([self.char_span(lo, hi)], doc[colon], name.root, _kind(self.share_quoted(lo, hi)), "colon")
 
     def fragment_object(self, verb: Token) -> tuple[int, int] | None:
         """The right-hand dependents of a speech verb when they hold a quoted fragment."""
@@ -581,13 +630,16 @@ class _Extractor:
         if any(self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken for j in (lo, hi - 1)):
             return
         self.used.add(token.i)
-        self.add([self.char_span(lo, hi)], token, source, _kind(self.share_quoted(lo, hi)))
+        self.add([self.char_span(lo, hi)], token, source, _kind(self.share_quoted(lo, hi)), "according")
 
     def run(self) -> list[Quote]:
         self.direct()
         self.headline_colon()
         self.reported()
-        return sorted(self.quotes, key=lambda q: (q.start, q.end))
+        order = sorted(range(len(self.quotes)), key=lambda n: (self.quotes[n].start, self.quotes[n].end))
+        self.quotes = [self.quotes[n] for n in order]
+        self.rules = [self.rules[n] for n in order]
+        return self.quotes
 
 
 def extract_quotes(doc: Doc) -> list[Quote]:
