@@ -13,11 +13,12 @@ import email.utils
 import logging
 import re
 import socket
+import ssl
 import threading
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -53,6 +54,7 @@ __all__ = [
     "TooManyRedirects",
     "UnsupportedContent",
     "canonicalize_url",
+    "decode_body",
     "fetch_article",
     "is_public_address",
 ]
@@ -351,7 +353,6 @@ class _Page:
     body: bytes
     mime: str
     charset: str | None
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _tracer(target: _Target, deadline: _Deadline) -> Callable[[str, dict[str, Any]], None]:
@@ -392,12 +393,25 @@ def _send(client: httpx.Client, target: _Target, settings: Settings, deadline: _
     except httpx.HTTPError as error:
         if deadline.expired:
             raise deadline.error() from error
-        raise ConnectionFailed(f"I couldn't get a proper answer from {target.host}, so I gave up.") from error
+        raise _broken(target, error) from error
     stream = response.extensions.get("network_stream")
     sock = stream.get_extra_info("socket") if stream is not None else None
     if isinstance(sock, socket.socket):
         deadline.watch(sock)
     return response
+
+
+def _broken(target: _Target, error: httpx.HTTPError) -> ConnectionFailed:
+    cause: BaseException | None = error
+    while cause is not None and not isinstance(cause, ssl.SSLError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return ConnectionFailed(f"The security certificate of {target.host} didn't check out, so I didn't read it.")
+    if cause is not None:
+        return ConnectionFailed(f"I couldn't set up a secure connection to {target.host}, so I didn't read it.")
+    if isinstance(error, httpx.ConnectError):
+        return ConnectionFailed(f"I couldn't connect to {target.host}: the site may be down. Try again later.")
+    return ConnectionFailed(f"I couldn't get a proper answer from {target.host}, so I gave up.")
 
 
 def _slow(target: _Target, error: httpx.TimeoutException) -> Timeout:

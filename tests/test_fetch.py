@@ -490,7 +490,7 @@ def test_connection_refused(site: PageServer) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(ConnectionFailed):
+    with pytest.raises(ConnectionFailed, match=r"I couldn.t connect to 127\.0\.0\.1"):
         fetch_article(f"http://127.0.0.1:{port}/", Settings(fetch_allowed_private_hosts=[f"127.0.0.1:{port}"]))
 
 
@@ -533,7 +533,7 @@ def test_https_uses_the_name_for_sni_and_verification(
         assert article.source.author == "Priya Okonkwo-Hale"
         assert tls_site.requests[-1][1]["Host"] == f"news.test:{tls_site.port}"
         served = len(tls_site.requests)
-        with pytest.raises(ConnectionFailed):  # the certificate is for news.test only
+        with pytest.raises(ConnectionFailed, match=r"certificate of other\.test didn.t check out"):
             fetch_article(f"https://other.test:{tls_site.port}/article.html", settings, client=client)
         assert len(tls_site.requests) == served
 
