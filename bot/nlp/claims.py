@@ -76,7 +76,7 @@ W = {
     "past_event": 0.6,
     "causal": 0.3,
     "reported": 0.3,
-    "length": 0.5,
+    "length": 0.7,
     "question": -2.0,
     "opinion": -0.8,
     "prescriptive": -0.5,
@@ -112,7 +112,7 @@ def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> F
     v: dict[str, float] = dict.fromkeys(W, 0.0)
     words = [t for t in sent if not (t.is_punct or t.is_space)]
     n = len(words)
-    v["length"] = min(1.0, max(0.0, (n - 8) / 20))
+    v["length"] = min(1.0, max(0.0, (n - 8) / 30))
     v["short"] = 1.0 if n < 6 else 0.0
     v["question"] = 1.0 if sent.text.rstrip().rstrip("\"'”’)").endswith("?") else 0.0
     v["hedged"] = 1.0 if hedged else 0.0
@@ -124,7 +124,8 @@ def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> F
             v["money_percent"] = 1.0
             v["quantity"] = 1.0
         elif label in ("CARDINAL", "QUANTITY"):
-            v["quantity"] = 1.0
+            precise = any(t.is_digit or t.lower_ in SCALE_WORDS or any(c.isdigit() for c in t.text) for t in ent)
+            v["quantity"] = max(v["quantity"], 1.0 if precise else 0.5)
         elif label == "DATE" and any(t.like_num or t.pos_ == "PROPN" for t in ent):
             v["date"] = 1.0
         elif label in ACTOR_LABELS:

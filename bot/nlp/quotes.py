@@ -201,8 +201,18 @@ class _Extractor:
             content = [doc[i] for i in range(first, last) if self.in_q[i] == k]
             words = [t for t in content if not (t.is_punct or t.is_space)]
             q.words = len(words)
-            q.full = len(words) >= STATEMENT_WORDS or (
-                len(words) >= 3 and any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in words)
+            before = first - 1
+            while before >= 0 and doc[before].is_punct and doc[before].text in _OPENERS:
+                before -= 1
+            embedded = (
+                before >= 0
+                and not (doc[before].is_punct or doc[before].is_space)
+                and bool(words)
+                and not words[0].text[:1].isupper()
+            )
+            q.full = not embedded and (
+                len(words) >= STATEMENT_WORDS
+                or (len(words) >= 3 and any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in words))
             )
             self.marked.append(q)
         self.resolver = SpeakerResolver(doc)
@@ -456,7 +466,7 @@ class _Extractor:
         doc = self.doc
         for token in doc:
             i = token.i
-            if i in self.used or (self.in_q[i] >= 0 and self.marked[self.in_q[i]].full):
+            if i in self.used or self.in_q[i] >= 0:
                 continue
             lower = token.lower_
             if lower == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
