@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(5 * 1024 * 1024, gt=0, validation_alias=_env("NUTGRAF_FETCH_MAX_BYTES"))
     fetch_max_redirects: int = Field(5, ge=0, validation_alias=_env("NUTGRAF_FETCH_MAX_REDIRECTS"))
 
-    max_text_chars: int = Field(300_000, gt=0, validation_alias=_env("NUTGRAF_MAX_TEXT_CHARS"))
+    max_text_chars: int = Field(100_000, gt=0, validation_alias=_env("NUTGRAF_MAX_TEXT_CHARS"))
     max_links_per_message: int = Field(3, ge=1, validation_alias=_env("NUTGRAF_MAX_LINKS"))
     digest_retention_days: int = Field(30, ge=1, validation_alias=_env("NUTGRAF_DIGEST_RETENTION_DAYS"))
     log_level: str = Field("INFO", validation_alias=_env("NUTGRAF_LOG_LEVEL"))

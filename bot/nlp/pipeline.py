@@ -52,7 +52,7 @@ def check_text(raw: str) -> None:
 class Analyzer:
     """Runs nutgraf's analysis with one loaded spaCy model."""
 
-    def __init__(self, model_name: str, *, max_chars: int = 300_000) -> None:
+    def __init__(self, model_name: str, *, max_chars: int = 100_000) -> None:
         self.model_name = model_name
         self.max_chars = max_chars
         self.version = pipeline_version(model_name)

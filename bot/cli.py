@@ -1,0 +1,183 @@
+"""The ``nutgraf`` command line: analyse without Slack, run the bot, workers and the digest clock."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from bot.errors import NutgrafError
+from bot.models import Analysis, Article, Source
+from bot.settings import Settings, get_settings
+from bot.textio import decode_bytes
+
+logger = logging.getLogger("bot")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+BATCH_CHUNK = 64
+
+
+def _read_source(source: str, settings: Settings) -> Article:
+    if source.startswith(("http://", "https://")):
+        from bot.fetch import fetch_article
+
+        return fetch_article(source, settings)
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise NutgrafError(f"{source}: no such file (give a file, an http(s) URL, or - for standard input).")
+        data = path.read_bytes()
+    return Article(text=decode_bytes(data), source=Source(kind="text"))
+
+
+def format_analysis(analysis: Analysis) -> str:
+    """A plain-text rendering for terminals."""
+    src = analysis.source
+    lines = [analysis.headline, "=" * min(len(analysis.headline), 80)]
+    meta = [x for x in (src.site, src.author, src.published, f"{analysis.word_count} words") if x]
+    lines.append(" · ".join(meta))
+    if src.url:
+        lines.append(src.url)
+    if analysis.summary:
+        lines += ["", "Summary", *(f"  {s}" for s in analysis.summary)]
+    if analysis.claims:
+        lines += ["", "Key claims"]
+        for n, claim in enumerate(analysis.claims[:5], 1):
+            extra = [f"score {claim.score:.2f}"]
+            if claim.attribution:
+                extra.append(f"per {claim.attribution}")
+            if claim.hedged:
+                extra.append("hedged: " + ", ".join(claim.hedges))
+            lines.append(f"  {n}. {claim.text}  [{'; '.join(extra)}]")
+    if analysis.quotes:
+        lines += ["", "Quotes"]
+        for quote in analysis.quotes:
+            who = quote.speaker or quote.speaker_mention or "unattributed"
+            if quote.speaker_role:
+                who += f", {quote.speaker_role}"
+            mark = '"' if quote.kind != "indirect" else ""
+            lines.append(f"  - {mark}{quote.content}{mark} — {who} ({quote.kind})")
+    people = [e for e in analysis.entities if e.label in ("PERSON", "ORG")]
+    if people:
+        lines += ["", "People and organisations", "  " + ", ".join(f"{e.text} ({e.count})" for e in people[:12])]
+    if analysis.notes:
+        lines += ["", "Notes", *(f"  ! {n}" for n in analysis.notes)]
+    return "\n".join(lines)
+
+
+def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.nlp.pipeline import Analyzer
+
+    article = _read_source(args.source, settings)
+    analysis = Analyzer(settings.spacy_model, max_chars=settings.max_text_chars).analyze(article)
+    print(analysis.model_dump_json(indent=2) if args.json else format_analysis(analysis))
+    return EXIT_OK
+
+
+def _batch_items(lines: IO[str], settings: Settings, failures: list[str]) -> Iterator[tuple[str | None, Article]]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record: Any = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("a line must be a JSON object")
+            id_ = None if record.get("id") is None else str(record["id"])
+            if isinstance(record.get("text"), str):
+                yield id_, Article(text=record["text"], source=Source(kind="text"))
+            elif isinstance(record.get("url"), str):
+                yield id_, _read_source(record["url"], settings)
+            else:
+                raise ValueError('a line needs "text" or "url"')
+        except (ValueError, NutgrafError) as exc:
+            failures.append(f"line {number}: {exc}")
+            print(f"nutgraf batch: line {number} skipped: {exc}", file=sys.stderr)
+
+
+def _chunks(items: Iterator[tuple[str | None, Article]], size: int) -> Iterator[list[tuple[str | None, Article]]]:
+    chunk: list[tuple[str | None, Article]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from bot.nlp.pipeline import Analyzer
+
+    analyzer = Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
+    failures: list[str] = []
+    inp = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")  # noqa: SIM115
+    out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        with tqdm(desc="analysing", unit="doc", file=sys.stderr, disable=args.quiet) as bar:
+            for chunk in _chunks(_batch_items(inp, settings, failures), BATCH_CHUNK):
+                results = analyzer.analyze_many(chunk, n_process=args.processes)
+                for (id_, _article), result in zip(chunk, results, strict=True):
+                    if isinstance(result, NutgrafError):
+                        failures.append(f"id {id_}: {result}")
+                        print(f"nutgraf batch: id {id_} skipped: {result}", file=sys.stderr)
+                    else:
+                        out.write(result.model_dump_json() + "\n")
+                    bar.update(1)
+                out.flush()
+    finally:
+        if inp is not sys.stdin:
+            inp.close()
+        if out is not sys.stdout:
+            out.close()
+    if failures:
+        print(f"nutgraf batch: {len(failures)} item(s) failed", file=sys.stderr)
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nutgraf", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("analyze", help="analyse a URL, a file, or - (stdin); no Slack or Redis needed")
+    p.add_argument("source", help="an http(s) URL, a path to a text file, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print the Analysis as JSON")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("batch", help='analyse JSON lines {"id", "text"} or {"id", "url"}, one Analysis per line')
+    p.add_argument("input", help="input .jsonl file, or - for standard input")
+    p.add_argument("-o", "--output", help="output .jsonl file (default: standard output)")
+    p.add_argument("--processes", type=int, default=1, help="spaCy worker processes (default 1)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_batch)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``nutgraf`` command and of ``python -m bot``."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValueError as exc:
+        print(f"nutgraf: invalid configuration: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args, settings))
+    except NutgrafError as exc:
+        print(f"nutgraf: {exc}", file=sys.stderr)
+        return EXIT_USAGE if exc.code == "config" else EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130

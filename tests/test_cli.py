@@ -1,0 +1,119 @@
+"""The command line, run as users run it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+SAMPLE = ROOT / "bot" / "samples" / "harbour.txt"
+
+
+def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NUTGRAF_"))}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+
+
+@pytest.mark.slow
+def test_analyze_sample_readable() -> None:
+    proc = run("analyze", str(SAMPLE))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Port of Calloway to cut 1,200 jobs as cargo traffic slumps\n")
+    assert "Key claims" in proc.stdout and "Quotes" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_analyze_stdin_json() -> None:
+    proc = run("analyze", "-", "--json", stdin=SAMPLE.read_bytes())
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["source"]["kind"] == "text"
+    assert data["quotes"] and data["claims"] and data["summary"]
+    assert set(data) >= {"id", "source", "language", "word_count", "pipeline_version", "entities", "notes"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "no text to analyse"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG image"),
+        (bytes(range(256)) * 40, "binary"),
+    ],
+)
+def test_analyze_bad_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "input.bin"
+    path.write_bytes(content)
+    proc = run("analyze", str(path))
+    assert proc.returncode == 1
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_analyze_missing_file(tmp_path: Path) -> None:
+    proc = run("analyze", str(tmp_path / "nope.txt"))
+    assert proc.returncode == 1
+    assert "no such file" in proc.stderr
+
+
+@pytest.mark.slow
+def test_analyze_20_mb_text_is_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    paragraph = "The council said on Monday that it had spent $2.4 million on flood defences since 2019.\n"
+    path.write_text(paragraph * (20 * 1024 * 1024 // len(paragraph)))
+    proc = run("analyze", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    notes = json.loads(proc.stdout)["notes"]
+    assert any("only the first" in note for note in notes)
+
+
+@pytest.mark.slow
+def test_batch_keeps_order_and_survives_bad_lines(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "one", "text": "The mayor said on Monday that bus fares would rise by 10 percent."}),
+        "this is not json",
+        json.dumps({"id": "two", "text": ""}),
+        json.dumps({"id": "three", "nothing": 1}),
+        json.dumps({"id": 4, "text": "Firefighters rescued 14 people from a flooded tunnel in Leeds, police said."}),
+        "",
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines))
+    out = tmp_path / "out.jsonl"
+    proc = run("batch", str(src), "-o", str(out))
+    assert proc.returncode == 1
+    results = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in results] == ["one", "4"]
+    assert "line 2 skipped" in proc.stderr and "line 4 skipped" in proc.stderr and "id two skipped" in proc.stderr
+    assert "3 item(s) failed" in proc.stderr
+
+
+@pytest.mark.slow
+def test_batch_thousand_documents_in_order(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    with src.open("w") as fh:
+        for i in range(1000):
+            fh.write(json.dumps({"id": f"d{i}", "text": f"Officials said {i} homes lost power in the storm."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    proc = run("batch", str(src), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert ids == [f"d{i}" for i in range(1000)]
+    assert "1000/" in proc.stderr or "1000doc" in proc.stderr.replace(" ", "")
