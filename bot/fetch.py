@@ -66,6 +66,8 @@ USER_AGENT = f"nutgraf/{__version__} (+{PROJECT_URL})"
 
 #: Fewer words of article text than this is a teaser, a script-built page or an error page.
 MIN_ARTICLE_WORDS = 80
+#: A page marked as paywalled (schema.org ``isAccessibleForFree: false``) with fewer words is a teaser.
+MIN_PAYWALLED_WORDS = 300
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({429, 503})
@@ -81,6 +83,7 @@ _SNIFF_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _URL_SITE = re.compile(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)")  # how trafilatura makes a site name from a URL
+_PAYWALLED = re.compile(r"""["']?isAccessibleForFree["']?\s*:\s*["']?false\b""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<p>")
 #: The legacy encodings of the WHATWG Encoding Standard: what web pages are written in, and all that
@@ -171,17 +174,22 @@ class TooLittleText(FetchError):  # noqa: N818 (the names the rest of nutgraf us
 
     code = "too_little_text"
 
-    def __init__(self, source: Source, words: int) -> None:
+    def __init__(self, source: Source, words: int, *, paywalled: bool = False) -> None:
         found = [f"“{source.title}”" if source.title else "", source.site or ""]
         described = ", ".join(part for part in found if part)
         what = f"only {words} words of article text" if words else "no article text"
         detail = f" on that page ({described})" if described else " on that page"
+        why = (
+            "the page says it is for subscribers, so this is only the teaser"
+            if paywalled
+            else "it may be behind a paywall or built by scripts"
+        )
         super().__init__(
-            f"I found {what}{detail}: it may be behind a paywall or built by scripts, "
-            "so there is nothing to summarise. Paste the text itself if you have it."
+            f"I found {what}{detail}: {why}, so there is nothing to summarise. Paste the text itself if you have it."
         )
         self.source = source
         self.words = words
+        self.paywalled = paywalled
 
 
 def _status_message(status: int) -> str:
@@ -361,13 +369,14 @@ def _tracer(target: _Target, deadline: _Deadline) -> Callable[[str, dict[str, An
     def trace(event: str, info: dict[str, Any]) -> None:
         if event != "connection.connect_tcp.complete":
             return
-        sock = info["return_value"].get_extra_info("socket")
+        stream = info["return_value"]
+        sock = stream.get_extra_info("socket")
         if not isinstance(sock, socket.socket):
             return
         deadline.watch(sock)
         peer = parse_ip(str(sock.getpeername()[0]))
         if peer != target.address:
-            _shutdown(sock)
+            stream.close()  # httpcore never sees this stream, so it would not close it
             raise BlockedAddress("The connection went somewhere other than the address I checked, so I stopped.")
 
     return trace
@@ -706,8 +715,9 @@ def _from_html(page: _Page, html: str) -> Article:
         published=document.date or None,
     )
     words = _word_count(text)
-    if words < MIN_ARTICLE_WORDS:
-        raise TooLittleText(source, words)
+    paywalled = bool(_PAYWALLED.search(html))
+    if words < MIN_ARTICLE_WORDS or (paywalled and words < MIN_PAYWALLED_WORDS):
+        raise TooLittleText(source, words, paywalled=paywalled)
     return Article(text=text, source=source)
 
 

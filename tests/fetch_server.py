@@ -106,6 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
     def route_paywall(self, query: dict[str, list[str]]) -> None:
         self._send(200, self._page("paywall.html"))
 
+    def route_paywall_marked(self, query: dict[str, list[str]]) -> None:
+        self._send(200, self._page("paywall_marked.html"))
+
     def route_script_app(self, query: dict[str, list[str]]) -> None:
         self._send(200, self._page("script_app.html"))
 
@@ -245,6 +248,7 @@ class _Server(ThreadingHTTPServer):
         "/article.html": "article",
         "/amp/article.html": "amp",
         "/paywall.html": "paywall",
+        "/investigation.html": "paywall_marked",
         "/live.html": "script_app",
         "/ferry.html": "foreign_canonical",
         "/library.xhtml": "xhtml",
@@ -276,7 +280,7 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], scheme: str) -> None:
         super().__init__(address, _Handler)
-        self.base = f"{scheme}://127.0.0.1:{self.server_address[1]}"
+        self.base = f"{scheme}://{address[0]}:{self.server_address[1]}"
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._lock = threading.Lock()
@@ -290,13 +294,15 @@ class _Server(ThreadingHTTPServer):
 class PageServer:
     """The test site on ``127.0.0.1``, on a free port, in a background thread (``with PageServer() as s``)."""
 
-    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
-        self._server = _Server(("127.0.0.1", 0), "https" if tls else "http")
+    def __init__(self, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> None:
+        if not host.startswith("127."):
+            raise ValueError("the test site listens on loopback only")
+        self._server = _Server((host, 0), "https" if tls else "http")
         if tls is not None:
             self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self.port: int = self._server.server_address[1]
         self.base = self._server.base
-        self.host = f"127.0.0.1:{self.port}"
+        self.host = f"{host}:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
         self._thread.daemon = True
 

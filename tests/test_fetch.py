@@ -166,6 +166,14 @@ def test_paywall_teaser_is_too_little_text_with_its_metadata(site: PageServer) -
     assert "paywall" in message
 
 
+def test_teaser_of_a_page_marked_for_subscribers(site: PageServer) -> None:
+    with pytest.raises(TooLittleText, match="the page says it is for subscribers") as caught:
+        fetch_article(site.url("/investigation.html"), settings_for(site))
+    assert caught.value.paywalled
+    assert 80 < caught.value.words < 300
+    assert caught.value.source.title == "The care home that ran out of money"
+
+
 def test_page_built_by_scripts_is_too_little_text(site: PageServer) -> None:
     with pytest.raises(TooLittleText, match="Live: Wexmoor election count") as caught:
         fetch_article(site.url("/live.html"), settings_for(site))
@@ -478,6 +486,14 @@ def test_connection_goes_to_the_address_that_was_checked(site: PageServer, canar
     path, headers = site.requests[-1]
     assert path == "/article.html"
     assert headers["Host"] == f"news.test:{site.port}"
+
+
+def test_client_with_a_proxy_is_stopped_before_sending(site: PageServer) -> None:
+    """The fetcher checks where each connection really went: a proxy in between is refused."""
+    with PageServer(host="127.0.0.2") as proxy, httpx.Client(proxy=proxy.base, trust_env=False) as client:
+        with pytest.raises(BlockedAddress, match="somewhere other than the address I checked"):
+            fetch_article(site.url("/article.html"), settings_for(site), client=client)
+        assert proxy.requests == []
 
 
 def test_unknown_name(site: PageServer, dns: FakeDNS) -> None:
