@@ -83,6 +83,8 @@ W = {
     "imperative": -0.7,
     "absolute": 0.4,
     "says_third_party": 0.4,
+    "first_person": -0.3,
+    "future": -0.4,
     "interjection": -0.6,
     "evaluative": -0.4,
     "figures": 0.4,
@@ -105,6 +107,14 @@ class Features:
 
 def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children)
+
+
+def _going_to(verb: Token) -> bool:
+    """Whether the verb is the "going to" future ("we are going to win")."""
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_ == "go" and head.tag_ == "VBG" or (
+        verb.lemma_ == "go" and verb.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in verb.children)
+    )
 
 
 def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> Features:
@@ -162,6 +172,13 @@ def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> F
         if past and lemma not in MENTAL_VERBS:
             v["past_event"] = 1.0
         subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if dep == "ROOT" and (any(a in ("will", "'ll", "wo") for a in aux) or _going_to(token)):
+            v["future"] = 1.0
+        if subject is not None and dep == "ROOT":
+            if subject.lower_ in ("he", "she", "they"):
+                v["actor_subject"] = 1.0
+            elif subject.lower_ == "i":
+                v["first_person"] = 1.0
         if (
             subject is not None
             and lemma in REPORTING_VERBS

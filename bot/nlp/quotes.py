@@ -79,6 +79,8 @@ _HEARER_VERBS = frozenset(
     """tell ask inform remind notify assure warn urge brief advise thank persuade convince reassure
     teach instruct order answer""".split()
 )
+#: Cognition verbs whose object is a thing perceived, not a proposition ("saw the ad").
+_PERCEPTION_VERBS = frozenset("see hear read notice find learn discover".split())
 _PLAIN_SPEECH = frozenset({"say", "tell", "add", "write", "post", "tweet", "announce", "report", "state", "speak"})
 #: Prepositions that introduce the topic of speech or thought ("talked about", "warned against").
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "against", "of", "over", "for"})
@@ -249,7 +251,7 @@ class _Extractor:
             if passive:
                 return None
             head = verb.head
-            if verb.dep_ in ("conj", "xcomp") and head.pos_ in ("VERB", "AUX"):
+            if verb.dep_ in ("conj", "xcomp", "dep") and head.pos_ in ("VERB", "AUX"):
                 passive_ok = verb.dep_ == "xcomp"
                 verb = head
             elif verb.dep_ == "advcl" and verb.tag_ == "VB" and head.pos_ in ("VERB", "AUX"):
@@ -552,7 +554,7 @@ class _Extractor:
         if self.subject(verb) is None:
             return None
         if obj is not None and obj.pos_ != "PRON" and (
-            lemma in ATTITUDE_VERBS or (lemma in REPORTING_VERBS and lemma not in _HEARER_VERBS)
+            lemma in ATTITUDE_VERBS or (lemma in REPORTING_VERBS and lemma not in _HEARER_VERBS | _PERCEPTION_VERBS)
         ):
             rights = [c for c in verb.rights if c.i >= obj.i]
             hi = obj.right_edge.i + 1
