@@ -58,11 +58,16 @@ def canary_stays_silent(canary: Canary) -> Iterator[None]:
     assert canary.connections == 0
 
 
+def make_settings(**values: Any) -> Settings:
+    """Settings from defaults and ``values`` only: no ``.env`` file is read."""
+    return Settings(_env_file=None, **values)
+
+
 def settings_for(site: PageServer, **overrides: Any) -> Settings:
-    """Settings that allow the local site (only) and keep the limits small enough for tests."""
+    """Settings that allow the local site (only), with a total deadline short enough for tests."""
     values: dict[str, Any] = {"fetch_allowed_private_hosts": [site.host], "fetch_total_timeout": 10.0}
     values.update(overrides)
-    return Settings(**values)
+    return make_settings(**values)
 
 
 class FakeDNS:
@@ -430,13 +435,13 @@ def test_redirects_to_private_addresses_are_refused(site: PageServer, canary: Ca
 
 
 def test_allow_list_is_for_the_exact_host_and_port(site: PageServer, canary: Canary) -> None:
-    allowed_elsewhere = Settings(fetch_allowed_private_hosts=[f"127.0.0.1:{canary.port + 1}"])
+    allowed_elsewhere = make_settings(fetch_allowed_private_hosts=[f"127.0.0.1:{canary.port + 1}"])
     with pytest.raises(BlockedAddress):
         fetch_article(f"http://127.0.0.1:{canary.port}/", allowed_elsewhere)
     with pytest.raises(BlockedAddress):
         fetch_article(f"http://localhost:{site.port}/article.html", settings_for(site))
     with pytest.raises(BlockedAddress):
-        fetch_article(f"http://127.0.0.1:{site.port}/article.html", Settings())
+        fetch_article(f"http://127.0.0.1:{site.port}/article.html", make_settings())
 
 
 @pytest.mark.parametrize(
@@ -479,7 +484,7 @@ def test_name_resolving_to_a_private_address_is_refused(site: PageServer, canary
 def test_connection_goes_to_the_address_that_was_checked(site: PageServer, canary: Canary, dns: FakeDNS) -> None:
     """DNS rebinding: a second lookup would point at the canary, so there must be no second lookup."""
     dns.answers["news.test"] = [["127.0.0.1"], ["127.0.0.2"]]
-    settings = Settings(fetch_allowed_private_hosts=[f"news.test:{site.port}"])
+    settings = make_settings(fetch_allowed_private_hosts=[f"news.test:{site.port}"])
     article = fetch_article(f"http://news.test:{site.port}/article.html", settings)
     assert article.source.url == f"http://news.test:{site.port}/article.html"
     assert dns.lookups == ["news.test"]
@@ -507,7 +512,7 @@ def test_connection_refused(site: PageServer) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(ConnectionFailed, match=r"I couldn.t connect to 127\.0\.0\.1"):
-        fetch_article(f"http://127.0.0.1:{port}/", Settings(fetch_allowed_private_hosts=[f"127.0.0.1:{port}"]))
+        fetch_article(f"http://127.0.0.1:{port}/", make_settings(fetch_allowed_private_hosts=[f"127.0.0.1:{port}"]))
 
 
 # --- TLS: connect by address, verify and send SNI for the name ----------------------------------------
@@ -542,7 +547,7 @@ def test_https_uses_the_name_for_sni_and_verification(
 ) -> None:
     dns.answers["news.test"] = [["127.0.0.1"]]
     dns.answers["other.test"] = [["127.0.0.1"]]
-    settings = Settings(fetch_allowed_private_hosts=[f"news.test:{tls_site.port}", f"other.test:{tls_site.port}"])
+    settings = make_settings(fetch_allowed_private_hosts=[f"news.test:{tls_site.port}", f"other.test:{tls_site.port}"])
     trust = ssl.create_default_context(cafile=str(certificate[0]))
     with httpx.Client(verify=trust, trust_env=False) as client:
         article = fetch_article(f"https://news.test:{tls_site.port}/article.html", settings, client=client)
