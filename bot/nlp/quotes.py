@@ -358,7 +358,7 @@ class _Extractor:
         doc = self.doc
         while lo < hi and (doc[lo].is_punct or doc[lo].is_space or doc[lo].lower_ in _LEADING_DROP):
             lo += 1
-        while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+        while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space or doc[hi - 1].dep_ == "cc"):
             hi -= 1
         return lo, hi
 
@@ -422,6 +422,17 @@ class _Extractor:
         last = self.doc[hi - 1]
         return self.doc[lo].idx, last.idx + len(last)
 
+    def whole_paragraph(self, k: int) -> bool:
+        """Whether quotation ``k`` is all its paragraph holds, marks and punctuation aside."""
+        q, doc = self.marked[k], self.doc
+        para = self.para[q.first]
+        for i in (q.first - 1, q.last):
+            while 0 <= i < len(doc) and self.para[i] == para and not doc[i].is_space:
+                if not doc[i].is_punct:
+                    return False
+                i += -1 if i < q.first else 1
+        return True
+
     def direct(self) -> None:
         """Attribute statements in quotation marks, then fold uncued ones into a cued neighbour."""
         doc = self.doc
@@ -440,9 +451,14 @@ class _Extractor:
             before = cued[pos - 1] if pos > 0 else None
             after = cued[pos] if pos < len(cued) else None
             para = self.para[q.first]
-            if before is not None and self.para[self.marked[before].last - 1] == para:
-                self.marked[before].extra.append(k)
-            elif after is not None and self.para[self.marked[after].first] == para:
+            if before is not None:
+                group = self.marked[before]
+                last_para = self.para[self.marked[group.extra[-1] if group.extra else before].last - 1]
+                if last_para == para or (last_para == para - 1 and self.whole_paragraph(k)):
+                    # same paragraph, or a paragraph of quotation continuing the speaker before it
+                    group.extra.append(k)
+                    continue
+            if after is not None and self.para[self.marked[after].first] == para:
                 self.marked[after].extra.append(k)
         for k in cued:
             q = self.marked[k]
@@ -504,9 +520,14 @@ class _Extractor:
 
     def bounded(self, anchor: int, lo: int, hi: int) -> tuple[int, int]:
         """Shrink [lo, hi) around ``anchor`` so it stops short of cues and quotations already attributed."""
+        doc = self.doc
         for j in range(anchor, hi):
             if (j in self.used and j != anchor) or (self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken):
                 hi = j
+                break
+            if j > anchor and doc[j].dep_ == "conj" and doc[j - 1].dep_ == "cc" and self.is_cue(doc[j]):
+                # "said that X and predicted that Y": the second report is a quote of its own
+                hi = j - 1
                 break
         for j in range(anchor, lo - 1, -1):
             if (j in self.used and j != anchor) or (self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken):

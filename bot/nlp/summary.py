@@ -21,6 +21,8 @@ MIN_SENTENCES = 2
 MIN_WORDS = 6
 #: How many of the ranked claims count as "top claims" for choosing sentences.
 TOP_CLAIMS = 5
+#: How much a top claim's score adds to a sentence's lead-position prior (1.0 for the first usable sentence).
+CLAIM_WEIGHT = 0.6
 #: Token overlap with the headline above which a sentence is taken for the headline restated.
 HEADLINE_OVERLAP = 0.7
 
@@ -95,7 +97,7 @@ def summarize(doc: Doc, claims: Sequence[Claim] = (), *, headline: str | None = 
         rank = len(candidates)
         position = 1.0 / (1.0 + 0.25 * rank)
         opener = 0.15 if sent[0].pos_ == "PRON" or text[:1] in "\"“'‘" else 0.0
-        candidates.append((rank, text, position + claim - opener))
+        candidates.append((rank, text, position + CLAIM_WEIGHT * claim - opener))
     if not candidates:
         return []
     lede = candidates[0]
