@@ -743,6 +743,7 @@ def _new_client() -> httpx.Client:
 def fetch_article(url: str, settings: Settings, *, client: httpx.Client | None = None) -> Article:
     """Fetch a pasted link and return its article text and metadata, refusing anything unsafe or unreadable.
 
+    ``source.url`` is the URL reached after redirects, ``source.canonical_url`` the key for caching.
     ``client`` lets callers share one ``httpx.Client``; it must not use a proxy (the fetcher checks that
     every connection reaches the address it vetted). Raises a :class:`FetchError` with a reporter-readable
     message.
