@@ -26,6 +26,7 @@ from bot.nlp import consistency
 from bot.nlp.hedges import find_hedges
 from bot.nlp.lexicon import REPORTING_VERBS
 from bot.nlp.numbers import figures
+from bot.nlp.summary import strip_dateline
 
 VERSION = "2"
 THRESHOLD = 0.5
@@ -112,8 +113,11 @@ def _has_subject(verb: Token) -> bool:
 def _going_to(verb: Token) -> bool:
     """Whether the verb is the "going to" future ("we are going to win")."""
     head = verb.head
-    return verb.dep_ == "xcomp" and head.lemma_ == "go" and head.tag_ == "VBG" or (
-        verb.lemma_ == "go" and verb.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in verb.children)
+    return (
+        verb.dep_ == "xcomp"
+        and head.lemma_ == "go"
+        and head.tag_ == "VBG"
+        or (verb.lemma_ == "go" and verb.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in verb.children))
     )
 
 
@@ -236,13 +240,17 @@ def _speakers_by_sentence(doc: Doc, quotes: Sequence[Quote]) -> dict[int, str]:
     """Map each sentence's start offset to the speaker of the first quote overlapping it."""
     starts = [s.start_char for s in doc.sents]
     found: dict[int, str] = {}
+    named: set[int] = set()
     for quote in sorted(quotes, key=lambda q: q.start):
         speaker = quote.speaker or quote.speaker_mention
-        if not speaker:
+        if not speaker or speaker.lower() in FIRST_SECOND:
             continue
         i = max(0, bisect_right(starts, quote.start) - 1)
         while i < len(starts) and starts[i] < quote.end:
-            found.setdefault(starts[i], speaker)
+            if starts[i] not in named:
+                found[starts[i]] = speaker
+                if quote.speaker:
+                    named.add(starts[i])
             i += 1
     return found
 
@@ -261,8 +269,9 @@ def _is_candidate(sent: Span) -> bool:
 
 def _strip(sent: Span) -> tuple[str, int, int]:
     text = sent.text
-    lead = len(text) - len(text.lstrip())
-    body = text.strip()
+    body = strip_dateline(text.strip())
+    lead = len(text) - len(body) - (len(text) - len(text.rstrip()))
+    body = body.strip()
     return " ".join(body.split()), sent.start_char + lead, sent.start_char + lead + len(body)
 
 

@@ -82,6 +82,12 @@ def _initials(text: str) -> str:
     return "".join(w[0] for w in text.replace("-", " ").split() if w.lower() not in _CONNECTORS and w[:1].isupper())
 
 
+def _display_rank(item: tuple[str, int]) -> tuple[int, bool, int]:
+    """Prefer the fullest name, then ordinary capitalisation over a dateline's capitals, then the commonest."""
+    text, n = item
+    return len(text.split()), not (text.isupper() and len(text) > 4), n
+
+
 def extract_entities(doc: Doc) -> list[Entity]:
     """Entities by number of mentions (then first mention), each with the other spellings it was found under."""
     counts: Counter[str] = Counter()
@@ -143,8 +149,7 @@ def extract_entities(doc: Doc) -> list[Entity]:
     entities: list[Entity] = []
     for root, n in sorted(merged.items(), key=lambda kv: (-kv[1], first[kv[0]])):
         label = merged_labels[root].most_common(1)[0][0]
-        name = _CANONICAL.get(root) or max(surface[root].items(), key=lambda kv: (len(kv[0].split()), kv[1]))[0]
+        name = _CANONICAL.get(root) or max(surface[root].items(), key=_display_rank)[0]
         variants = sorted(set(merged_surface[root]) - {name})
         entities.append(Entity(text=name, label=label, count=n, variants=variants))
     return entities
-

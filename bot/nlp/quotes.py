@@ -508,11 +508,16 @@ class _Extractor:
                 speaker = next((c for c in speaker.children if c.dep_ == "pobj"), None) if speaker else None
             spans = [self.char_span(lo, hi)]
             if lo <= i < hi:
-                # "which he believes will …": the content runs round its own cue and speaker
-                cut = min(i, speaker.left_edge.i if speaker is not None and speaker.i < i else i)
+                # "which he believes will …", "This campaign, he says, is different": the content runs
+                # round its own cue and speaker
+                if rule == "parataxis":
+                    cut, resume = token.left_edge.i, token.right_edge.i + 1
+                else:
+                    cut = min(i, speaker.left_edge.i if speaker is not None and speaker.i < i else i)
+                    resume = i + 1
                 a, b = self.trim(lo, cut)
-                c, d = self.trim(i + 1, hi)
-                if b - a < 1 or d - c < 2 or cut - lo > 2:
+                c, d = self.trim(resume, hi)
+                if b - a < 1 or d - c < 1 or (b - a) + (d - c) < 3:
                     continue
                 spans = [self.char_span(a, b), self.char_span(c, d)]
             self.used.add(i)
@@ -563,9 +568,9 @@ class _Extractor:
         if left is not None:
             if any(c.dep_ == "mark" for c in left.children):
                 return None
-            return (*self.bounded(left.i, left.left_edge.i, min(left.right_edge.i + 1, verb.left_edge.i)), "inverted")
+            return (*self.bounded(left.i, left.left_edge.i, left.right_edge.i + 1), "inverted")
         if verb.dep_ == "parataxis" and lemma in SPEECH_VERBS and verb.head.i < verb.i:
-            return (*self.bounded(verb.head.i, verb.head.left_edge.i, verb.left_edge.i), "parataxis")
+            return (*self.bounded(verb.head.i, verb.head.left_edge.i, verb.head.right_edge.i + 1), "parataxis")
         if question is not None and lemma in SPEECH_VERBS | COGNITION_VERBS:
             return (*self.bounded(question.i, question.left_edge.i, question.right_edge.i + 1), "question")
         if lemma in SPEECH_VERBS and (found := self.fragment_object(verb)) is not None:

@@ -23,7 +23,7 @@ MIN_WORDS = 6
 TOP_CLAIMS = 5
 #: How much a top claim's score adds to a sentence's lead-position prior (1.0 for the first usable sentence).
 CLAIM_WEIGHT = 0.6
-#: Token overlap with the headline above which a sentence is taken for the headline restated.
+#: Share of a sentence's words found in the headline above which it is taken for the headline restated.
 HEADLINE_OVERLAP = 0.7
 
 DATELINE = re.compile(
@@ -63,7 +63,7 @@ def _restates(text: str, headline_words: set[str]) -> bool:
     if not headline_words:
         return False
     words = _words(text)
-    return bool(words) and len(words & headline_words) / min(len(words), len(headline_words)) >= HEADLINE_OVERLAP
+    return bool(words) and len(words & headline_words) / len(words) >= HEADLINE_OVERLAP
 
 
 def _usable(sent: Span, text: str, headline_words: set[str]) -> bool:
