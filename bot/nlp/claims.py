@@ -110,15 +110,16 @@ def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children)
 
 
+def _causal(token: Token, lemma: str) -> bool:
+    """Connectives and verbs of cause: "because", "due to", "as a result", "caused", "led to"."""
+    if lemma == "lead":
+        return any(c.lower_ == "to" for c in token.children)
+    return lemma in CAUSAL_LEMMAS and (token.pos_ in ("SCONJ", "ADV", "ADP") or lemma in ("cause", "result", "due"))
+
+
 def _going_to(verb: Token) -> bool:
-    """Whether the verb is the "going to" future ("we are going to win")."""
-    head = verb.head
-    return (
-        verb.dep_ == "xcomp"
-        and head.lemma_ == "go"
-        and head.tag_ == "VBG"
-        or (verb.lemma_ == "go" and verb.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in verb.children))
-    )
+    """Whether the verb is the "going to" of the future ("we are going to win")."""
+    return verb.lemma_ == "go" and verb.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in verb.children)
 
 
 def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> Features:
@@ -159,9 +160,7 @@ def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> F
             v["comparative"] = 1.0
         elif tag in ("JJS", "RBS"):
             v["superlative"] = 1.0
-        if lemma in CAUSAL_LEMMAS and (token.pos_ in ("SCONJ", "ADV", "ADP") or lemma in ("cause", "result", "due")):
-            v["causal"] = 1.0
-        elif lemma == "lead" and any(c.lower_ == "to" for c in token.children):
+        if _causal(token, lemma):
             v["causal"] = 1.0
         if lower in ABSOLUTE_WORDS and token.pos_ in ("ADJ", "ADV", "NOUN", "PRON"):
             v["absolute"] = 1.0

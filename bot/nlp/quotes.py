@@ -579,7 +579,8 @@ class _Extractor:
             return (*self.bounded(passive.i, passive.left_edge.i, passive.right_edge.i + 1), "passive")
         if self.subject(verb) is None:
             return None
-        if obj is not None and obj.pos_ != "PRON" and (
+        naming = obj is not None and any(c.dep_ in ("oprd", "xcomp") or c.lower_ == "as" for c in verb.rights)
+        if obj is not None and (obj.pos_ != "PRON" or naming) and (
             lemma in ATTITUDE_VERBS or (lemma in REPORTING_VERBS and lemma not in _HEARER_VERBS | _PERCEPTION_VERBS)
         ):
             rights = [c for c in verb.rights if c.i >= obj.i]
@@ -670,10 +671,40 @@ class _Extractor:
         self.used.add(token.i)
         self.add([self.char_span(lo, hi)], token, source, _kind(self.share_quoted(lo, hi)), "according")
 
+    def continued(self) -> None:
+        """A paragraph that is all quotation, with no cue, continues the quote that ended the paragraph before."""
+        ends = sorted((q.end, n) for n, q in enumerate(self.quotes) if q.speaker_mention)
+        ends_at = [e for e, _ in ends]
+        for k, q in enumerate(self.marked):
+            if q.taken or not q.full or not self.whole_paragraph(k):
+                continue
+            para = self.para[q.first]
+            pos = bisect.bisect_left(ends_at, self.starts[q.first]) - 1
+            if pos < 0:
+                continue
+            prior = self.quotes[ends[pos][1]]
+            last = bisect.bisect_left(self.starts, prior.end) - 1
+            if last < 0 or self.para[last] != para - 1:
+                continue
+            q.taken = True
+            self.rules.append("continued")
+            self.quotes.append(
+                prior.model_copy(
+                    update={
+                        "content": _JOIN.join(self.text[a:b] for a, b in q.parts),
+                        "kind": "direct",
+                        "start": q.parts[0][0],
+                        "end": q.parts[-1][1],
+                        "spans": list(q.parts) if len(q.parts) > 1 else [],
+                    }
+                )
+            )
+
     def run(self) -> list[Quote]:
         self.direct()
         self.headline_colon()
         self.reported()
+        self.continued()
         order = sorted(range(len(self.quotes)), key=lambda n: (self.quotes[n].start, self.quotes[n].end))
         self.quotes = [self.quotes[n] for n in order]
         self.rules = [self.rules[n] for n in order]
