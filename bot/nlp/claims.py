@@ -25,7 +25,7 @@ from bot.models import Claim, Quote
 from bot.nlp import consistency
 from bot.nlp.hedges import find_hedges
 from bot.nlp.lexicon import REPORTING_VERBS
-from bot.nlp.numbers import figures
+from bot.nlp.numbers import figures, is_label
 from bot.nlp.summary import strip_dateline
 
 VERSION = "2"
@@ -138,7 +138,7 @@ def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> F
         if label in ("MONEY", "PERCENT"):
             v["money_percent"] = 1.0
             v["quantity"] = 1.0
-        elif label in ("CARDINAL", "QUANTITY"):
+        elif label in ("CARDINAL", "QUANTITY") and not is_label(ent):
             precise = any(t.is_digit or t.lower_ in SCALE_WORDS or any(c.isdigit() for c in t.text) for t in ent)
             v["quantity"] = max(v["quantity"], 1.0 if precise else 0.5)
         elif label == "DATE" and any(t.like_num or t.pos_ == "PROPN" for t in ent):
@@ -150,7 +150,7 @@ def features(sent: Span, *, attributed: bool = False, hedged: bool = False) -> F
 
     for token in sent:
         lower, lemma, tag, dep = token.lower_, token.lemma_.lower(), token.tag_, token.dep_
-        if tag == "CD" and any(ch.isdigit() for ch in token.text) and token.ent_type_ not in ("DATE", "TIME"):
+        if tag == "CD" and any(ch.isdigit() for ch in token.text) and not token.ent_type_:
             v["quantity"] = 1.0
         if lower in SCALE_WORDS or lower in ("%", "percent"):
             v["scale"] = 1.0
@@ -267,11 +267,11 @@ def _is_candidate(sent: Span) -> bool:
 
 
 def _strip(sent: Span) -> tuple[str, int, int]:
+    """The sentence's text without surrounding space or a leading dateline, with its offsets in the doc."""
     text = sent.text
     body = strip_dateline(text.strip())
-    lead = len(text) - len(body) - (len(text) - len(text.rstrip()))
-    body = body.strip()
-    return " ".join(body.split()), sent.start_char + lead, sent.start_char + lead + len(body)
+    start = sent.start_char + text.index(body)
+    return body, start, start + len(body)
 
 
 def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:

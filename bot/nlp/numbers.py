@@ -55,11 +55,16 @@ _NUMERAL = re.compile(r"^[$€£¥]?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(k|m|bn|
 _FLOOR = ("more than", "over", "at least", "upward of", "upwards of", "in excess of", "no fewer than", "above")
 _CEILING = ("fewer than", "less than", "up to", "under", "nearly", "almost", "below", "as many as", "no more than")
 _ABOUT = ("about", "around", "roughly", "approximately", "some", "an estimated", "estimated", "close to", "nearly")
-_MODIFIERS = frozenset(w for phrase in _FLOOR + _CEILING + _ABOUT for w in phrase.split())
-_JOINERS = frozenset({"and", "or", "to", "through", "-", "–", "—", "until", "till"})
-_RELATIVE_DATES = frozenset(
-    {"today", "tonight", "now", "yesterday", "tomorrow", "currently", "recently", "daily", "annually", "weekly"}
+_PHRASES = sorted({tuple(p.split()) for p in _FLOOR + _CEILING + _ABOUT}, key=len, reverse=True)
+_MODIFIERS = frozenset(w for phrase in _PHRASES for w in phrase)
+#: Words that make a date expression without digits or names a real date ("next year", "last spring").
+_DATE_WORDS = frozenset(
+    """year years month months week weeks day days decade decades century quarter half spring summer autumn
+    fall winter ago last next early late weekend""".split()
 )
+#: Entity types whose numerals are part of a name ("Local 14", "Apollo 11"), not a quantity.
+NAME_LABELS = frozenset({"ORG", "FAC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART", "PERSON", "GPE", "LOC"})
+_JOINERS = frozenset({"and", "or", "to", "through", "-", "–", "—", "until", "till"})
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,14 @@ def _bounds(span: Span, value: float) -> tuple[float, float]:
     return value, value
 
 
+def is_label(ent: Span) -> bool:
+    """A numeral that names rather than counts: "Local 14", "Apollo 11", or the pronoun "one"."""
+    root = ent.root
+    if len(ent) == 1 and root.lower_ == "one" and root.dep_ != "nummod":
+        return True
+    return root.dep_ == "nummod" and root.head.pos_ == "PROPN" and root.head.i < root.i
+
+
 def _counted_noun(span: Span) -> Token | None:
     """The noun a quantity counts: "troops" in "3,000 troops", "%" for percentages."""
     root = span.root
@@ -142,13 +155,13 @@ def _counted_noun(span: Span) -> Token | None:
 
 
 def _extend_left(span: Span) -> Span:
-    """Include bounding words before a figure ("more than", "nearly") that the NER left out."""
-    start = span.start
-    while start > span.sent.start and span.doc[start - 1].lower_ in _MODIFIERS:
-        start -= 1
-    if start < span.start and span.doc[start].lower_ in ("than", "to", "of", "as"):
-        start = span.start
-    return span.doc[start : span.end]
+    """Include a bounding phrase before a figure ("more than", "nearly") that the NER left out."""
+    doc = span.doc
+    for phrase in _PHRASES:
+        start = span.start - len(phrase)
+        if start >= span.sent.start and tuple(t.lower_ for t in doc[start : span.start]) == phrase:
+            return doc[start : span.end]
+    return span
 
 
 def _merge(spans: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
@@ -172,19 +185,22 @@ def figures(sent: Span) -> list[Figure]:
     spans: list[tuple[Span, str]] = []
     covered: set[int] = set()
     for ent in sent.ents:
+        covered.update(range(ent.start, ent.end))
         if ent.label_ in DATE_LABELS:
-            if all(t.lower_ in _RELATIVE_DATES or t.is_punct for t in ent):
+            if not any(t.like_num or t.pos_ == "PROPN" or t.lower_ in _DATE_WORDS for t in ent):
                 continue
             spans.append((ent, "date"))
         elif ent.label_ in QUANTITY_LABELS:
-            if ent.label_ == "CARDINAL" and len(ent) == 1 and ent[0].lower_ == "one" and ent[0].dep_ != "nummod":
+            if ent.label_ == "CARDINAL" and is_label(ent):
                 continue
             spans.append((_extend_left(ent), "quantity"))
-        else:
-            continue
-        covered.update(range(ent.start, ent.end))
     for token in sent:
-        if token.i not in covered and token.tag_ == "CD" and any(ch.isdigit() for ch in token.text):
+        if (
+            token.i not in covered
+            and token.tag_ == "CD"
+            and token.ent_type_ not in NAME_LABELS
+            and any(ch.isdigit() for ch in token.text)
+        ):
             spans.append((_extend_left(sent.doc[token.i : token.i + 1]), "quantity"))
     spans.sort(key=lambda s: s[0].start)
     result: list[Figure] = []

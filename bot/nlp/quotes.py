@@ -53,10 +53,13 @@ from bot.nlp.speakers import Speaker, SpeakerResolver
 
 VERSION = "2"
 
-_MARK = re.compile("[\"“”„«»‘’\n]")
-_DOUBLE_OPEN = "“„«"
-_DOUBLE_CLOSE = "”»"
-_OPENERS = "\"“„«‘"
+_MARK = re.compile("''|``|[\"“”„«»‘’\n]")
+_DOUBLE_OPEN = ("“", "„", "«", "``")
+_DOUBLE_CLOSE = ("”", "»")
+#: Marks that open or close, told apart by position: the straight double quote and its typewriter
+#: stand-in, two apostrophes.
+_DOUBLE_EITHER = ('"', "''")
+_OPENERS = ("\"", "“", "„", "«", "‘", "`", "'")
 #: Share of the content's words inside quotation marks above which a quote is direct.
 DIRECT_SHARE = 0.9
 #: A quotation of this many words or more is a statement even without a verb.
@@ -127,17 +130,18 @@ def scan_marks(text: str) -> list[list[tuple[int, int]]]:
             found.append(cleaned)
 
     for match in _MARK.finditer(text + "\n"):
-        char, pos = match.group(), match.start()
-        if char == "\n":
+        mark, pos = match.group(), match.start()
+        after = match.end()
+        if mark == "\n":
             if pos == para_start:
                 para_start = pos + 1
                 continue
             if double is not None:
                 nxt = _next_visible(text, pos)
                 if nxt < len(text) and text[nxt] in _OPENERS and text[nxt] != "‘":
-                    pending.append((double + 1, pos))
-                elif not text[para_start:double].strip():
-                    emit([*pending, (double + 1, pos)])
+                    pending.append((double, pos))
+                elif not text[para_start:double].strip(" \t\"“„«`'"):
+                    emit([*pending, (double, pos)])
                     pending = []
                 elif pending:
                     emit(pending)
@@ -147,19 +151,19 @@ def scan_marks(text: str) -> list[list[tuple[int, int]]]:
                 pending = []
             double = single = None
             para_start = pos + 1
-        elif char in _DOUBLE_OPEN or (char == '"' and double is None):
+        elif mark in _DOUBLE_OPEN or (mark in _DOUBLE_EITHER and double is None):
             if double is None:
-                double, single = pos, None
-        elif char in _DOUBLE_CLOSE or char == '"':
+                double, single = after, None
+        elif mark in _DOUBLE_CLOSE or mark in _DOUBLE_EITHER:
             if double is not None:
-                emit([*pending, (double + 1, pos)])
+                emit([*pending, (double, pos)])
                 pending, double = [], None
-        elif double is None and char == "‘":
+        elif double is None and mark == "‘":
             if pos == 0 or not text[pos - 1].isalnum():
-                single = pos
-        elif double is None and single is not None and (pos + 1 >= len(text) or not text[pos + 1].isalnum()):
-            if pos > single + 1 and not text[pos - 1].isspace():
-                emit([(single + 1, pos)])
+                single = after
+        elif double is None and single is not None and mark == "’" and (after >= len(text) or not text[after].isalnum()):
+            if pos > single and not text[pos - 1].isspace():
+                emit([(single, pos)])
             single = None
     return found
 
