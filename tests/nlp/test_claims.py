@@ -151,7 +151,7 @@ def test_opinion_and_questions_rank_below_statistics(nlp: Language) -> None:
         "Will the council act? Thank you."
     )
     found = claims.extract_claims(doc)
-    assert [c.text for c in found][0].startswith("Unemployment fell")
+    assert found[0].text.startswith("Unemployment fell")
     assert found[0].checkworthy
     assert not claim_with(found, "I think").checkworthy
     assert not any(c.text.endswith("?") or c.text == "Thank you." for c in found)
