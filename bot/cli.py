@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -142,6 +143,70 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if failures else EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """HTTP mode: gunicorn serving the Bolt app on ``PORT`` (``POST /slack/events``, ``GET /healthz``)."""
+    from gunicorn.app.base import BaseApplication
+
+    from bot.app import build_runtime, wsgi_application
+
+    rt = build_runtime(settings)
+    application = wsgi_application(settings, rt=rt)
+    if settings.jobs == "inline":
+        rt.service.analyzer.nlp  # noqa: B018 - load the model before forking, so workers share it
+    options = {
+        "bind": f"{args.host}:{settings.port}",
+        "workers": args.workers,
+        "worker_class": "gthread",
+        "threads": args.threads,
+        "timeout": 60,
+        "graceful_timeout": 25,
+        "accesslog": "-" if args.verbose else None,
+    }
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if value is not None:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()
+    return EXIT_OK
+
+
+def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    """Socket Mode: no public URL needed; Slack delivers the same payloads over a WebSocket."""
+    settings.require("slack_bot_token", "slack_app_token")
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import build_app
+
+    handler = SocketModeHandler(build_app(settings, socket_mode=True), settings.secret("slack_app_token"))
+    handler.start()  # type: ignore[no-untyped-call]
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """An RQ worker for ``NUTGRAF_JOBS=rq``; stops gracefully on SIGTERM like rq's Heroku worker."""
+    settings.require("slack_bot_token")
+    import redis
+    from rq import Queue
+    from rq.worker import HerokuWorker
+
+    from bot.app import build_service
+    from bot.jobs import QUEUE_NAME, set_service
+
+    service = build_service(settings)
+    service.analyzer.nlp  # noqa: B018 - loaded once, shared by every forked work horse
+    set_service(service)
+    connection = redis.Redis.from_url(settings.redis_url)
+    worker = HerokuWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection, name=args.name)
+    worker.work(with_scheduler=True, burst=args.burst, logging_level=settings.log_level.upper())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nutgraf", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
@@ -158,6 +223,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processes", type=int, default=1, help="spaCy worker processes (default 1)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("serve", help="run the Slack app over HTTP (gunicorn, PORT): POST /slack/events, GET /healthz")
+    p.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")  # noqa: S104
+    p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")), help="processes")
+    p.add_argument("--threads", type=int, default=8, help="threads per process")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("socket", help="run the Slack app in Socket Mode (SLACK_APP_TOKEN; no public URL)")
+    p.set_defaults(func=cmd_socket)
+
+    p = sub.add_parser("worker", help="run an RQ worker for NUTGRAF_JOBS=rq")
+    p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    p.add_argument("--name", help="worker name (default: rq's)")
+    p.set_defaults(func=cmd_worker)
     return parser
 
 

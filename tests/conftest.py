@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from redis_server import private_redis, redis_client, redis_store, redis_url  # noqa: F401
 
+from bot.app import Runtime, build_runtime, wsgi_application
 from bot.nlp.pipeline import Analyzer
+from bot.service import Service
 from bot.settings import Settings, default_spacy_model
+from bot.slack import web_client
+from bot.store import RedisStore
+from tests.bot_server import SIGNING_SECRET, BotServer
+from tests.fetch_server import PageServer
 from tests.slack_api import SlackEmulator
 
 # Tests never read a developer's .env or exported Slack secrets.
@@ -42,3 +50,48 @@ def slack_api() -> Iterator[SlackEmulator]:
     """A local Slack Web API on loopback; point clients at ``slack_api.base_url``."""
     with SlackEmulator() as emulator:
         yield emulator
+
+
+@pytest.fixture
+def page_server() -> Iterator[PageServer]:
+    """A local web site with the fixture pages (``page_server.url("/article.html")``)."""
+    with PageServer() as server:
+        yield server
+
+
+def bot_settings(slack: SlackEmulator, redis_url: str, **values: Any) -> Settings:
+    """Settings pointing nutgraf at the local Slack emulator and the test Redis database."""
+    base: dict[str, Any] = {
+        "slack_bot_token": slack.bot_token,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_app_token": slack.app_token,
+        "slack_api_url": slack.base_url,
+        "redis_url": redis_url,
+        "jobs": "inline",
+    }
+    return Settings(**{**base, **values})
+
+
+@pytest.fixture
+def bot(
+    slack_api: SlackEmulator, redis_url: str, redis_client: Any, analyzer: Analyzer, page_server: PageServer
+) -> Iterator[Bot]:
+    """nutgraf served over HTTP on loopback, talking to the Slack emulator, a real Redis and a local web site."""
+    settings = bot_settings(slack_api, redis_url, fetch_allowed_private_hosts=[page_server.host])
+    store = RedisStore.from_url(redis_url)
+    service = Service(settings, store, web_client(settings), analyzer)
+    rt = build_runtime(settings, service)
+    with BotServer(wsgi_application(settings, rt=rt)) as server:
+        yield Bot(server=server, slack=slack_api, runtime=rt, site=page_server)
+    rt.dispatcher.shutdown()
+    store.close()
+
+
+@dataclass
+class Bot:
+    """What an end-to-end test drives and watches."""
+
+    server: BotServer
+    slack: SlackEmulator
+    runtime: Runtime
+    site: PageServer

@@ -1,0 +1,131 @@
+"""Building the Bolt app: one runtime (settings, store, service, dispatcher), handlers, one error handler.
+
+``build_app`` is shared by HTTP mode (:func:`wsgi_application`, served by gunicorn) and Socket Mode.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App, BoltContext
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.errors import SlackApiError
+
+from bot.jobs import Dispatcher, set_service
+from bot.nlp.model import is_loaded
+from bot.service import Service
+from bot.settings import Settings
+from bot.slack import web_client
+from bot.store import RedisStore, Store
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+@dataclass
+class Runtime:
+    """Everything a listener needs, injected into Bolt's context as ``context["nutgraf"]``."""
+
+    settings: Settings
+    store: Store
+    service: Service
+    dispatcher: Dispatcher
+
+    def first_delivery(self, body: dict[str, Any]) -> bool:
+        """False for a repeat delivery of the same Slack event (retries share ``event_id``)."""
+        event_id = body.get("event_id")
+        return True if not event_id else self.store.claim(f"event:{event_id}")
+
+    def digest_command(self, body: dict[str, Any], arg: str) -> dict[str, Any]:
+        """``/nutgraf digest …``: settings are answered at once; a digest to post now is queued."""
+        from bot.digest import digest_command_reply
+
+        return digest_command_reply(self, body, arg)
+
+    def health(self) -> dict[str, Any]:
+        """What ``/healthz`` reports."""
+        redis_ok = self.store.ping()
+        return {
+            "status": "ok" if redis_ok else "degraded",
+            "redis": "ok" if redis_ok else "unreachable",
+            "model": self.settings.spacy_model,
+            "model_loaded": is_loaded(self.settings.spacy_model),
+            "jobs": self.settings.jobs,
+        }
+
+
+def runtime(context: BoltContext) -> Runtime:
+    """The runtime of the app a listener runs in."""
+    value = context["nutgraf"]
+    assert isinstance(value, Runtime)
+    return value
+
+
+def build_service(settings: Settings) -> Service:
+    """The service with its Redis store and Slack client, as workers and web processes build it."""
+    store = RedisStore.from_url(settings.redis_url)
+    return Service(settings, store, web_client(settings))
+
+
+def build_runtime(settings: Settings, service: Service | None = None) -> Runtime:
+    """Settings, store, service and dispatcher for one process."""
+    service = service or build_service(settings)
+    set_service(service)
+    return Runtime(settings, service.store, service, Dispatcher(settings, service))
+
+
+def build_app(settings: Settings, rt: Runtime | None = None, *, socket_mode: bool = False) -> App:
+    """The Bolt app with every surface registered. Signatures are verified in HTTP mode."""
+    import handlers
+
+    settings.require("slack_bot_token")
+    if not socket_mode:
+        settings.require("slack_signing_secret")
+    rt = rt or build_runtime(settings)
+    app = App(
+        client=rt.service.client,
+        signing_secret=None if socket_mode else settings.secret("slack_signing_secret"),
+        request_verification_enabled=not socket_mode,
+        logger=logging.getLogger("bot.bolt"),
+    )
+
+    def inject(context: BoltContext, next: Callable[[], None]) -> None:
+        context["nutgraf"] = rt
+        next()
+
+    app.use(inject)
+    handlers.register(app)
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+        if isinstance(error, SlackApiError):
+            logger.warning("Slack API error %s for %s", error.response.get("error"), body.get("type"))
+        else:
+            logger.exception("unhandled error for %s", body.get("type"), exc_info=error)
+
+    return app
+
+
+def wsgi_application(settings: Settings, app: App | None = None, rt: Runtime | None = None) -> Callable[..., Any]:
+    """The WSGI app: ``POST /slack/events`` for Slack, ``GET /healthz`` for the platform."""
+    rt = rt or build_runtime(settings)
+    app = app or build_app(settings, rt)
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            body = json.dumps(rt.health()).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        return slack(environ, start_response)
+
+    return application

@@ -1,0 +1,124 @@
+"""Background work: RQ job functions (JSON arguments only) and the dispatcher handlers submit to.
+
+``NUTGRAF_JOBS=inline`` runs jobs on a small thread pool in the web process; ``rq`` enqueues them for
+``nutgraf worker``. Either way the handler has already acknowledged Slack. In ``rq`` mode a job that
+raises is retried with backoff; when the last attempt fails, :func:`report_failure` puts the error in
+the thread. If Redis is unreachable the dispatcher runs the job inline instead of losing it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import redis
+from rq import Callback, Queue, Retry
+from rq.job import Job
+
+from bot.service import AnalysisRequest, ButtonRequest, Service
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+QUEUE_NAME = "nutgraf"
+#: Seconds before each retry of a failed job (transient Slack, network or Redis trouble).
+RETRY_INTERVALS = [10, 60, 300]
+JOB_TIMEOUT = 180
+
+_service: Service | None = None
+_service_lock = threading.Lock()
+
+
+def set_service(service: Service | None) -> None:
+    """The service jobs use in this process (the worker sets it once, before forking work horses)."""
+    global _service
+    _service = service
+
+
+def current_service() -> Service:
+    """The process's service, built from the environment on first use (e.g. under a plain ``rq worker``)."""
+    global _service
+    with _service_lock:
+        if _service is None:
+            from bot.app import build_service
+            from bot.settings import get_settings
+
+            _service = build_service(get_settings())
+        return _service
+
+
+# -- job functions: arguments are plain JSON ----------------------------------------------------------------
+
+
+def run_analysis(payload: dict[str, Any]) -> None:
+    """Job: answer an analysis request."""
+    current_service().handle(AnalysisRequest.model_validate(payload))
+
+
+def run_button(payload: dict[str, Any]) -> None:
+    """Job: act on a button click."""
+    current_service().button(ButtonRequest.model_validate(payload))
+
+
+def report_failure(job: Job, connection: Any, exc_type: Any, exc: BaseException, traceback: Any) -> None:
+    """RQ failure callback: once no retry is left, show the error where the answer was to go."""
+    if job.retries_left:
+        logger.warning("job %s failed (%s: %s); %s retries left", job.id, exc_type.__name__, exc, job.retries_left)
+        return
+    payload = job.args[0] if job.args else {}
+    channel, thread = payload.get("channel"), payload.get("thread_ts") or payload.get("message_ts")
+    logger.error("job %s failed for good: %s: %s", job.id, exc_type.__name__, exc)
+    if channel:
+        current_service().report_failure(payload.get("key", job.id), channel, thread)
+
+
+# -- dispatching ----------------------------------------------------------------------------------------------
+
+
+class Dispatcher:
+    """Runs requests after the ack: on a thread pool (inline) or through RQ."""
+
+    def __init__(self, settings: Settings, service: Service, *, max_workers: int = 4) -> None:
+        self.settings = settings
+        self.service = service
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="nutgraf-job")
+        self._queue: Queue | None = None
+        if settings.jobs == "rq":
+            connection = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+            self._queue = Queue(QUEUE_NAME, connection=connection, default_timeout=JOB_TIMEOUT)
+
+    def submit(self, request: AnalysisRequest | ButtonRequest) -> Future[None] | Job:
+        """Start the work for a request; never raises for Redis trouble (falls back to inline)."""
+        func = run_analysis if isinstance(request, AnalysisRequest) else run_button
+        if self._queue is not None:
+            try:
+                return self._queue.enqueue(
+                    func,
+                    request.model_dump(mode="json"),
+                    retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+                    on_failure=Callback(report_failure),
+                    description=f"{func.__name__} {request.key}",
+                )
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                logger.warning("could not queue %s (Redis: %s); running it here instead", request.key, exc)
+        return self._pool.submit(self._run_inline, request)
+
+    def _run_inline(self, request: AnalysisRequest | ButtonRequest) -> None:
+        try:
+            if isinstance(request, AnalysisRequest):
+                self.service.handle(request)
+            else:
+                self.service.button(request)
+        except Exception:
+            logger.exception("request %s failed", request.key)
+            thread = request.thread_ts or (request.message_ts if isinstance(request, ButtonRequest) else None)
+            self.service.report_failure(request.key, request.channel, thread)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Finish (or abandon) inline work; called at process exit."""
+        self._pool.shutdown(wait=wait)
+
+
+__all__ = ["QUEUE_NAME", "Dispatcher", "current_service", "report_failure", "run_analysis", "run_button"]

@@ -1,0 +1,281 @@
+"""From a Slack request to a threaded answer: progress message, cached or fresh analysis, result in place.
+
+Every surface (mention, command, shortcut, reaction, auto-watch, buttons) becomes an
+:class:`AnalysisRequest`, a JSON-serialisable job argument, handled here by :class:`Service` in the web
+process (``NUTGRAF_JOBS=inline``) or in an RQ worker (``rq``). Posting is idempotent: the progress
+message of each item is remembered in Redis, so a job re-run after a crash updates it instead of
+posting a second one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks
+from bot.errors import NutgrafError
+from bot.fetch import canonicalize_url, fetch_article
+from bot.links import Item, items_in
+from bot.models import Analysis, Article, DigestStory, Source
+from bot.nlp.pipeline import Analyzer
+from bot.settings import Settings
+from bot.slack import UNDELIVERABLE, Poster
+from bot.store import Store, cache_keys
+
+logger = logging.getLogger(__name__)
+
+Surface = Literal["mention", "command", "shortcut", "reaction", "auto", "button"]
+
+
+class AnalysisRequest(BaseModel):
+    """One request for analysis, as handlers build it and jobs receive it."""
+
+    key: str
+    surface: Surface
+    channel: str
+    user: str | None = None
+    thread_ts: str | None = None
+    text: str | None = None
+    message_ts: str | None = None
+    refresh: bool = False
+    update_ts: str | None = None
+    #: Reply in the thread of the message read (``message_ts``) when ``thread_ts`` is not given.
+    in_thread: bool = True
+
+
+class ButtonRequest(BaseModel):
+    """A click on one of the reply's buttons."""
+
+    key: str
+    action: Literal["show_all", "share", "reanalyse"]
+    cache_key: str
+    channel: str
+    user: str | None = None
+    message_ts: str
+    thread_ts: str | None = None
+
+
+class Service:
+    """What the bot does, independent of how the request arrived (HTTP, Socket Mode, a worker)."""
+
+    def __init__(self, settings: Settings, store: Store, client: WebClient, analyzer: Analyzer | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.client = client
+        self.poster = Poster(client, store)
+        self.analyzer = analyzer or Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
+
+    # -- analysis -------------------------------------------------------------------------------------------
+
+    def analysis_for(self, item: Item, *, refresh: bool = False) -> tuple[Analysis, str, bool]:
+        """The analysis of a link or text, from the cache unless ``refresh``; returns (analysis, cache key, cached)."""
+        version = self.analyzer.version
+        if item.url:
+            asked = cache_keys(version, canonical_url=canonicalize_url(item.url), text=None)
+        else:
+            asked = cache_keys(version, canonical_url=None, text=item.text or "")
+        if not refresh:
+            for key in asked:
+                cached = self.store.get_analysis(key)
+                if cached is not None:
+                    return cached, asked[0], True
+        if item.url:
+            article = fetch_article(item.url, self.settings)
+        else:
+            article = Article(text=item.text or "", source=Source(kind="text"))
+        analysis = self.analyzer.analyze(article)
+        keys = list(asked)
+        if article.source.canonical_url:
+            keys += cache_keys(version, canonical_url=article.source.canonical_url, text=None)
+        keys = list(dict.fromkeys(keys))
+        self.store.put_analysis(keys, analysis, self.settings.cache_ttl)
+        return analysis, keys[0], False
+
+    # -- requests -------------------------------------------------------------------------------------------
+
+    def handle(self, request: AnalysisRequest) -> None:
+        """Answer a request: one reply per item (at most ``NUTGRAF_MAX_LINKS`` links), in its thread."""
+        text = request.text
+        if text is None:
+            text, thread = self._read_message(request.channel, request.message_ts or request.thread_ts)
+            if request.thread_ts is None and request.in_thread:
+                request = request.model_copy(update={"thread_ts": thread})
+        items, skipped = items_in(text or "", max_links=self.settings.max_links_per_message)
+        if not items:
+            self._once_post(f"{request.key}:help", request, blocks.help_message(self.settings.trigger_reaction))
+            return
+        for number, item in enumerate(items):
+            self._answer(request, item, f"{request.key}:{number}")
+        if skipped:
+            message = blocks.skipped_links_message(skipped, self.settings.max_links_per_message)
+            self._once_post(f"{request.key}:skipped", request, message)
+
+    def _answer(self, request: AnalysisRequest, item: Item, reply_key: str) -> None:
+        where = self._progress(request, item, reply_key)
+        if where is None:
+            return
+        channel, ts = where
+        try:
+            analysis, cache_key, cached = self.analysis_for(item, refresh=request.refresh)
+        except NutgrafError as exc:
+            logger.info("request %s: %s (%s)", reply_key, exc.code, exc)
+            self._update(channel, ts, blocks.error_message(str(exc)))
+            return
+        message = blocks.analysis_message(
+            analysis, cached=cached, key=cache_key, shareable=request.thread_ts is not None
+        )
+        if self._update(channel, ts, message):
+            self._record(request, analysis, cache_key, ts)
+
+    def _progress(self, request: AnalysisRequest, item: Item, reply_key: str) -> tuple[str, str] | None:
+        """The message the result goes into: an earlier attempt's, the one being re-analysed, or a new one."""
+        if request.update_ts:
+            self._update(request.channel, request.update_ts, blocks.progress_message(item.label))
+            return request.channel, request.update_ts
+        earlier = self.store.get_reply(reply_key)
+        if earlier is not None:
+            return earlier
+        try:
+            ts = self.poster.post(request.channel, blocks.progress_message(item.label), thread_ts=request.thread_ts)
+        except SlackApiError as exc:
+            self._undeliverable(request, exc)
+            return None
+        self.store.set_reply(reply_key, request.channel, ts)
+        return request.channel, ts
+
+    def _once_post(self, reply_key: str, request: AnalysisRequest, message: dict[str, Any]) -> None:
+        if self.store.get_reply(reply_key) is not None:
+            return
+        try:
+            ts = self.poster.post(request.channel, message, thread_ts=request.thread_ts)
+        except SlackApiError as exc:
+            self._undeliverable(request, exc)
+            return
+        self.store.set_reply(reply_key, request.channel, ts)
+
+    def _update(self, channel: str, ts: str, message: dict[str, Any]) -> bool:
+        try:
+            self.poster.update(channel, ts, message)
+        except SlackApiError as exc:
+            if exc.response.get("error") not in UNDELIVERABLE:
+                raise
+            logger.warning("could not update %s in %s: %s", ts, channel, exc.response.get("error"))
+            return False
+        return True
+
+    def _undeliverable(self, request: AnalysisRequest, exc: SlackApiError) -> None:
+        error = exc.response.get("error")
+        if error not in UNDELIVERABLE:
+            raise exc
+        logger.warning("cannot post in %s: %s", request.channel, error)
+        if request.user and error in ("not_in_channel", "channel_not_found"):
+            self.poster.ephemeral(
+                request.channel,
+                request.user,
+                blocks.error_message("I can't post in this channel: invite me with /invite @nutgraf first."),
+            )
+
+    def _read_message(self, channel: str, ts: str | None) -> tuple[str, str | None]:
+        """The text of one message and the thread it belongs to (reactions, bare mentions in a thread)."""
+        if not ts:
+            return "", None
+        try:
+            response = self.client.conversations_replies(channel=channel, ts=ts, limit=1, inclusive=True)
+        except SlackApiError as exc:
+            logger.warning("could not read message %s in %s: %s", ts, channel, exc.response.get("error"))
+            return "", None
+        for message in response.get("messages") or []:
+            if message.get("ts") == ts:
+                return str(message.get("text") or ""), str(message.get("thread_ts") or ts)
+        return "", None
+
+    def _record(self, request: AnalysisRequest, analysis: Analysis, cache_key: str, ts: str) -> None:
+        story = DigestStory(
+            key=analysis.source.canonical_url or cache_key,
+            title=analysis.headline,
+            site=analysis.source.site,
+            url=analysis.source.url,
+            permalink=self._permalink(request.channel, request.thread_ts or ts),
+            channel=request.channel,
+            thread_ts=request.thread_ts or ts,
+            recorded_at=datetime.now(timezone.utc),
+            claims=analysis.claims[:10],
+            quotes=analysis.quotes[:20],
+            entities=analysis.entities[:20],
+        )
+        self.store.record_story(story, self.settings.digest_retention_days)
+
+    def _permalink(self, channel: str, ts: str) -> str | None:
+        try:
+            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+        except SlackApiError:
+            return None
+
+    # -- buttons --------------------------------------------------------------------------------------------
+
+    def button(self, request: ButtonRequest) -> None:
+        """All quotes & claims, Share in channel, Re-analyse."""
+        if request.action == "reanalyse":
+            self._reanalyse(request)
+            return
+        analysis = self.store.get_analysis(request.cache_key)
+        thread = request.thread_ts or request.message_ts
+        if analysis is None:
+            if request.user:
+                gone = "That analysis is no longer cached: use Re-analyse to run it again."
+                self.poster.ephemeral(request.channel, request.user, blocks.error_message(gone), thread_ts=thread)
+            return
+        if request.action == "show_all":
+            self.poster.post(request.channel, blocks.full_lists_message(analysis), thread_ts=thread)
+        elif self.store.claim(f"share:{request.channel}:{thread}:{request.cache_key}", ttl=86400):
+            message = blocks.analysis_message(analysis, cached=True, key=request.cache_key, shareable=False)
+            self.poster.post(request.channel, message, thread_ts=thread, reply_broadcast=True)
+
+    def _reanalyse(self, request: ButtonRequest) -> None:
+        analysis = self.store.get_analysis(request.cache_key)
+        if analysis is not None and analysis.source.url:
+            text = analysis.source.url
+        else:
+            text = self._read_message(request.channel, request.thread_ts)[0] if request.thread_ts else ""
+        if not text:
+            gone = "I no longer have that text: paste it again to analyse it afresh."
+            self._update(request.channel, request.message_ts, blocks.error_message(gone))
+            return
+        items, _ = items_in(text, max_links=1)
+        if not items:
+            return
+        again = AnalysisRequest(
+            key=request.key,
+            surface="button",
+            channel=request.channel,
+            user=request.user,
+            thread_ts=request.thread_ts,
+            refresh=True,
+            update_ts=request.message_ts,
+        )
+        self._answer(again, items[0], request.key)
+
+    # -- failures -------------------------------------------------------------------------------------------
+
+    def report_failure(self, request_key: str, channel: str, thread_ts: str | None) -> None:
+        """Put a final failure where the answer was to go: every progress message of the request, else a reply."""
+        message = blocks.error_message(
+            "Sorry, something went wrong on nutgraf's side and the analysis could not finish. "
+            "The error was logged; try again in a minute."
+        )
+        updated = False
+        for number in range(self.settings.max_links_per_message):
+            where = self.store.get_reply(f"{request_key}:{number}")
+            if where is None:
+                continue
+            updated = self._update(*where, message) or updated
+        if not updated and self.store.claim(f"failed:{request_key}", ttl=86400):
+            try:
+                self.poster.post(channel, message, thread_ts=thread_ts)
+            except SlackApiError as exc:
+                logger.warning("could not report a failure in %s: %s", channel, exc.response.get("error"))

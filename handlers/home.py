@@ -1,0 +1,23 @@
+"""App Home: what nutgraf is and what was analysed recently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.app import runtime
+from bot.blocks import home_view
+
+
+def on_home_opened(ack: Ack, event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Publish the Home tab when a user opens it."""
+    ack()
+    if event.get("tab", "home") != "home":
+        return
+    client.views_publish(user_id=event["user"], view=home_view(runtime(context).store.recent_stories(20)))
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(on_home_opened)
