@@ -76,6 +76,11 @@ _MONTHS_DAYS = re.compile(
     r"\b(mon|tues?|wed|thu|thurs|fri|sat|sun)[a-z]*day\b",
 )
 _CLAIM_WORD = re.compile(r"\w+(?:[.,']\w+)*%?")
+_NUMBER_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+    billion trillion dozen dozens hundreds thousands millions billions half quarter third""".split()
+)
 #: Token overlap (Jaccard) above which two claims with the same figures are the same claim.
 _NEAR_DUPLICATE = 0.8
 
@@ -220,27 +225,30 @@ def claim_tokens(text: str) -> tuple[str, ...]:
     return tuple(_CLAIM_WORD.findall(_squash(text).casefold().replace("’", "'")))
 
 
-def _same_claim(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    if a == b:
-        return True
-    figures_a = {t for t in a if any(c.isdigit() for c in t)}
-    figures_b = {t for t in b if any(c.isdigit() for c in t)}
-    if figures_a != figures_b:
-        return False
-    set_a, set_b = set(a), set(b)
-    return len(set_a & set_b) / max(1, len(set_a | set_b)) >= _NEAR_DUPLICATE
+def _claim_figures(tokens: Iterable[str]) -> frozenset[str]:
+    """The figures a claim states, in digits or words: claims that differ in them are different claims."""
+    return frozenset(t for t in tokens if t in _NUMBER_WORDS or any(c.isdigit() for c in t))
 
 
 def top_claims(claims: Iterable[Claim]) -> list[Claim]:
-    """Claims across stories, check-worthy first then by score, each near-duplicate kept once (its best)."""
+    """Claims across stories, check-worthy first then by score, each near-duplicate kept once (its best).
+
+    Near-duplicates state the same figures and share most of their words (case and punctuation aside).
+    """
     ranked = sorted(claims, key=lambda c: (not c.checkworthy, -c.score))
-    kept: list[tuple[tuple[str, ...], Claim]] = []
+    kept: list[Claim] = []
+    by_figures: dict[frozenset[str], list[frozenset[str]]] = defaultdict(list)
     for claim in ranked:
         tokens = claim_tokens(claim.text)
-        if not tokens or any(_same_claim(tokens, seen) for seen, _ in kept):
+        if not tokens:
             continue
-        kept.append((tokens, claim))
-    return [claim for _, claim in kept]
+        words = frozenset(tokens)
+        similar = by_figures[_claim_figures(tokens)]
+        if any(len(words & seen) / len(words | seen) >= _NEAR_DUPLICATE for seen in similar):
+            continue
+        similar.append(words)
+        kept.append(claim)
+    return kept
 
 
 def _name_words(name: str) -> tuple[str, ...]:
@@ -261,19 +269,22 @@ def merge_names(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
     and "Melania Trump", because it could be either.
     """
     keys = {name: _name_words(name) for name in names}
-    fuller = {k for k in keys.values() if len(k) > 1}
+    endings: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for words in set(keys.values()):
+        for size in range(1, len(words)):
+            endings[words[-size:]].add(words)
     roots: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for key in set(keys.values()):
-        longer = {f for f in fuller if len(f) > len(key) and f[-len(key) :] == key} if key else set()
-        # Keep only the fullest forms: "Gerasimov" may end both "Valery Gerasimov" and "Valery V. Gerasimov".
-        maximal = {f for f in longer if not any(len(g) > len(f) and g[-len(f) :] == f for g in longer)}
-        roots[key] = next(iter(maximal)) if len(maximal) == 1 else key
+    for words in set(keys.values()):
+        longer = endings.get(words, set())
+        # Only the fullest forms count: "Gerasimov" ends "Valery Gerasimov" and "Gen. Valery Gerasimov" alike.
+        fullest = {f for f in longer if not endings.get(f)}
+        roots[words] = next(iter(fullest)) if len(fullest) == 1 else words
     return {name: roots[key] for name, key in keys.items()}
 
 
 def _display(forms: Counter[str]) -> str:
-    """The name to show for a person: the fullest form, then the most used."""
-    return max(forms.items(), key=lambda kv: (len(_name_words(kv[0])), kv[1], kv[0]))[0]
+    """The name to show for a person: the fullest form, then the most used, then the one without a title."""
+    return max(forms.items(), key=lambda kv: (len(_name_words(kv[0])), kv[1], -len(kv[0]), kv[0]))[0]
 
 
 def quoted_speakers(quotes: Sequence[Quote]) -> list[tuple[str, str | None, int]]:
