@@ -35,7 +35,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import blocks
-from bot.errors import InputError
+from bot.errors import InputError, NutgrafError
 from bot.models import Claim, Digest, DigestSchedule, DigestStory, Quote
 from bot.settings import Settings
 from bot.store import RedisStore, Store
@@ -83,6 +83,12 @@ _NUMBER_WORDS = frozenset(
 )
 #: Token overlap (Jaccard) above which two claims with the same figures are the same claim.
 _NEAR_DUPLICATE = 0.8
+
+
+class DigestUnavailableError(NutgrafError):
+    """Redis could not be read, so a digest would wrongly say that nothing was analysed."""
+
+    code = "digest_unavailable"
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -379,9 +385,13 @@ def post_digest(
 ) -> str:
     """Post ``channel``'s digest of the window to the channel and return the message's ts.
 
-    Posts are spaced per channel across processes (Slack allows about one message a second).
+    Posts are spaced per channel across processes (Slack allows about one message a second). Raises
+    :class:`DigestUnavailableError` instead of posting when Redis could not be read.
     """
-    message = blocks.digest_message(build_digest(store, channel, since, until), channel_name)
+    built = build_digest(store, channel, since, until)
+    if not store.available:
+        raise DigestUnavailableError("Redis is unreachable, so there is no digest to post. Try again in a minute.")
+    message = blocks.digest_message(built, channel_name)
     wait = store.reserve_post_slot(channel)
     if wait > 0:
         time.sleep(wait)
@@ -578,6 +588,10 @@ def run_clock_once(client: WebClient, store: Store, *, now: datetime, lease_ttl:
                 exc.response.get("error"),
                 slot.isoformat(),
             )
+        except DigestUnavailableError:
+            store.release(claim)
+            logger.warning("Redis went away while building the digest for %s; retrying on the next tick.", channel)
+            continue
         except OSError as exc:
             store.release(claim)
             logger.warning("Could not reach Slack to post the digest for %s (%s); retrying.", channel, exc)

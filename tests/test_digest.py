@@ -11,11 +11,12 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
-from redis_server import free_port
+from redis_server import RedisServer, free_port
 
 from bot import digest
 from bot.digest import (
     DigestCommand,
+    DigestUnavailableError,
     build_digest,
     command_window,
     due_slot,
@@ -435,6 +436,40 @@ def test_a_digest_too_big_for_one_message_is_cut_within_slack_limits(
     text = posted_texts(slack_api)[0]
     assert "more stories" in text and "more claims" in text and "more speakers" in text
     assert "&lt;&amp;&gt;" in text and "<&>" not in text
+
+
+def test_no_digest_claims_an_empty_window_while_redis_is_down(
+    private_redis: RedisServer, slack_api: SlackEmulator
+) -> None:
+    store = RedisStore.from_url(private_redis.url, timeout=0.2)
+    try:
+        record(store, story("a", "Stored before the outage", utc(2026, 11, 27, 9, 0)))
+        private_redis.stop()
+        with pytest.raises(DigestUnavailableError, match="Redis is unreachable"):
+            post_digest(slack_api.client(), store, CHANNEL, utc(2026, 11, 27, 0, 0), utc(2026, 11, 27, 18, 0))
+    finally:
+        store.close()
+    assert slack_api.calls_to("chat.postMessage") == []
+
+
+def test_the_clock_skips_a_digest_when_redis_fails_mid_tick(
+    private_redis: RedisServer, slack_api: SlackEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = RedisStore.from_url(private_redis.url, timeout=0.2)
+    try:
+        store.set_schedule(CHANNEL, DigestSchedule(time="17:30", tz="Europe/London", last_fired=utc(2026, 11, 26)))
+        record(store, story("a", "Stored before the outage", utc(2026, 11, 27, 9, 0)))
+        read_stories = store.stories
+
+        def outage_then_read(*args: Any) -> list[DigestStory]:
+            private_redis.stop()
+            return read_stories(*args)
+
+        monkeypatch.setattr(store, "stories", outage_then_read)
+        assert run_clock_once(slack_api.client(), store, now=utc(2026, 11, 27, 17, 30)) == []
+    finally:
+        store.close()
+    assert slack_api.calls_to("chat.postMessage") == []
 
 
 # -- schedules ----------------------------------------------------------------------------------
