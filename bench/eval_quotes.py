@@ -55,7 +55,9 @@ def _table(summary: dict[str, Any]) -> str:
             for name, s in (("all", every), ("direct", direct))
         ),
         "recall by kind: "
-        + ", ".join(f"{kind} {v['recall']:.3f} ({v['matched']}/{v['gold']})" for kind, v in every["recall_by_kind"].items()),
+        + ", ".join(
+            f"{kind} {v['recall']:.3f} ({v['matched']}/{v['gold']})" for kind, v in every["recall_by_kind"].items()
+        ),
         f"speaker accuracy: {every['speaker_acc']:.3f} ({every['speaker_correct']}/{every['speaker_n']})",
     ]
     return "\n".join(lines)
@@ -89,7 +91,10 @@ def main(argv: list[str] | None = None) -> int:
                 ]
             out.write(json.dumps({"id": id_, "quotes": quotes}) + "\n")
     elapsed = time.perf_counter() - began
-    print(f"analysed {len(ids)} articles in {elapsed:.1f}s ({len(ids) / elapsed:.1f}/s), {failed} refused", file=sys.stderr)
+    print(
+        f"analysed {len(ids)} articles in {elapsed:.1f}s ({len(ids) / elapsed:.1f}/s), {failed} refused",
+        file=sys.stderr,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         gold = args.gold if args.limit is None else _subset(args.gold, args.limit, Path(tmp) / "gold.jsonl")

@@ -45,7 +45,7 @@ ATTRIBUTION_NOUNS = frozenset(
 #: "criticized the plan"): their object is the content of the attribution.
 ATTITUDE_VERBS = frozenset(
     """support oppose endorse back praise criticize criticise condemn blame thank congratulate defend attack
-    mock ridicule reject welcome applaud hail slam blast denounce dismiss question dispute deny accept
+    mock ridicule reject welcome applaud hail slam blast denounce dismiss question dispute deny
     want prefer favor favour like love hate dislike discuss mention describe announce propose recommend
     call demand request promise pledge predict acknowledge admit concede cite tout champion challenge
     accuse fault commend laud decry lament deplore regret appreciate express voice signal warn talk speak

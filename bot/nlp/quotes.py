@@ -59,7 +59,7 @@ _DOUBLE_CLOSE = ("”", "»")
 #: Marks that open or close, told apart by position: the straight double quote and its typewriter
 #: stand-in, two apostrophes.
 _DOUBLE_EITHER = ('"', "''")
-_OPENERS = ("\"", "“", "„", "«", "‘", "`", "'")
+_OPENERS = ('"', "“", "„", "«", "‘", "`", "'")
 #: Share of the content's words inside quotation marks above which a quote is direct.
 DIRECT_SHARE = 0.9
 #: A quotation of this many words or more is a statement even without a verb.
@@ -122,7 +122,7 @@ def scan_marks(text: str) -> list[list[tuple[int, int]]]:
         for start, end in parts:
             while start < end and text[start].isspace():
                 start += 1
-            while end > start and text[end - 1].isspace():
+            while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
                 end -= 1
             if end > start:
                 cleaned.append((start, end))
@@ -161,7 +161,9 @@ def scan_marks(text: str) -> list[list[tuple[int, int]]]:
         elif double is None and mark == "‘":
             if pos == 0 or not text[pos - 1].isalnum():
                 single = after
-        elif double is None and single is not None and mark == "’" and (after >= len(text) or not text[after].isalnum()):
+        elif double is None and single is not None and mark == "’":
+            if after < len(text) and text[after].isalnum():
+                continue
             if pos > single and not text[pos - 1].isspace():
                 emit([(single, pos)])
             single = None
@@ -288,7 +290,7 @@ class _Extractor:
     def frame(self, k: int, step: int) -> list[int]:
         """Token indices beside quotation ``k`` (after it for step 1, before it for -1), within its sentence."""
         q = self.marked[k]
-        doc, out = self.doc, []
+        doc, out = self.doc, list[int]()
         i = q.last if step > 0 else q.first - 1
         while 0 <= i < len(doc) and len(out) < FRAME_TOKENS:
             other = self.in_q[i]
@@ -339,9 +341,15 @@ class _Extractor:
         Only a cue before the quotation widens it (she said the plan "will fail"); a cue after it
         ("X," she said) or a quotation in several parts keeps to the marks.
         """
-        q = self.marked[k]
+        q, doc = self.marked[k], self.doc
         lo, hi = q.first, q.last
         if len(q.parts) > 1 or verb.i > q.first:
+            return lo, hi
+        before = lo - 1
+        while before > verb.i and (doc[before].is_space or doc[before].text in _OPENERS or doc[before].is_quote):
+            before -= 1
+        if doc[before].text in (":", ","):
+            # "put it plainly: 'X'": the quotation is presented as the content itself
             return lo, hi
         node: Token | None = next((self.doc[i] for i in range(lo, hi) if not self.doc[i].is_punct), None)
         for _ in range(64):
@@ -364,6 +372,14 @@ class _Extractor:
             lo += 1
         while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space or doc[hi - 1].dep_ == "cc"):
             hi -= 1
+        if lo < hi and self.in_q[hi - 1] >= 0 and self.in_q[lo] != self.in_q[hi - 1]:
+            # a content ending inside a quotation keeps its closing mark
+            for j in range(hi, min(hi + 3, len(doc))):
+                if doc[j].is_space or not doc[j].is_punct:
+                    break
+                if doc[j].is_quote or doc[j].text in _DOUBLE_EITHER:
+                    hi = j + 1
+                    break
         return lo, hi
 
     def share_quoted(self, lo: int, hi: int) -> float:
@@ -468,8 +484,9 @@ class _Extractor:
             q = self.marked[k]
             cue = doc[q.cue]
             members = sorted([k, *q.extra])
-            if len(members) == 1 and len(q.parts) == 1:
-                lo, hi = self.trim(*self.content_range(cue, k))
+            widened = self.content_range(cue, k)
+            if len(members) == 1 and len(q.parts) == 1 and widened != (q.first, q.last):
+                lo, hi = self.trim(*widened)
                 if hi <= lo:
                     continue
                 spans = [self.char_span(lo, hi)]
@@ -559,8 +576,10 @@ class _Extractor:
                 obj = obj or child
             elif dep == "prep" and child.i > verb.i and child.lower_ in _TOPIC_PREPOSITIONS:
                 topic = topic or child
-            elif dep == "advcl" and child.i > verb.i and any(
-                c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in child.children
+            elif (
+                dep == "advcl"
+                and child.i > verb.i
+                and any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in child.children)
             ):
                 question = child
             elif dep == "nsubjpass":
@@ -584,8 +603,12 @@ class _Extractor:
         if self.subject(verb) is None:
             return None
         naming = obj is not None and any(c.dep_ in ("oprd", "xcomp") or c.lower_ == "as" for c in verb.rights)
-        if obj is not None and (obj.pos_ != "PRON" or naming) and (
-            lemma in ATTITUDE_VERBS or (lemma in REPORTING_VERBS and lemma not in _HEARER_VERBS | _PERCEPTION_VERBS)
+        if (
+            obj is not None
+            and (obj.pos_ != "PRON" or naming)
+            and (
+                lemma in ATTITUDE_VERBS or (lemma in REPORTING_VERBS and lemma not in _HEARER_VERBS | _PERCEPTION_VERBS)
+            )
         ):
             rights = [c for c in verb.rights if c.i >= obj.i]
             hi = obj.right_edge.i + 1
@@ -596,14 +619,16 @@ class _Extractor:
             return (*self.bounded(obj.i, obj.left_edge.i, hi), "object")
         if topic is not None and obj is None:
             pobj = next((c for c in topic.children if c.dep_ in ("pobj", "pcomp")), None)
-            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME") and not (
-                topic.lower_ == "on" and lemma in _PLAIN_SPEECH
+            if (
+                pobj is not None
+                and pobj.ent_type_ not in ("DATE", "TIME")
+                and not (topic.lower_ == "on" and lemma in _PLAIN_SPEECH)
             ):
                 return (*self.bounded(pobj.i, pobj.left_edge.i, pobj.right_edge.i + 1), "topic")
         return None
 
     def noun_cue(self, noun: Token) -> None:
-        """"Her claim that …", "his support for …": a possessor's statement or stance named by a noun."""
+        """A possessor's statement or stance named by a noun: "her claim that …", "his support for …"."""
         owner = next((c for c in noun.children if c.dep_ == "poss"), None)
         if owner is None:
             return

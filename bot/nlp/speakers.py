@@ -34,6 +34,8 @@ TITLES = frozenset(
     ambassador speaker leader chairman chairwoman chair director candidate nominee attorney pope
     king queen prince princess sheikh father sister brother officer detective inspector professor""".split()
 )
+#: Titles that only address a person politely; they are not a role.
+_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "sir", "dame"})
 _MALE = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father", "brother", "congressman", "he", "him"})
 _FEMALE = frozenset(
     {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess", "sister", "congresswoman", "she"}
@@ -70,7 +72,9 @@ def _clean(text: str) -> str:
 
 def _span_text(doc: Doc, start: int, end: int) -> str:
     """Text of tokens [start, end) without leading determiners or edge punctuation."""
-    while start < end and (doc[start].dep_ == "det" and doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+    while start < end and (
+        (doc[start].dep_ == "det" and doc[start].lower_ in ("the", "a", "an")) or doc[start].is_punct
+    ):
         start += 1
     while end > start and doc[end - 1].is_punct:
         end -= 1
@@ -100,12 +104,31 @@ def noun_phrase(head: Token) -> tuple[int, int]:
     return left, right + 1
 
 
+def _titled_names(doc: Doc) -> list[Span]:
+    """Names the entity recogniser missed but a title announces ("Mayor Ana Ruiz"), as PERSON spans."""
+    found = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        token = doc[i]
+        if token.lower_ in TITLES and token.text[:1].isupper() and not token.ent_type_:
+            j = i + 1
+            while j < n and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and doc[j].text[:1].isupper():
+                j += 1
+            if j > i + 1 and doc[j - 1].lower_ not in TITLES:
+                found.append(Span(doc, i, j, label="PERSON"))
+            i = j
+        else:
+            i += 1
+    return found
+
+
 class SpeakerResolver:
     """Resolves speaker mentions within one document; build once per doc (linear in its length)."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self._ents: list[Span] = list(doc.ents)
+        self._ents: list[Span] = sorted([*doc.ents, *_titled_names(doc)], key=lambda e: e.start)
         self._ent_at = [-1] * len(doc)
         for k, ent in enumerate(self._ents):
             for i in range(ent.start, ent.end):
@@ -113,6 +136,8 @@ class SpeakerResolver:
         self._canonical: list[str] = []
         self._gender: dict[str, str] = {}
         by_word: dict[str, str] = {}
+        self._by_word = by_word
+        self._first_named: dict[str, int] = {}
         for ent in self._ents:
             name = self._strip_title(ent)[0]
             words = name.split()
@@ -124,6 +149,7 @@ class SpeakerResolver:
                     for word in (words[0], words[-1]):
                         if len(by_word.get(word, "").split()) < len(words):
                             by_word[word] = name
+                            self._first_named.setdefault(word, ent.start)
                 before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
                 if before in _MALE or ent[0].lower_ in _MALE:
                     self._gender[canonical] = "m"
@@ -142,6 +168,12 @@ class SpeakerResolver:
                 self._people.append((token.i, self._canonical[k]))
             elif k >= 0 and self._ents[k].label_ in _GROUP_LABELS:
                 self._groups.append((token.i, self._canonical[k], True))
+            elif k < 0 and token.pos_ == "PROPN" and token.head.pos_ in ("VERB", "AUX"):
+                # an untagged name of two or more words as a subject: "Ana Ruiz spoke"
+                start, end = noun_phrase(token)
+                proper = [t for t in doc[start:end] if t.pos_ == "PROPN"]
+                if len(proper) >= 2 and end - start == len(proper):
+                    self._people.append((token.i, self._strip_title(doc[start:end])[0]))
             elif token.tag_ in ("NNS", "NNPS"):
                 start, end = noun_phrase(token)
                 self._groups.append((token.i, _span_text(doc, start, end), False))
@@ -180,19 +212,25 @@ class SpeakerResolver:
         appos = next((c for c in head.rights if c.dep_ == "appos"), None)
         if k < 0 and appos is not None and self._ent(appos) >= 0 and self._ents[self._ent(appos)].label_ == "PERSON":
             # "the spokesman, John Smith," names the person in the apposition
-            role = _span_text(doc, start, end)
+            head_role = _span_text(doc, start, end)
             found = self.speaker(appos)
             if found is not None:
-                return Speaker(found.mention, found.start, found.end, found.name, role or found.role, found.kind)
+                return Speaker(found.mention, found.start, found.end, found.name, head_role or found.role, found.kind)
         if k >= 0:
             ent = self._ents[k]
             name, title = self._strip_title(ent)
             name = self._canonical[k] if ent.label_ == "PERSON" else name
             prefix = _span_text(doc, start, ent.start) if ent.start > start else ""
+            if title.lower() in _HONORIFICS:
+                title = ""
             role = " ".join(part for part in (prefix, title) if part) or None
             if appos is not None and appos.i > head.i:
                 role = self._appos_role(appos) or role
-            kind: SpeakerKind = "person" if ent.label_ == "PERSON" else "org" if ent.label_ in _GROUP_LABELS else "other"
+            kind: SpeakerKind = "other"
+            if ent.label_ == "PERSON":
+                kind = "person"
+            elif ent.label_ in _GROUP_LABELS:
+                kind = "org"
             if kind == "person" and ent.start > start and ent.end < end:
                 # "Trump's campaign manager" is not Trump: the entity only modifies the head
                 kind = "other"
@@ -201,6 +239,10 @@ class SpeakerResolver:
         if not text:
             return None
         role = self._appos_role(appos) if appos is not None else None
+        if head.pos_ == "PROPN" and self._first_named.get(head.text, len(doc)) < head.i:
+            # a surname the recogniser missed, named in full earlier on
+            name = self._by_word[head.text]
+            return Speaker(_clean(mention.text), mention.start_char, mention.end_char, name, role, "person")
         kind = "group" if head.tag_ in ("NNS", "NNPS") else "other"
         return Speaker(_clean(mention.text), mention.start_char, mention.end_char, text, role, kind)
 
