@@ -82,6 +82,8 @@ _HEARER_VERBS = frozenset(
     """tell ask inform remind notify assure warn urge brief advise thank persuade convince reassure
     teach instruct order answer""".split()
 )
+#: Verbs whose passive subject holds the attitude ("she is convinced that …").
+_EXPERIENCER_PASSIVES = frozenset("convince persuade worry concern surprise disappoint satisfy frustrate alarm".split())
 #: Cognition verbs whose object is a thing perceived, not a proposition ("saw the ad").
 _PERCEPTION_VERBS = frozenset("see hear read notice find learn discover".split())
 _PLAIN_SPEECH = frozenset({"say", "tell", "add", "write", "post", "tweet", "announce", "report", "state", "speak"})
@@ -245,7 +247,8 @@ class _Extractor:
 
     def subject(self, verb: Token) -> Token | None:
         """The token naming who speaks through ``verb``: its subject, agent, or a shared subject."""
-        passive_ok = False
+        cue = verb
+        passive_ok = verb.lemma_.lower() in _EXPERIENCER_PASSIVES
         for _ in range(6):
             passive = False
             for child in verb.children:
@@ -257,6 +260,7 @@ class _Extractor:
             if passive:
                 return None
             head = verb.head
+            passive_ok = False
             if verb.dep_ in ("conj", "xcomp", "dep") and head.pos_ in ("VERB", "AUX"):
                 passive_ok = verb.dep_ == "xcomp"
                 verb = head
@@ -269,10 +273,22 @@ class _Extractor:
                 while head.dep_ in ("ccomp", "conj") and not self.is_cue(head) and head.head.i != head.i:
                     head = head.head
                 verb = head
+            elif verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+                # "…, before insisting that …", "by saying that …"
+                verb = head.head
             elif verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBG":
                 return head
             else:
-                return None
+                break
+        return self.adjacent_subject(cue)
+
+    def adjacent_subject(self, verb: Token) -> Token | None:
+        """A name standing right before a cue the parser left without a subject ("…\nChris Christie said")."""
+        if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+            return None
+        before = self.doc[verb.i - 1]
+        if before.pos_ in ("PROPN", "NOUN") and before.dep_ not in ("pobj", "dobj", "poss", "compound"):
+            return before
         return None
 
     def own_complement(self, verb: Token, k: int) -> bool:
