@@ -273,7 +273,10 @@ class Service:
             where = self.store.get_reply(f"{request_key}:{number}")
             if where is None:
                 continue
-            updated = self._update(*where, message) or updated
+            try:
+                updated = self._update(*where, message) or updated
+            except SlackApiError as exc:
+                logger.warning("could not put a failure in %s: %s", where[1], exc.response.get("error"))
         if not updated and self.store.claim(f"failed:{request_key}", ttl=86400):
             try:
                 self.poster.post(channel, message, thread_ts=thread_ts)
