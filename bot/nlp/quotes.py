@@ -111,6 +111,13 @@ def _next_visible(text: str, pos: int) -> int:
     return pos
 
 
+def _looks_closing(text: str, pos: int, after: int) -> bool:
+    """Whether a straight quotation mark at ``pos`` sits like a closing one: after a word, before a space."""
+    before_space = pos == 0 or text[pos - 1].isspace() or text[pos - 1] in "([{—"
+    after_word = after < len(text) and not text[after].isspace()
+    return not (before_space and after_word)
+
+
 def scan_marks(text: str) -> list[list[tuple[int, int]]]:
     """Character spans of quoted text (inside the marks), each quotation as a list of its parts."""
     found: list[list[tuple[int, int]]] = []
@@ -153,7 +160,13 @@ def scan_marks(text: str) -> list[list[tuple[int, int]]]:
                 pending = []
             double = single = None
             para_start = pos + 1
-        elif mark in _DOUBLE_OPEN or (mark in _DOUBLE_EITHER and double is None):
+        elif mark in _DOUBLE_EITHER and not _looks_closing(text, pos, after):
+            # a straight mark that opens where one is expected, or a clear opener while one is open
+            # (the earlier mark was stray): a quotation starts here
+            double, single = after, None
+        elif mark in _DOUBLE_EITHER and double is None:
+            continue
+        elif mark in _DOUBLE_OPEN:
             if double is None:
                 double, single = after, None
         elif mark in _DOUBLE_CLOSE or mark in _DOUBLE_EITHER:
