@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.errors import SlackApiError
 
@@ -106,11 +106,16 @@ def build_app(settings: Settings, rt: Runtime | None = None, *, socket_mode: boo
     handlers.register(app)
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+    def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse | None:
         if isinstance(error, SlackApiError):
             logger.warning("Slack API error %s for %s", error.response.get("error"), body.get("type"))
+        elif isinstance(error, (KeyError, IndexError)):
+            # A field Slack always sends is missing: refuse the request rather than answer 500.
+            logger.warning("malformed %s request: missing %s", body.get("type"), error, exc_info=error)
+            return BoltResponse(status=400, body="")
         else:
             logger.exception("unhandled error for %s", body.get("type"), exc_info=error)
+        return None
 
     return app
 
@@ -126,6 +131,13 @@ def wsgi_application(settings: Settings, app: App | None = None, rt: Runtime | N
             body = json.dumps(rt.health()).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except (ValueError, AttributeError, IndexError, KeyError, TypeError) as exc:
+            # Bolt reads the body before verifying it, and its own error path reads it again: a body that
+            # escapes both (bad JSON, not an object, an empty ``actions``) was never sent by Slack.
+            logger.warning("refused a request whose body Bolt cannot read: %s", exc)
+            start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", "0")])
+            return [b""]
 
     return application

@@ -15,7 +15,7 @@ def on_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     rt = runtime(context)
     request = shortcut_request(body)
-    if rt.store.claim(request.key):
+    if request.channel and rt.store.claim(request.key):
         rt.dispatcher.submit(request)
 
 
