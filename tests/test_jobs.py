@@ -1,0 +1,296 @@
+"""``NUTGRAF_JOBS=rq`` end to end: handlers enqueue, workers (in-process and real ``nutgraf worker``
+processes) answer, crashed workers' jobs are picked up again, and final failures reach the thread."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from rq import Queue, SimpleWorker
+from rq.job import JobStatus
+from rq.registry import FailedJobRegistry, StartedJobRegistry
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+
+import bot.jobs
+from bot.app import build_runtime, wsgi_application
+from bot.jobs import QUEUE_NAME
+from bot.nlp.pipeline import Analyzer
+from bot.service import Service
+from bot.slack import web_client
+from bot.store import RedisStore
+from tests.bot_server import BotServer
+from tests.conftest import Bot, bot_settings
+from tests.fetch_server import PageServer, page
+from tests.slack_api import BOT_USER_ID, SlackEmulator, iter_blocks_text
+
+pytestmark = [pytest.mark.slow, pytest.mark.redis]
+
+CHANNEL = "C0NEWSROOM"
+FAILURE_TEXT = "something went wrong on nutgraf's side"
+
+
+@contextmanager
+def running_bot(
+    slack: SlackEmulator, redis_url: str, analyzer: Analyzer, site: PageServer, **values: Any
+) -> Iterator[Bot]:
+    """nutgraf over HTTP on loopback with the given settings (``jobs="rq"`` for these tests)."""
+    values.setdefault("fetch_allowed_private_hosts", [site.host])
+    settings = bot_settings(slack, redis_url, **values)
+    store = RedisStore.from_url(redis_url)
+    rt = build_runtime(settings, Service(settings, store, web_client(settings), analyzer))
+    try:
+        with BotServer(wsgi_application(settings, rt=rt)) as server:
+            yield Bot(server=server, slack=slack, runtime=rt, site=site)
+    finally:
+        rt.dispatcher.shutdown()
+        store.close()
+
+
+@pytest.fixture
+def rq_bot(
+    slack_api: SlackEmulator, redis_url: str, redis_client: redis.Redis, analyzer: Analyzer, page_server: PageServer
+) -> Iterator[Bot]:
+    with running_bot(slack_api, redis_url, analyzer, page_server, jobs="rq") as bot:
+        yield bot
+
+
+@pytest.fixture
+def queue(redis_client: redis.Redis) -> Queue:
+    return Queue(QUEUE_NAME, connection=redis_client)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Retries without waiting, so a burst worker runs every attempt (the intervals travel with the job)."""
+    intervals = [0, 0]
+    monkeypatch.setattr(bot.jobs, "RETRY_INTERVALS", intervals)
+    return intervals
+
+
+def mention(bot: Bot, text: str) -> dict[str, Any]:
+    ts = bot.slack.add_message(CHANNEL, text, "U0REPORTER")
+    return {"type": "app_mention", "channel": CHANNEL, "user": "U0REPORTER", "text": text, "ts": ts}
+
+
+def bot_replies(bot: Bot, thread_ts: str) -> list[dict[str, Any]]:
+    return [m for m in bot.slack.thread(CHANNEL, thread_ts) if m["ts"] != thread_ts and m.get("user") == BOT_USER_ID]
+
+
+def all_text(message: dict[str, Any]) -> str:
+    return " ".join(iter_blocks_text(message.get("blocks") or [])) + " " + str(message.get("text"))
+
+
+def enqueue_event(bot: Bot, queue: Queue, event: dict[str, Any]) -> str:
+    """Deliver an event; return the id of the job the handler queued (nothing runs in the web process)."""
+    assert bot.server.event(event).status_code == 200
+    job_ids = bot.slack.wait_for(queue.get_job_ids, timeout=10)
+    assert len(job_ids) == 1
+    assert not bot.slack.calls_to("chat.postMessage")
+    return str(job_ids[0])
+
+
+def burst(queue: Queue) -> None:
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+# -- in-process workers ------------------------------------------------------------------------------------------
+
+
+def test_rq_mode_answers_through_a_worker(rq_bot: Bot, queue: Queue) -> None:
+    event = mention(rq_bot, f"<@{BOT_USER_ID}> <{rq_bot.site.url('/article.html')}>")
+    job_id = enqueue_event(rq_bot, queue, event)
+    burst(queue)
+    (reply,) = bot_replies(rq_bot, event["ts"])
+    assert "flood barrier" in all_text(reply)
+    assert len(rq_bot.slack.calls_to("chat.postMessage")) == 1
+    assert queue.fetch_job(job_id).get_status() == JobStatus.FINISHED
+
+
+def test_transient_slack_failure_is_retried_by_rq(rq_bot: Bot, queue: Queue, quick_retries: list[int]) -> None:
+    handler = next(h for h in rq_bot.runtime.service.client.retry_handlers if isinstance(h, ServerErrorRetryHandler))
+    # Enough 500s to exhaust the client's own retries once, so the job itself fails and rq runs it again.
+    rq_bot.slack.fail_next("chat.update", status=500, times=handler.max_retry_count + 1)
+    event = mention(rq_bot, f"<@{BOT_USER_ID}> <{rq_bot.site.url('/article.html')}>")
+    job_id = enqueue_event(rq_bot, queue, event)
+    burst(queue)
+    job = queue.fetch_job(job_id)
+    assert job.get_status() == JobStatus.FINISHED
+    assert job.retries_left == len(quick_retries) - 1
+    (reply,) = bot_replies(rq_bot, event["ts"])
+    assert "flood barrier" in all_text(reply)
+    assert len(rq_bot.slack.calls_to("chat.postMessage")) == 1
+    assert rq_bot.site.hits["/article.html"] == 1  # the retry found the analysis in the cache
+
+
+def test_final_failure_is_reported_in_the_thread(rq_bot: Bot, queue: Queue, quick_retries: list[int]) -> None:
+    rq_bot.slack.fail_next("chat.update", status=500, times=1000)
+    event = mention(rq_bot, f"<@{BOT_USER_ID}> <{rq_bot.site.url('/article.html')}>")
+    job_id = enqueue_event(rq_bot, queue, event)
+    burst(queue)
+    assert job_id in FailedJobRegistry(queue=queue).get_job_ids()
+    assert len({c.params["ts"] for c in rq_bot.slack.calls_to("chat.update")}) == 1
+    assert len(rq_bot.slack.calls_to("chat.update")) >= len(quick_retries) + 1
+    progress, failure = bot_replies(rq_bot, event["ts"])
+    assert "Reading" in all_text(progress)
+    assert FAILURE_TEXT in all_text(failure)
+
+
+# -- real worker processes --------------------------------------------------------------------------------------
+
+
+class HeldSite:
+    """A loopback site whose first request for the article is held until :attr:`release` is set."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()
+        self.release = threading.Event()
+        self.hits = 0
+        lock = threading.Lock()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                with lock:
+                    site.hits += 1
+                    first = site.hits == 1
+                if first:
+                    site.arrived.set()
+                    site.release.wait(60)
+                body = page("article.html", site.base).encode()
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass  # the reader was killed while it waited
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.host = f"127.0.0.1:{self._server.server_address[1]}"
+        self.base = f"http://{self.host}"
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def held_site() -> Iterator[HeldSite]:
+    site = HeldSite()
+    yield site
+    site.close()
+
+
+def start_worker(
+    slack: SlackEmulator, redis_url: str, hosts: str, directory: Path, name: str
+) -> subprocess.Popen[bytes]:
+    """``nutgraf worker --burst``, logging to ``{name}.log`` in ``directory``."""
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_API_URL": slack.base_url,
+        "REDIS_URL": redis_url,
+        "NUTGRAF_FETCH_ALLOWED_PRIVATE_HOSTS": hosts,
+    }
+    with open(directory / f"{name}.log", "wb") as log:
+        command = [sys.executable, "-m", "bot", "worker", "--burst", "--name", name]
+        return subprocess.Popen(command, cwd=directory, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """State, parent pid, ... of a process from Linux's /proc (None once it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes ``pid`` forked (an rq worker's work horse)."""
+    pids = (int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit())
+    return [child for child in pids if (stat := _proc_stat(child)) is not None and int(stat[1]) == pid]
+
+
+def kill_now(pid: int) -> None:
+    """SIGKILL ``pid`` and wait until it is dead (gone, or a zombie nobody has reaped yet)."""
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while (stat := _proc_stat(pid)) is not None and stat[0] != "Z":
+        assert time.monotonic() < deadline, f"process {pid} survived SIGKILL"
+        time.sleep(0.01)
+
+
+def worker_log(directory: Path, name: str) -> str:
+    return (directory / f"{name}.log").read_text(errors="replace")[-3000:]
+
+
+def test_job_of_a_killed_worker_completes_on_another_with_one_reply(
+    slack_api: SlackEmulator,
+    redis_url: str,
+    analyzer: Analyzer,
+    page_server: PageServer,
+    held_site: HeldSite,
+    queue: Queue,
+    quick_retries: list[int],
+    tmp_path: Path,
+) -> None:
+    with running_bot(
+        slack_api, redis_url, analyzer, page_server, jobs="rq", fetch_allowed_private_hosts=[held_site.host]
+    ) as rq_bot:
+        event = mention(rq_bot, f"<@{BOT_USER_ID}> <{held_site.base}/article.html>")
+        job_id = enqueue_event(rq_bot, queue, event)
+
+    first = start_worker(slack_api, redis_url, held_site.host, tmp_path, "first")
+    try:
+        assert held_site.arrived.wait(120), worker_log(tmp_path, "first")
+        # The progress message is out and the work horse is reading the page: the machine dies.
+        (progress_post,) = slack_api.calls_to("chat.postMessage")
+        assert "Reading" in str(progress_post.params["text"])
+        horses = child_pids(first.pid)
+        assert horses, worker_log(tmp_path, "first")
+        kill_now(first.pid)
+        for horse in horses:
+            kill_now(horse)
+    finally:
+        first.kill()
+        first.wait(30)
+    held_site.release.set()
+
+    started = StartedJobRegistry(queue=queue)
+    assert job_id in started.get_job_ids()
+    # rq's maintenance moves a job out of the started registry once its worker's heartbeat has lapsed
+    # (about 90 s); a timestamp far ahead stands for that passage of time.
+    started.cleanup(timestamp=time.time() + 10_000)
+    assert queue.get_job_ids() == [job_id]
+
+    second = start_worker(slack_api, redis_url, held_site.host, tmp_path, "second")
+    try:
+        assert second.wait(180) == 0, worker_log(tmp_path, "second")
+    finally:
+        second.kill()
+        second.wait(30)
+
+    assert queue.fetch_job(job_id).get_status() == JobStatus.FINISHED, worker_log(tmp_path, "second")
+    assert held_site.hits == 2  # the second worker read the page afresh: nothing was left half-done
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    (reply,) = [m for m in slack_api.thread(CHANNEL, event["ts"]) if m["ts"] != event["ts"]]
+    assert reply["ts"] == progress_post.response["ts"]  # type: ignore[index]
+    assert "flood barrier" in all_text(reply)
