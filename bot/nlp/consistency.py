@@ -14,14 +14,15 @@ The notes are prompts for an editor to check, never corrections.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
-from bot.nlp.numbers import Figure, figures
+from bot.nlp.numbers import Figure, ents_by_sentence, figures
 
 MAX_NOTES = 5
+#: Mentions of one thing compared pairwise at most; keeps the check linear on tables of figures.
+MAX_GROUP = 12
 #: Units that measure spans of time or repetition: "two years", "three times" differ without contradiction.
 _DURATIONS = frozenset("second minute hour day night week month year decade century time percent point %".split()) - {
     "%"
@@ -87,11 +88,12 @@ def _paragraph_of(starts: list[int], offset: int) -> int:
     return lo + 1
 
 
-def facts(sents: Iterable[Span], starts: list[int]) -> list[Fact]:
-    """Counted quantities of the given sentences, each with its verb, anchor and dates."""
+def facts(doc: Doc, starts: list[int]) -> list[Fact]:
+    """Counted quantities of the document's sentences, each with its verb, anchor and dates."""
     found: list[Fact] = []
-    for sent in sents:
-        figs = figures(sent)
+    sentence_ents = ents_by_sentence(doc)
+    for sent in doc.sents:
+        figs = figures(sent, sentence_ents.get(sent.start, []))
         dates = [(f, _governor(f.span.root)) for f in figs if f.kind == "date"]
         quantities = [f for f in figs if f.kind == "quantity" and f.value is not None and f.unit]
         for fig in quantities:
@@ -141,7 +143,7 @@ def _where(fact: Fact) -> str:
 def check(doc: Doc) -> list[str]:
     """Notes on figures that disagree within the text, in the order they occur."""
     starts = _paragraphs(doc)
-    all_facts = facts(doc.sents, starts)
+    all_facts = facts(doc, starts)
     notes: list[str] = []
     seen: set[tuple[int, int]] = set()
     by_figure: dict[tuple[float, str], list[Fact]] = defaultdict(list)
@@ -153,6 +155,7 @@ def check(doc: Doc) -> list[str]:
         if fact.verb is not None and (fig.unit != "%" or fact.anchor is not None):
             by_event[(fig.unit, fact.verb, fact.anchor)].append(fact)
     for group in by_figure.values():
+        group = group[:MAX_GROUP]
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
                 key = (a.figure.span.start, b.figure.span.start)
@@ -164,6 +167,7 @@ def check(doc: Doc) -> list[str]:
                     f"{what}: '{' and '.join(a.dates)}' in {_where(a)}, '{' and '.join(b.dates)}' in {_where(b)}."
                 )
     for group in by_event.values():
+        group = group[:MAX_GROUP]
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
                 key = (a.figure.span.start, b.figure.span.start)

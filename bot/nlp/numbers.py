@@ -8,9 +8,10 @@ bounds so that "more than 11,000" and "12,000" are not taken to disagree.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 QUANTITY_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 DATE_LABELS = frozenset({"DATE", "TIME"})
@@ -157,6 +158,8 @@ def _counted_noun(span: Span) -> Token | None:
 def _extend_left(span: Span) -> Span:
     """Include a bounding phrase before a figure ("more than", "nearly") that the NER left out."""
     doc = span.doc
+    if span.start == span.sent.start or doc[span.start - 1].lower_ not in _MODIFIERS:
+        return span
     for phrase in _PHRASES:
         start = span.start - len(phrase)
         if start >= span.sent.start and tuple(t.lower_ for t in doc[start : span.start]) == phrase:
@@ -180,11 +183,33 @@ def _merge(spans: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
     return merged
 
 
-def figures(sent: Span) -> list[Figure]:
-    """The quantities and dates of a sentence (or any span), in order, as written."""
+def ents_by_sentence(doc: Doc) -> dict[int, list[Span]]:
+    """The entities of each sentence, keyed by the sentence's first token, in one pass over the doc.
+
+    ``Span.ents`` scans every entity of the document on each call; over all sentences that is quadratic.
+    """
+    found: dict[int, list[Span]] = {}
+    ents = doc.ents
+    i = 0
+    for sent in doc.sents:
+        while i < len(ents) and ents[i].start < sent.start:
+            i += 1
+        own: list[Span] = []
+        while i < len(ents) and ents[i].end <= sent.end:
+            own.append(ents[i])
+            i += 1
+        found[sent.start] = own
+    return found
+
+
+def figures(sent: Span, ents: Sequence[Span] | None = None) -> list[Figure]:
+    """The quantities and dates of a sentence (or any span), in order, as written.
+
+    ``ents`` are the span's entities when the caller has them (see :func:`ents_by_sentence`).
+    """
     spans: list[tuple[Span, str]] = []
     covered: set[int] = set()
-    for ent in sent.ents:
+    for ent in sent.ents if ents is None else ents:
         covered.update(range(ent.start, ent.end))
         if ent.label_ in DATE_LABELS:
             if not any(t.like_num or t.pos_ == "PROPN" or t.lower_ in _DATE_WORDS for t in ent):
