@@ -145,6 +145,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """HTTP mode: gunicorn serving the Bolt app on ``PORT`` (``POST /slack/events``, ``GET /healthz``)."""
+    settings.require("slack_bot_token", "slack_signing_secret")
     from gunicorn.app.base import BaseApplication
 
     from bot.app import build_runtime, wsgi_application
@@ -207,8 +208,40 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_clock(args: argparse.Namespace, settings: Settings) -> int:
+    """The digest scheduler: fires each channel's scheduled digest once, however many clocks run."""
+    settings.require("slack_bot_token")
+    from bot.digest import main_clock
+
+    return main_clock(settings)
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Post a channel's digest now, as ``/nutgraf digest WINDOW`` would."""
+    settings.require("slack_bot_token")
+    from datetime import datetime, timezone
+
+    from bot.digest import command_window, parse_digest_command, post_digest
+    from bot.slack import web_client
+    from bot.store import RedisStore
+
+    command = parse_digest_command(args.window)
+    if command.action != "now":
+        raise NutgrafError("nutgraf digest posts a digest now: give a window (today, 24h, 7d), not a schedule.")
+    store = RedisStore.from_url(settings.redis_url)
+    try:
+        since, until = command_window(command, store=store, channel=args.channel, now=datetime.now(timezone.utc))
+        ts = post_digest(web_client(settings), store, args.channel, since, until)
+    finally:
+        store.close()
+    print(f"posted the digest of {args.channel} for {since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} UTC (ts {ts})")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nutgraf", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="nutgraf", description="Structured summaries, key claims and attributed quotes for news stories."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -237,6 +270,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     p.add_argument("--name", help="worker name (default: rq's)")
     p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("clock", help="run the digest scheduler (one or more; each digest fires once)")
+    p.set_defaults(func=cmd_clock)
+
+    p = sub.add_parser("digest", help="post a channel's digest now")
+    p.add_argument("channel", help="channel ID, e.g. C0123ABCD")
+    p.add_argument("window", nargs="?", default="24h", help="today, 24h (default) or 7d")
+    p.set_defaults(func=cmd_digest)
     return parser
 
 

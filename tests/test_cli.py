@@ -117,3 +117,28 @@ def test_batch_thousand_documents_in_order(tmp_path: Path) -> None:
     ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
     assert ids == [f"d{i}" for i in range(1000)]
     assert "1000/" in proc.stderr or "1000doc" in proc.stderr.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("command", "variable"),
+    [
+        ("serve", "SLACK_BOT_TOKEN"),
+        ("socket", "SLACK_BOT_TOKEN"),
+        ("worker", "SLACK_BOT_TOKEN"),
+        ("clock", "SLACK_BOT_TOKEN"),
+    ],
+)
+def test_commands_needing_a_secret_name_it(tmp_path: Path, command: str, variable: str) -> None:
+    proc = run(command, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.strip() == f"nutgraf: {variable} is not set: set it in the environment or in .env (see README.md)."
+    )
+
+
+def test_serve_names_the_signing_secret(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-1-2\n")
+    proc = run("serve", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "SLACK_SIGNING_SECRET is not set" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
