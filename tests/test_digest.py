@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import threading
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import SecretStr
 from redis_server import RedisServer, free_port
 
 from bot import digest
@@ -46,8 +48,8 @@ NEW_YORK = ZoneInfo("America/New_York")
 RETENTION = 30
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def claim(text: str, score: float = 0.5, numbers: tuple[str, ...] = (), checkworthy: bool = True) -> Claim:
@@ -709,11 +711,12 @@ def test_two_clocks_post_each_slot_once(
     schedule_at(redis_store, CHANNEL, utc(2026, 11, 20, 18, 0))
     stores = [redis_store, second_store]
     clients = [slack_api.client(), slack_api.client()]
+
+    def tick(i: int, now: datetime) -> list[str]:
+        return run_clock_once(clients[i], stores[i], now=now, lease_ttl=lease_ttl)
+
     for day in range(3):
-        now = utc(2026, 11, 21 + day, 17, 30, 2)
-        results = run_together(
-            2, lambda i, now=now: run_clock_once(clients[i], stores[i], now=now, lease_ttl=lease_ttl)
-        )
+        results = run_together(2, functools.partial(tick, now=utc(2026, 11, 21 + day, 17, 30, 2)))
         assert sum(len(r) for r in results) == 1, results
     assert len(slack_api.calls_to("chat.postMessage")) == 3
     if lease_ttl is not None:  # one clock held the lease throughout; the other never worked
@@ -799,7 +802,9 @@ def test_main_clock_stops_on_sigterm(
     redis_url: str, redis_store: RedisStore, slack_api: SlackEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    settings = Settings(slack_bot_token=slack_api.bot_token, slack_api_url=slack_api.base_url, redis_url=redis_url)
+    settings = Settings(
+        slack_bot_token=SecretStr(slack_api.bot_token), slack_api_url=slack_api.base_url, redis_url=redis_url
+    )
     schedule_at(redis_store, CHANNEL, None)  # never fired: its latest slot is due now
     before = signal.getsignal(signal.SIGTERM)
 
