@@ -1,0 +1,121 @@
+"""Helpers for end-to-end tests: interaction payloads as Slack builds them, waiting for replies, Block Kit checks."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+from tests.conftest import Bot
+from tests.slack_api import BOT_USER_ID, TEAM_ID, iter_blocks_text, validate_blocks
+
+CHANNEL = "C0NEWSROOM"
+REPORTER = "U0REPORTER"
+
+#: Methods whose messages or views Slack checks against Block Kit's limits.
+CHECKED_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "views.publish")
+
+
+def all_text(message: dict[str, Any]) -> str:
+    """Every text of a message (blocks and fallback), for assertions on content."""
+    return " ".join(iter_blocks_text(message.get("blocks") or [])) + " " + str(message.get("text"))
+
+
+def is_finished(message: dict[str, Any]) -> bool:
+    """A bot message that is no longer the "Reading …" placeholder."""
+    return message.get("user") == BOT_USER_ID and not str(message.get("text", "")).startswith("Reading")
+
+
+def bot_replies(bot: Bot, thread_ts: str, channel: str = CHANNEL) -> list[dict[str, Any]]:
+    """The bot's messages in a thread, parent excluded."""
+    return [m for m in bot.slack.thread(channel, thread_ts) if m["ts"] != thread_ts and m.get("user") == BOT_USER_ID]
+
+
+def wait_for_replies(bot: Bot, thread_ts: str, count: int = 1, channel: str = CHANNEL) -> list[dict[str, Any]]:
+    """The bot's replies in a thread once ``count`` of them are finished."""
+
+    def done() -> list[dict[str, Any]] | None:
+        replies = bot_replies(bot, thread_ts, channel)
+        return replies if sum(map(is_finished, replies)) >= count else None
+
+    return bot.slack.wait_for(done, timeout=60)
+
+
+def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The buttons of a message by action_id."""
+    found: dict[str, dict[str, Any]] = {}
+    for block in message.get("blocks") or []:
+        if block.get("type") == "actions":
+            for element in block.get("elements", []):
+                found[element["action_id"]] = element
+    return found
+
+
+def click(bot: Bot, message: dict[str, Any], action_id: str, *, channel: str = CHANNEL, user: str = REPORTER) -> Any:
+    """Click one of a bot message's buttons, with the ``block_actions`` payload Slack sends."""
+    button = buttons(message)[action_id]
+    container: dict[str, Any] = {
+        "type": "message",
+        "message_ts": message["ts"],
+        "channel_id": channel,
+        "is_ephemeral": False,
+    }
+    if message.get("thread_ts"):
+        container["thread_ts"] = message["thread_ts"]
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": "rita", "team_id": TEAM_ID},
+        "api_app_id": "A0NUTGRAF",
+        "container": container,
+        "trigger_id": f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
+        "channel": {"id": channel, "name": "newsroom"},
+        "message": message,
+        "response_url": "http://127.0.0.1:9/unused",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "actions",
+                "text": button["text"],
+                "value": button.get("value"),
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    return bot.server.interaction(payload)
+
+
+def shortcut_payload(message: dict[str, Any], *, channel: str = CHANNEL, user: str = REPORTER) -> dict[str, Any]:
+    """The ``message_action`` payload of the "Analyse with nutgraf" shortcut on a stored message."""
+    return {
+        "type": "message_action",
+        "callback_id": "nutgraf_extract",
+        "trigger_id": f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
+        "action_ts": f"{time.time():.6f}",
+        "message_ts": message["ts"],
+        "user": {"id": user, "name": "rita"},
+        "channel": {"id": channel, "name": "newsroom"},
+        "message": message,
+        "response_url": "http://127.0.0.1:9/unused",
+    }
+
+
+def assert_block_kit_accepted(bot: Bot) -> int:
+    """Every message and view the bot sent passed the emulator's Block Kit checks (unless a fault was injected).
+
+    Returns how many calls were checked, so a test can make sure it checked something.
+    """
+    checked = 0
+    for call in bot.slack.calls:
+        if call.method not in CHECKED_METHODS or call.fault is not None:
+            continue
+        assert call.response is not None and call.response.get("ok"), (call.method, call.response)
+        blocks = call.params.get("view") if call.method == "views.publish" else call.params.get("blocks")
+        if call.method == "views.publish":
+            view = json.loads(blocks) if isinstance(blocks, str) else blocks
+            assert validate_blocks(view["blocks"], max_blocks=100, message=False) is None
+        else:
+            assert validate_blocks(blocks, text=call.params.get("text")) is None
+        checked += 1
+    return checked
