@@ -149,7 +149,7 @@ def parse_digest_command(args: str) -> DigestCommand:
         return DigestCommand("status")
     if len(words) == 1 and first in ("today", "day"):
         return DigestCommand("now", window="today")
-    rolling = _WINDOW_RE.fullmatch("".join(w.lower() for w in words))
+    rolling = _WINDOW_RE.fullmatch(" ".join(words).lower())
     if rolling is not None and len(words) <= 2:
         window = f"{int(rolling[1])}{rolling[2][0]}"
         length = _window_length(window)

@@ -184,6 +184,7 @@ def test_parse_off_and_status(text: str, action: str) -> None:
         ("0h", "from 1 hour up to 30 days"),
         ("31d", "from 1 hour up to 30 days"),
         ("off now", "I don't understand 'off now'"),
+        ("2 4h", "I don't understand '2 4h'"),
     ],
 )
 def test_parse_bad_input_says_why_and_how(text: str, reason: str) -> None:
