@@ -282,3 +282,44 @@ def test_auto_reply_says_what_changed_or_that_nothing_was_saved() -> None:
     assert auto_reply(True, saved=True).startswith("Auto-watch is on")
     assert auto_reply(False, saved=True).startswith("Auto-watch is off")
     assert "Redis" in auto_reply(True, saved=False) and "Redis" in auto_reply(False, saved=False)
+
+
+# -- the app manifest -------------------------------------------------------------------------------------------
+
+#: The scope each subscribed bot event needs (Slack refuses the manifest otherwise).
+EVENT_SCOPES = {
+    "app_mention": "app_mentions:read",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "reaction_added": "reactions:read",
+    "app_home_opened": None,
+}
+
+
+def test_manifest_declares_what_the_handlers_listen_to() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from bot.app import EVENTS_PATH
+    from handlers.commands import COMMAND
+
+    manifest = yaml.safe_load((Path(__file__).parents[1] / "manifest.yml").read_text(encoding="utf-8"))
+    features, settings = manifest["features"], manifest["settings"]
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+
+    (command,) = features["slash_commands"]
+    assert command["command"] == COMMAND and command["should_escape"] is True
+    (shortcut,) = features["shortcuts"]
+    assert (shortcut["type"], shortcut["callback_id"]) == ("message", SHORTCUT_CALLBACK_ID)
+    assert shortcut["name"] == "Analyse with nutgraf"
+    assert features["app_home"]["home_tab_enabled"] is True
+
+    events = settings["event_subscriptions"]["bot_events"]
+    assert sorted(events) == sorted(EVENT_SCOPES)
+    assert {scope for scope in EVENT_SCOPES.values() if scope} | {"commands", "chat:write"} <= scopes
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is False
+
+    urls = [command["url"], settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"]]
+    assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls)
