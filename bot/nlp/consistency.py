@@ -4,7 +4,7 @@ Two checks, both on counted quantities ("3,000 troops"), each tied to the verb t
 dates in its clause:
 
 - the same figure for the same thing dated differently ("3,000 troops: 'early 2023' ... 'January and
-  February'");
+  February'"), when the figure is large enough to be distinctive or goes with the same verb;
 - different figures for the same thing and event ("killed 12 people" ... "killed 14 people") whose ranges
   do not overlap once bounds are read ("more than 11,000" agrees with "12,000").
 
@@ -21,6 +21,9 @@ from spacy.tokens import Doc, Token
 from bot.nlp.numbers import Figure, ents_by_sentence, figures
 
 MAX_NOTES = 5
+#: Counts at least this large are specific enough that the same one twice means the same thing; smaller
+#: ones ("two people") must also share their verb.
+DISTINCTIVE = 100
 #: Mentions of one thing compared pairwise at most; keeps the check linear on tables of figures.
 MAX_GROUP = 12
 #: Units that measure spans of time or repetition: "two years", "three times" differ without contradiction.
@@ -159,7 +162,12 @@ def check(doc: Doc) -> list[str]:
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
                 key = (a.figure.span.start, b.figure.span.start)
-                if key in seen or a.figure.span.sent == b.figure.span.sent or not _dates_differ(a.dates, b.dates):
+                if (
+                    key in seen
+                    or a.figure.span.sent == b.figure.span.sent
+                    or not _dates_differ(a.dates, b.dates)
+                    or not (a.verb == b.verb or (a.figure.value or 0) >= DISTINCTIVE)
+                ):
                     continue
                 seen.add(key)
                 what = f"{_bare(a.figure)} {a.figure.unit_text or a.figure.unit}".strip()

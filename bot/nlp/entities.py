@@ -137,18 +137,16 @@ def extract_entities(doc: Doc) -> list[Entity]:
                 parent[key] = longer[0]
 
     merged: Counter[str] = Counter()
-    merged_labels: dict[str, Counter[str]] = defaultdict(Counter)
     merged_surface: dict[str, Counter[str]] = defaultdict(Counter)
     for key, n in counts.items():
         root = parent.get(key, key)
         merged[root] += n
-        merged_labels[root].update(labels[key])
         merged_surface[root].update(surface[key])
         first[root] = min(first[root], first[key])
 
     entities: list[Entity] = []
     for root, n in sorted(merged.items(), key=lambda kv: (-kv[1], first[kv[0]])):
-        label = merged_labels[root].most_common(1)[0][0]
+        label = label_of(root)
         name = _CANONICAL.get(root) or max(surface[root].items(), key=_display_rank)[0]
         variants = sorted(set(merged_surface[root]) - {name})
         entities.append(Entity(text=name, label=label, count=n, variants=variants))

@@ -121,6 +121,12 @@ def test_inconsistent_dates_for_the_same_figure_are_noted(nlp: Language, troops:
     assert notes == ["3,000 troops: 'early 2023' in paragraph 2, 'January and February' in paragraph 5."]
 
 
+def test_same_small_count_with_the_same_verb_is_noted(nlp: Language) -> None:
+    doc = nlp("Two soldiers were killed on Monday, the army said.\n\nTwo soldiers were killed on Sunday, police said.")
+    notes = consistency.check(doc)
+    assert len(notes) == 1 and "'Monday'" in notes[0] and "'Sunday'" in notes[0]
+
+
 def test_two_figures_for_the_same_event_are_noted(nlp: Language) -> None:
     doc = parse(nlp, "claims_budget.txt")
     notes = claims.find_inconsistencies(doc, claims.extract_claims(doc))
@@ -139,6 +145,8 @@ def test_two_figures_for_the_same_event_are_noted(nlp: Language) -> None:
         "The plant employed 400 workers in 2019.\n\nThe plant employed 250 workers in 2024.",
         # durations differ without contradiction
         "The trial lasted three years.\n\nThe appeal lasted two years.",
+        # small counts repeat by coincidence
+        "Two people died in the crash on Monday.\n\nTwo people were hurt in a fire on Tuesday.",
     ],
 )
 def test_consistent_figures_are_not_noted(nlp: Language, text: str) -> None:

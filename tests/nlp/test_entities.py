@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
+from spacy.tokens import Span
 
 from bot.models import Entity
 from bot.nlp.entities import clean, extract_entities, is_junk
@@ -99,3 +100,17 @@ def test_is_junk(text: str, label: str, junk: bool) -> None:
 def test_odd_text_never_raises(nlp: Language, text: str) -> None:
     for entity in extract_entities(nlp(text)):
         assert entity.count >= 1 and entity.text
+
+
+def test_surname_mislabelled_by_the_ner_still_merges(nlp: Language) -> None:
+    doc = nlp.make_doc("Valery Gerasimov spoke. Gerasimov left. Then Gerasimov returned to the Kremlin.")
+    doc.ents = [
+        Span(doc, 0, 2, label="PERSON"),
+        Span(doc, 4, 5, label="ORG"),
+        Span(doc, 8, 9, label="ORG"),
+        Span(doc, 12, 13, label="ORG"),
+    ]
+    found = by_name(extract_entities(doc))
+    assert found["Valery Gerasimov"].count == 3
+    assert found["Valery Gerasimov"].label == "PERSON"
+    assert found["Kremlin"].count == 1
