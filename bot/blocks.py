@@ -59,7 +59,6 @@ Message = dict[str, Any]
 # Sizes of the pieces of a reply, in escaped characters; chosen so that a full reply with five
 # claims and five quotes stays well under MAX_TOTAL_TEXT.
 _HEADLINE_CHARS = 300
-_CONTEXT_CHARS = 500
 _SUMMARY_CHARS = 2000
 _CLAIM_CHARS = 480
 _ATTRIBUTION_CHARS = 120
@@ -71,6 +70,8 @@ _TITLE_CHARS = 200
 _ENTITY_CHARS = 80
 _ENTITY_FIELD_CHARS = 600
 _NOTE_CHARS = 300
+_NOTES_CHARS = 1000
+_LIST_CHARS = 3200
 _MAX_BOLD = 8
 _MAX_URL = 1500
 
@@ -92,7 +93,7 @@ def _squash(text: str | None) -> str:
 
 def _shorten(raw: str, limit: int) -> str:
     """Cut raw text (ending it with "…") so that its escaped form is at most ``limit`` characters."""
-    if len(escape_mrkdwn(raw)) <= limit:
+    if len(raw) <= limit and len(escape_mrkdwn(raw)) <= limit:
         return raw
     if limit <= 1:
         return "…"[:limit]
@@ -150,7 +151,7 @@ def _channel_ref(channel_id: str, channel_name: str | None = None) -> str:
 
 
 def _plural(count: int, noun: str, plural: str | None = None) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {plural or noun + 's'}"
 
 
 def _md(text: str) -> MarkdownTextObject:
@@ -206,46 +207,67 @@ class _Canvas:
         self.chars += size
         return True
 
-    def release(self) -> None:
-        self.reserved_blocks = self.reserved_chars = 0
+    def reserve(self, blocks: int, chars: int) -> None:
+        """Hold back room for blocks that must come later (a negative amount gives it back)."""
+        self.reserved_blocks += blocks
+        self.reserved_chars += chars
 
 
 def _more(count: int, noun: str, hint: str = "") -> str:
     return f"_+{count} more {noun}_{hint}"
 
 
-def _add_list(
-    canvas: _Canvas,
-    title: str,
-    lines: Iterable[str],
-    *,
-    total: int,
-    noun: str,
-    block_id: str,
-    hint: str = "",
-    char_cap: int | None = None,
-) -> int:
-    """Add a titled list packed into sections, as many whole lines as fit, then "+N more".
+@dataclass
+class _List:
+    """A titled list of mrkdwn lines; ``total`` counts every item, shown or not."""
 
-    ``total`` counts every item, shown or not (``lines`` may already be limited). Returns how many
-    lines were shown.
+    title: str
+    lines: Iterable[str]
+    total: int
+    noun: str
+    block_id: str
+    hint: str = ""
+    char_cap: int | None = None
+
+    @property
+    def note_size(self) -> int:
+        return len(_more(self.total, self.noun, self.hint))
+
+
+def _add_lists(canvas: _Canvas, *lists: _List) -> list[int]:
+    """Add lists in order, each packed into sections; returns how many lines of each were shown.
+
+    Room for every later list's "+N more" note is held back first, so no list ever vanishes uncounted.
     """
+    for item in lists:
+        if item.total > 0:
+            canvas.reserve(1, item.note_size)
+    shown = []
+    for item in lists:
+        if item.total > 0:
+            canvas.reserve(-1, -item.note_size)
+        shown.append(_add_list(canvas, item))
+    return shown
+
+
+def _add_list(canvas: _Canvas, spec: _List) -> int:
+    """Add as many whole lines as fit in the room left (and under the list's cap), then "+N more"."""
+    total, noun, hint, block_id = spec.total, spec.noun, spec.hint, spec.block_id
     if total <= 0:
         return 0
-    chars_room = canvas.free_chars if char_cap is None else min(canvas.free_chars, char_cap)
+    room = canvas.free_chars if spec.char_cap is None else min(canvas.free_chars, spec.char_cap)
     blocks_room = canvas.free_blocks
-    more_size = len(_more(total, noun, hint))
-    chunks = [f"*{title}*"]
+    chunks = [f"*{spec.title}*"]
     shown = 0
-    for line in lines:
+    for line in spec.lines:
         if len(chunks[-1]) + 1 + len(line) <= MAX_SECTION_TEXT:
             trial = [*chunks[:-1], chunks[-1] + "\n" + line]
         else:
             trial = [*chunks, line]
         cut = shown + 1 < total
         need_blocks = len(trial) + cut
-        need_chars = sum(map(len, trial)) + (more_size if cut else 0)
-        if need_blocks > blocks_room or need_chars > chars_room:
+        need_chars = sum(map(len, trial)) + (spec.note_size if cut else 0)
+        if need_blocks > blocks_room or need_chars > room:
             break
         chunks = trial
         shown += 1
@@ -380,7 +402,7 @@ def _context_line(analysis: Analysis, cached: bool) -> str:
     if source.kind == "text" and not source.site:
         parts.insert(0, "pasted text")
     if analysis.word_count > 0:
-        parts.append(f"{analysis.word_count:,} words")
+        parts.append(_plural(analysis.word_count, "word"))
     if cached:
         parts.append("cached")
     return " · ".join(p for p in parts if p) or "nutgraf"
@@ -420,14 +442,8 @@ def _actions(key: str, *, show_all: bool, share: bool) -> ActionsBlock:
     return ActionsBlock(elements=buttons, block_id="actions")
 
 
-def _reserve_actions(canvas: _Canvas, key: str | None) -> None:
-    if key is not None:
-        canvas.reserved_blocks = 1
-        canvas.reserved_chars = len(BUTTON_SHOW_ALL + BUTTON_SHARE + BUTTON_REANALYSE)
-
-
 def _message(fallback: str, canvas: _Canvas) -> Message:
-    return {"text": fallback[:MAX_MESSAGE_TEXT], "blocks": canvas.blocks}
+    return {"text": fallback, "blocks": canvas.blocks}
 
 
 def analysis_message(
@@ -445,7 +461,9 @@ def analysis_message(
     ``shareable=False`` drops "Share in channel" (for a reply already posted in the channel).
     """
     canvas = _Canvas()
-    _reserve_actions(canvas, key)
+    actions_size = len(BUTTON_SHOW_ALL + BUTTON_SHARE + BUTTON_REANALYSE)
+    if key is not None:
+        canvas.reserve(1, actions_size)
     canvas.add(_section(_headline(analysis), "headline"))
     canvas.add(_context(_context_line(analysis, cached), "meta"))
     summary = " ".join(_squash(s) for s in analysis.summary if _squash(s))
@@ -454,23 +472,36 @@ def analysis_message(
     hint = f" · tap *{escape_mrkdwn(BUTTON_SHOW_ALL)}*" if key is not None else ""
 
     claims = ranked_claims(analysis.claims)
-    claim_lines = (claim_line(c, i) for i, c in enumerate(claims[: max(max_claims, 0)], 1))
-    shown_claims = _add_list(
-        canvas, "Key claims", claim_lines, total=len(claims), noun="claims", block_id="claims", hint=hint
-    )
     quotes = ranked_quotes(analysis.quotes)
-    quote_lines = (quote_line(q) for q in quotes[: max(max_quotes, 0)])
-    shown_quotes = _add_list(
-        canvas, "Quotes", quote_lines, total=len(quotes), noun="quotes", block_id="quotes", hint=hint
+    notes = [f":grey_question: {_fit(n, _NOTE_CHARS)}" for n in analysis.notes if _squash(n)]
+    shown_claims, shown_quotes, _ = _add_lists(
+        canvas,
+        _List(
+            "Key claims",
+            (claim_line(c, i) for i, c in enumerate(claims[: max(max_claims, 0)], 1)),
+            len(claims),
+            "claims",
+            "claims",
+            hint,
+            char_cap=_LIST_CHARS,
+        ),
+        _List(
+            "Quotes",
+            (quote_line(q) for q in quotes[: max(max_quotes, 0)]),
+            len(quotes),
+            "quotes",
+            "quotes",
+            hint,
+            char_cap=_LIST_CHARS,
+        ),
+        _List("Worth checking", notes, len(notes), "notes", "notes", char_cap=_NOTES_CHARS),
     )
     entities = _entities_block(analysis.entities)
     if entities is not None:
         canvas.add(entities)
-    notes = [f":grey_question: {_fit(n, _NOTE_CHARS)}" for n in analysis.notes if _squash(n)]
-    _add_list(canvas, "Worth checking", notes, total=len(notes), noun="notes", block_id="notes", char_cap=1000)
 
     if key is not None:
-        canvas.release()
+        canvas.reserve(-1, -actions_size)
         cut = shown_claims < len(claims) or shown_quotes < len(quotes)
         canvas.add(_actions(key, show_all=cut, share=shareable))
     return _message(_fallback(analysis.headline, summary), canvas)
@@ -483,8 +514,7 @@ def full_lists_message(analysis: Analysis, key: str | None = None) -> Message:
     """
     canvas = _Canvas()
     if key is not None:
-        canvas.reserved_blocks = 1
-        canvas.reserved_chars = len(BUTTON_SHARE)
+        canvas.reserve(1, len(BUTTON_SHARE))
     canvas.add(_section(_headline(analysis), "headline"))
     claims = [claim_line(c, i) for i, c in enumerate(ranked_claims(analysis.claims), 1)]
     quotes = [quote_line(q) for q in ranked_quotes(analysis.quotes)]
@@ -492,20 +522,15 @@ def full_lists_message(analysis: Analysis, key: str | None = None) -> Message:
     need_quotes = sum(len(line) + 1 for line in quotes)
     room = canvas.free_chars - 200
     claims_cap = max(room // 2, room - need_quotes) if need_claims + need_quotes > room else None
-    _add_list(
+    _add_lists(
         canvas,
-        f"All claims ({len(claims)})",
-        claims,
-        total=len(claims),
-        noun="claims",
-        block_id="claims",
-        char_cap=claims_cap,
+        _List(f"All claims ({len(claims)})", claims, len(claims), "claims", "claims", char_cap=claims_cap),
+        _List(f"All quotes ({len(quotes)})", quotes, len(quotes), "quotes", "quotes"),
     )
-    _add_list(canvas, f"All quotes ({len(quotes)})", quotes, total=len(quotes), noun="quotes", block_id="quotes")
     if not claims and not quotes:
         canvas.add(_section("_No claims or quotes were found in this text._", "empty"))
     if key is not None:
-        canvas.release()
+        canvas.reserve(-1, -len(BUTTON_SHARE))
         canvas.add(ActionsBlock(elements=[_button(BUTTON_SHARE, ACTION_SHARE, action_value(key))]))
     fallback = f"{len(claims)} claims and {len(quotes)} quotes"
     return _message(_fallback(analysis.headline, fallback), canvas)
@@ -539,16 +564,22 @@ def skipped_links_message(skipped: int, analysed: int = 3) -> Message:
     return _simple(f":information_source: {text}", text, "skipped")
 
 
+def _emoji(name: str) -> str:
+    return ":" + (re.sub(r"[^a-z0-9_+\-]", "", name.lower()) or "mag") + ":"
+
+
 def help_message(reaction: str = "mag") -> Message:
-    """How to ask nutgraf for an analysis or a digest (``/nutgraf help`` and unknown input)."""
-    emoji = re.sub(r"[^a-z0-9_+\-]", "", reaction.lower()) or "mag"
+    """How to ask nutgraf for an analysis or a digest (``/nutgraf help`` and unknown input).
+
+    ``reaction`` is the trigger emoji's name (``NUTGRAF_TRIGGER_REACTION``).
+    """
     lines = [
         "*nutgraf* reads a story and replies in its thread with the headline, a summary, "
         "the key claims (figures, hedges, attribution) and who said what.",
         "*Ask for an analysis*\n"
         "• `/nutgraf &lt;link or text&gt;`: analyse a link or pasted text\n"
         "• Mention the app with a link or text; a bare mention in a thread analyses its first message\n"
-        f"• React with :{emoji}: to any message\n"
+        f"• React with {_emoji(reaction)} to any message\n"
         "• Message shortcut: open a message's *More actions* menu → *Analyse with nutgraf*",
         "*In this channel*\n"
         "• `/nutgraf auto on` or `/nutgraf auto off`: analyse every link posted here\n"
@@ -595,50 +626,41 @@ def digest_message(digest: Digest, channel_name: str | None = None) -> Message:
         return _message(_fallback(f"Nothing analysed in {plain_where} in this window."), canvas)
     count = _plural(len(digest.stories), "story", "stories")
     canvas.add(_context(f"{window} · {count}", "window"))
-    stories = digest.stories
-    _add_list(
+    stories, claims, speakers = digest.stories, digest.top_claims, digest.speakers
+    _add_lists(
         canvas,
-        "Stories",
-        (_story_line(s) for s in stories),
-        total=len(stories),
-        noun="stories",
-        block_id="stories",
-        char_cap=4500,
-    )
-    claims = digest.top_claims
-    _add_list(
-        canvas,
-        "Top claims",
-        (claim_line(c, i) for i, c in enumerate(claims[:5], 1)),
-        total=len(claims),
-        noun="claims",
-        block_id="claims",
-        char_cap=3000,
-    )
-    speakers = digest.speakers
-    _add_list(
-        canvas,
-        "Most quoted",
-        (_speaker_line(*s) for s in speakers[:8]),
-        total=len(speakers),
-        noun="speakers",
-        block_id="speakers",
-        char_cap=1500,
+        _List("Stories", map(_story_line, stories), len(stories), "stories", "stories", char_cap=4500),
+        _List(
+            "Top claims",
+            (claim_line(c, i) for i, c in enumerate(claims[:5], 1)),
+            len(claims),
+            "claims",
+            "claims",
+            char_cap=3000,
+        ),
+        _List(
+            "Most quoted",
+            (_speaker_line(*s) for s in speakers[:8]),
+            len(speakers),
+            "speakers",
+            "speakers",
+            char_cap=1500,
+        ),
     )
     if digest.recurring:
-        items = [f"*{_fit(text, 80)}* ({count})" for text, count in digest.recurring]
+        items = [f"*{_fit(text, 80)}* ({times})" for text, times in digest.recurring]
         canvas.add(_section("*Recurring*\n" + _join_cut(items, " · ", 800), "recurring"))
     fallback = f"Digest: {count} analysed"
     return _message(_fallback(fallback, channel_name and f"in #{channel_name.lstrip('#')}"), canvas)
 
 
-def home_view(stories: Sequence[DigestStory], *, max_stories: int = 20) -> dict[str, Any]:
-    """The App Home tab (for ``views.publish``): what nutgraf does and the latest analyses."""
+def home_view(stories: Sequence[DigestStory], *, max_stories: int = 20, reaction: str = "mag") -> dict[str, Any]:
+    """The App Home tab (for ``views.publish``): what nutgraf does and the analyses given, in order."""
     canvas = _Canvas(max_blocks=MAX_VIEW_BLOCKS)
     canvas.add(HeaderBlock(text=PlainTextObject(text="nutgraf", emoji=True), block_id="title"))
     canvas.add(
         _section(
-            "Paste a link or text in a channel with `/nutgraf`, mention the app, react with :mag:, "
+            f"Paste a link or text in a channel with `/nutgraf`, mention the app, react with {_emoji(reaction)}, "
             "or use the *Analyse with nutgraf* message shortcut: the reply in the thread gives the "
             "headline, a summary, the key claims and who said what. `/nutgraf help` lists everything.",
             "about",
@@ -647,7 +669,7 @@ def home_view(stories: Sequence[DigestStory], *, max_stories: int = 20) -> dict[
     canvas.add(DividerBlock(block_id="divider"))
     if stories:
         lines = (_story_line(s, channel=True) for s in stories[: max(max_stories, 0)])
-        _add_list(canvas, "Recent analyses", lines, total=len(stories), noun="stories", block_id="recent")
+        _add_lists(canvas, _List("Recent analyses", lines, len(stories), "stories", "recent"))
     else:
         canvas.add(_section("*Recent analyses*\n_Nothing analysed yet._", "recent-0"))
     return View(type="home", blocks=canvas.blocks).to_dict()

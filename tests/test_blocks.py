@@ -1,0 +1,758 @@
+"""Block Kit builders: Slack's limits, escaping, "+N more" counts and buttons, for any input."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import blocks
+from bot.blocks import (
+    ACTION_REANALYSE,
+    ACTION_SHARE,
+    ACTION_SHOW_ALL,
+    analysis_message,
+    claim_line,
+    digest_message,
+    error_message,
+    escape_mrkdwn,
+    full_lists_message,
+    help_message,
+    home_view,
+    parse_action_value,
+    progress_message,
+    quote_line,
+    skipped_links_message,
+)
+from bot.models import Analysis, Claim, Digest, DigestStory, Entity, Quote, Source
+
+# Hypothesis warns when a failing example is too big to print; the failure itself must still show.
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+
+# --- one checker, mirroring what Slack refuses -------------------------------------------------
+
+SLACK_MAX_BLOCKS = 50
+SLACK_MAX_VIEW_BLOCKS = 100
+SLACK_SECTION_TEXT = 3000
+SLACK_HEADER_TEXT = 150
+SLACK_FIELDS = 10
+SLACK_FIELD_TEXT = 2000
+SLACK_CONTEXT_ELEMENTS = 10
+SLACK_ACTIONS = 25
+SLACK_BUTTON_TEXT = 75
+SLACK_BUTTON_VALUE = 2000
+SLACK_MESSAGE_TEXT = 40_000
+TOTAL_TEXT_BUDGET = 11_000
+
+# The only <…> forms nutgraf may emit: links, dates and channel references it builds itself.
+ALLOWED_TOKEN = re.compile(r"<(?:https?://[^\s<>|]+(?:\|[^<>]*)?|!date\^\d+\^[^|<>]+\|[^<>]*|#[CGD][A-Z0-9]+)>")
+ENTITY = re.compile(r"&(?:amp|lt|gt);")
+
+
+def assert_safe_mrkdwn(text: str) -> None:
+    """No stray < or > (so no mention, <!channel> or foreign link; "> " may open a block quote line)
+    and no & outside an entity."""
+    rest = re.sub(r"(?m)^> ", "", ALLOWED_TOKEN.sub("", text))
+    assert "<" not in rest and ">" not in rest, text[:300]
+    assert "&" not in ENTITY.sub("", text), text[:300]
+
+
+def _text_object(obj: dict[str, Any], limit: int) -> int:
+    assert obj["type"] in {"mrkdwn", "plain_text"}
+    text = obj["text"]
+    assert isinstance(text, str) and 1 <= len(text) <= limit, len(text)
+    if obj["type"] == "mrkdwn":
+        assert_safe_mrkdwn(text)
+    return len(text)
+
+
+def check_slack_limits(payload: dict[str, Any], *, view: bool = False) -> None:
+    """Fail where Slack would answer invalid_blocks, msg_too_long or msg_blocks_too_long."""
+    blocks_ = payload["blocks"]
+    assert 1 <= len(blocks_) <= (SLACK_MAX_VIEW_BLOCKS if view else SLACK_MAX_BLOCKS)
+    if view:
+        assert payload["type"] == "home"
+    else:
+        text = payload["text"]
+        assert text.strip() and len(text) <= SLACK_MESSAGE_TEXT
+        assert_safe_mrkdwn(text)
+    total = 0
+    block_ids: set[str] = set()
+    for block in blocks_:
+        block_id = block.get("block_id")
+        if block_id is not None:
+            assert block_id not in block_ids and len(block_id) <= 255
+            block_ids.add(block_id)
+        kind = block["type"]
+        if kind == "section":
+            assert "text" in block or "fields" in block
+            if "text" in block:
+                total += _text_object(block["text"], SLACK_SECTION_TEXT)
+            fields = block.get("fields", [])
+            assert len(fields) <= SLACK_FIELDS
+            total += sum(_text_object(f, SLACK_FIELD_TEXT) for f in fields)
+        elif kind == "header":
+            assert block["text"]["type"] == "plain_text"
+            total += _text_object(block["text"], SLACK_HEADER_TEXT)
+        elif kind == "context":
+            assert 1 <= len(block["elements"]) <= SLACK_CONTEXT_ELEMENTS
+            total += sum(_text_object(e, SLACK_SECTION_TEXT) for e in block["elements"])
+        elif kind == "actions":
+            elements = block["elements"]
+            assert 1 <= len(elements) <= SLACK_ACTIONS
+            action_ids = [e["action_id"] for e in elements]
+            assert len(set(action_ids)) == len(action_ids)
+            for element in elements:
+                assert element["type"] == "button"
+                assert element["text"]["type"] == "plain_text"
+                total += _text_object(element["text"], SLACK_BUTTON_TEXT)
+                assert len(element.get("value", "")) <= SLACK_BUTTON_VALUE
+        else:
+            assert kind == "divider", kind
+    assert total <= TOTAL_TEXT_BUDGET, total
+
+
+# --- helpers to read messages back ---------------------------------------------------------------
+
+
+def texts_of(payload: dict[str, Any], prefix: str) -> list[str]:
+    """The mrkdwn texts of blocks whose block_id starts with prefix (lists are built that way)."""
+    out = []
+    for block in payload["blocks"]:
+        if not str(block.get("block_id", "")).startswith(prefix + "-"):
+            continue
+        if "text" in block:
+            out.append(block["text"]["text"])
+        out.extend(e["text"] for e in block.get("elements", []))
+    return out
+
+
+def list_lines(payload: dict[str, Any], prefix: str, pattern: str) -> int:
+    lines = "\n".join(t for t in texts_of(payload, prefix)).split("\n")
+    return sum(1 for line in lines if re.match(pattern, line))
+
+
+def more_count(payload: dict[str, Any], prefix: str) -> int:
+    for block in payload["blocks"]:
+        if block.get("block_id") == f"{prefix}-more":
+            match = re.match(r"_\+(\d+) more ", block["elements"][0]["text"])
+            assert match is not None
+            return int(match.group(1))
+    return 0
+
+
+def buttons(payload: dict[str, Any]) -> dict[str, str]:
+    return {
+        e["action_id"]: e["value"]
+        for block in payload["blocks"]
+        if block["type"] == "actions"
+        for e in block["elements"]
+    }
+
+
+def all_text(payload: dict[str, Any]) -> str:
+    return repr(payload)
+
+
+CLAIM_LINE = r"\d+\. "
+QUOTE_LINE = r"> "
+
+# --- strategies ------------------------------------------------------------------------------------
+
+NASTY = [
+    "&",
+    "<",
+    ">",
+    "<!channel>",
+    "<!here|here>",
+    "<@U123ABC>",
+    "<https://evil.example|click me>",
+    "&amp;",
+    "&lt;",
+    "*",
+    "_",
+    "~",
+    "`",
+    "```",
+    "\n",
+    "\t ",
+    "é",
+    "😀",
+    "|",
+    "4.2%",
+    "@here",
+    "#general",
+    "\u200b",
+    "> ",
+]
+
+
+@st.composite
+def odd_text(draw: st.DrawFn, repeat: tuple[int, ...] = (1, 1, 1, 3, 40, 600)) -> str:
+    pieces = draw(st.lists(st.one_of(st.text(max_size=25), st.sampled_from(NASTY)), max_size=6))
+    return "".join(pieces) * draw(st.sampled_from(repeat))
+
+
+def optional_text() -> st.SearchStrategy[str | None]:
+    return st.one_of(st.none(), odd_text())
+
+
+URLS = st.sampled_from(
+    [
+        None,
+        "https://news.example/story?a=1&b=<2>|c",
+        "http://news.example/a b",
+        "javascript:alert(1)",
+        "https://news.example/" + "x" * 3000,
+        "https://news.example/" + "&" * 400,
+        "https://news.example/ok",
+    ]
+)
+
+
+def quotes_strategy() -> st.SearchStrategy[Quote]:
+    return st.builds(
+        Quote,
+        speaker=optional_text(),
+        speaker_role=optional_text(),
+        content=odd_text(),
+        kind=st.sampled_from(["direct", "mixed", "indirect"]),
+        start=st.integers(0, 10_000),
+        end=st.integers(0, 10_000),
+    )
+
+
+def claims_strategy() -> st.SearchStrategy[Claim]:
+    return st.builds(
+        Claim,
+        text=odd_text(),
+        score=st.floats(0, 1),
+        checkworthy=st.booleans(),
+        attribution=optional_text(),
+        hedged=st.booleans(),
+        hedges=st.lists(odd_text((1, 1, 30)), max_size=3),
+        numbers=st.lists(st.one_of(st.sampled_from(["4.2%", "12", "$5bn", "", " 3 "]), odd_text()), max_size=4),
+        start=st.just(0),
+        end=st.just(1),
+    )
+
+
+def entities_strategy() -> st.SearchStrategy[Entity]:
+    return st.builds(
+        Entity,
+        text=odd_text(),
+        label=st.sampled_from(["PERSON", "ORG", "GPE"]),
+        count=st.integers(1, 10_000),
+    )
+
+
+def repeated(strategy: st.SearchStrategy[Any], factors: tuple[int, ...]) -> st.SearchStrategy[list[Any]]:
+    """Lists of up to 5 items repeated by a factor: long lists (500 quotes) without slow generation."""
+    return st.builds(lambda items, n: items * n, st.lists(strategy, max_size=5), st.sampled_from(factors))
+
+
+@st.composite
+def analyses(draw: st.DrawFn) -> Analysis:
+    source = Source(
+        kind=draw(st.sampled_from(["url", "text"])),
+        url=draw(URLS),
+        canonical_url=draw(URLS),
+        title=draw(optional_text()),
+        site=draw(optional_text()),
+        author=draw(optional_text()),
+        published=draw(st.sampled_from([None, "2026-11-27", "2026-11-27T10:00:00+01:00", "<b>&yesterday"])),
+    )
+    return Analysis(
+        pipeline_version="test",
+        source=source,
+        word_count=draw(st.integers(0, 10**7)),
+        summary=draw(st.lists(odd_text(), max_size=4)),
+        claims=draw(repeated(claims_strategy(), (1, 1, 2, 100))),
+        quotes=draw(repeated(quotes_strategy(), (1, 1, 3, 100))),
+        entities=draw(repeated(entities_strategy(), (1, 1, 20))),
+        notes=draw(st.lists(odd_text(), max_size=12)),
+    )
+
+
+KEYS = st.sampled_from([None, "k", "a:" + "0" * 64, "clé & <key>"])
+WHEN = datetime(2026, 11, 27, 17, 30, tzinfo=timezone.utc)
+
+
+@st.composite
+def stories(draw: st.DrawFn) -> DigestStory:
+    return DigestStory(
+        key="k",
+        title=draw(odd_text()),
+        site=draw(optional_text()),
+        url=draw(URLS),
+        permalink=draw(st.sampled_from([None, "https://team.slack.com/archives/C1/p1", "ftp://x"])),
+        channel=draw(st.sampled_from(["C0123ABC", "not a channel <!here>"])),
+        recorded_at=WHEN - timedelta(hours=draw(st.integers(0, 500))),
+    )
+
+
+@st.composite
+def digests(draw: st.DrawFn) -> Digest:
+    speakers = st.tuples(odd_text(), optional_text(), st.integers(1, 500))
+    return Digest(
+        channel=draw(st.sampled_from(["C0123ABC", "junk&<>"])),
+        since=WHEN - timedelta(days=1),
+        until=WHEN,
+        stories=draw(repeated(stories(), (1, 1, 20, 100))),
+        top_claims=draw(repeated(claims_strategy(), (1, 1, 10))),
+        speakers=draw(repeated(speakers, (1, 1, 30))),
+        recurring=draw(repeated(st.tuples(odd_text(), st.integers(2, 99)), (1, 1, 50))),
+    )
+
+
+PROPERTY = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+
+# --- properties ------------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(
+    analysis=analyses(),
+    key=KEYS,
+    cached=st.booleans(),
+    max_claims=st.sampled_from([0, 1, 5, 50, 500]),
+    max_quotes=st.sampled_from([0, 5, 500]),
+    shareable=st.booleans(),
+)
+def test_analysis_message_always_within_limits(
+    analysis: Analysis, key: str | None, cached: bool, max_claims: int, max_quotes: int, shareable: bool
+) -> None:
+    message = analysis_message(
+        analysis, cached=cached, max_claims=max_claims, max_quotes=max_quotes, key=key, shareable=shareable
+    )
+    check_slack_limits(message)
+
+    shown_claims = list_lines(message, "claims", CLAIM_LINE)
+    shown_quotes = list_lines(message, "quotes", QUOTE_LINE)
+    assert shown_claims <= min(max_claims, len(analysis.claims))
+    assert shown_quotes <= min(max_quotes, len(analysis.quotes))
+    assert shown_claims + more_count(message, "claims") == len(analysis.claims)
+    assert shown_quotes + more_count(message, "quotes") == len(analysis.quotes)
+
+    found = buttons(message)
+    if key is None:
+        assert found == {}
+    else:
+        cut = shown_claims < len(analysis.claims) or shown_quotes < len(analysis.quotes)
+        assert (ACTION_SHOW_ALL in found) == cut
+        assert (ACTION_SHARE in found) == shareable
+        assert ACTION_REANALYSE in found
+        assert all(parse_action_value(value) == key for value in found.values())
+
+
+@PROPERTY
+@given(analysis=analyses(), key=KEYS)
+def test_full_lists_message_always_within_limits(analysis: Analysis, key: str | None) -> None:
+    message = full_lists_message(analysis, key)
+    check_slack_limits(message)
+    shown_claims = list_lines(message, "claims", CLAIM_LINE)
+    shown_quotes = list_lines(message, "quotes", QUOTE_LINE)
+    assert shown_claims + more_count(message, "claims") == len(analysis.claims)
+    assert shown_quotes + more_count(message, "quotes") == len(analysis.quotes)
+    assert (ACTION_SHARE in buttons(message)) == (key is not None)
+
+
+@PROPERTY
+@given(digest=digests(), channel_name=st.sampled_from([None, "newsroom", "#desk", "x" * 300]))
+def test_digest_message_always_within_limits(digest: Digest, channel_name: str | None) -> None:
+    message = digest_message(digest, channel_name)
+    check_slack_limits(message)
+    if digest.stories:
+        shown = list_lines(message, "stories", r"• ")
+        assert shown + more_count(message, "stories") == len(digest.stories)
+        shown_claims = list_lines(message, "claims", CLAIM_LINE)
+        assert shown_claims + more_count(message, "claims") == len(digest.top_claims)
+        shown_speakers = list_lines(message, "speakers", r"• ")
+        assert shown_speakers + more_count(message, "speakers") == len(digest.speakers)
+
+
+@PROPERTY
+@given(recent=repeated(stories(), (1, 1, 10, 100)), max_stories=st.sampled_from([0, 20, 1000]))
+def test_home_view_always_within_limits(recent: list[DigestStory], max_stories: int) -> None:
+    view = home_view(recent, max_stories=max_stories)
+    check_slack_limits(view, view=True)
+    shown = list_lines(view, "recent", r"• ")
+    assert shown <= min(max_stories, len(recent))
+    assert shown + more_count(view, "recent") == len(recent)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(raw=odd_text(), limit=st.integers(1, 400))
+def test_shortened_text_fits_and_never_splits_an_entity(raw: str, limit: int) -> None:
+    fitted = blocks._fit(raw, limit)
+    assert len(fitted) <= limit
+    assert_safe_mrkdwn(fitted)
+    squashed = " ".join(raw.split())
+    if len(escape_mrkdwn(squashed)) <= limit:
+        assert fitted == escape_mrkdwn(squashed)
+    else:
+        assert fitted.endswith("…")
+
+
+# --- the reply, case by case ------------------------------------------------------------------------
+
+
+def make_analysis(**changes: Any) -> Analysis:
+    base: dict[str, Any] = {
+        "pipeline_version": "test",
+        "source": Source(
+            kind="url",
+            url="https://news.example/rates?id=1&src=rss",
+            title="Bank raises rates",
+            site="News Example",
+            author="Ann Reporter",
+            published="2026-11-27T09:00:00+00:00",
+        ),
+        "word_count": 1234,
+        "summary": ["The central bank raised its main rate to 4.5%.", "Markets fell."],
+        "claims": [
+            Claim(
+                text="Unemployment rose to 4.2% in May, up from 3.9% in 2012.",
+                score=0.9,
+                checkworthy=True,
+                attribution="the Office for National Statistics",
+                hedged=True,
+                hedges=["reportedly"],
+                numbers=["4.2%", "3.9%", "12"],
+                start=0,
+                end=50,
+            )
+        ],
+        "quotes": [
+            Quote(
+                speaker="Jane Doe",
+                speaker_role="finance minister",
+                content="We will act fast",
+                kind="direct",
+                start=10,
+                end=30,
+            )
+        ],
+        "entities": [
+            Entity(text="Jane Doe", label="PERSON", count=4),
+            Entity(text="Office for National Statistics", label="ORG", count=2),
+            Entity(text="London", label="GPE", count=3),
+        ],
+    }
+    base.update(changes)
+    return Analysis(**base)
+
+
+def claim(text: str, score: float = 0.5, **changes: Any) -> Claim:
+    return Claim(text=text, score=score, checkworthy=True, start=0, end=len(text), **changes)
+
+
+def quote(content: str, speaker: str | None = "Jane Doe", **changes: Any) -> Quote:
+    fields: dict[str, Any] = {"kind": "direct", "start": 0, "end": len(content)} | changes
+    return Quote(content=content, speaker=speaker, **fields)
+
+
+def test_reply_reads_as_specified() -> None:
+    message = analysis_message(make_analysis(), cached=True, key="key-1")
+    check_slack_limits(message)
+    headline, meta, summary = (b for b in message["blocks"][:3])
+    assert headline["text"]["text"] == "*<https://news.example/rates?id=1&amp;src=rss|Bank raises rates>*"
+    assert meta["elements"][0]["text"] == "News Example · Ann Reporter · 27 Nov 2026 · 1,234 words · cached"
+    assert summary["text"]["text"] == "The central bank raised its main rate to 4.5%. Markets fell."
+    claims = texts_of(message, "claims")[0]
+    assert claims.startswith("*Key claims*\n1. Unemployment rose to *4.2%* in May, up from *3.9%* in 2012.")
+    assert "_— the Office for National Statistics_" in claims
+    assert ":warning: _hedged: reportedly_" in claims
+    assert texts_of(message, "quotes") == ["*Quotes*\n> “We will act fast” — *Jane Doe*, finance minister"]
+    people, orgs = (f["text"] for f in message["blocks"][5]["fields"])
+    assert people == "*People*\nJane Doe (4)"
+    assert orgs == "*Organisations*\nOffice for National Statistics (2)"
+    assert "London" not in all_text(message)
+    assert message["text"].startswith("Bank raises rates — The central bank raised")
+
+
+def test_not_cached_and_pasted_text_context() -> None:
+    analysis = make_analysis(source=Source(kind="text"), word_count=1)
+    message = analysis_message(analysis)
+    assert message["blocks"][1]["elements"][0]["text"] == "pasted text · 1 word"
+    assert message["blocks"][0]["text"]["text"] == "*The central bank raised its main rate to 4.5%.*"
+
+
+def test_figures_are_bold_only_as_whole_words() -> None:
+    line = claim_line(claim("In 2012 it was 12, then 12%, now 5bn.", numbers=["12", "5bn"]))
+    assert line == "In 2012 it was *12*, then *12*%, now *5bn*."
+    # a figure holding markup characters stays plain and escaped
+    assert claim_line(claim("Up 3*4 & more", numbers=["3*4"])) == "Up 3*4 &amp; more"
+    assert claim_line(claim("a <b> c", numbers=["<b>"])) == "a *&lt;b&gt;* c"
+
+
+def test_hedge_without_words_and_no_attribution() -> None:
+    assert claim_line(claim("It may rise.", hedged=True), 2) == "2. It may rise. :warning: _hedged_"
+    assert claim_line(claim("It rose.")) == "It rose."
+
+
+def test_quotes_never_invent_a_speaker() -> None:
+    assert quote_line(quote("Fine", speaker=None, speaker_mention="he")) == "> “Fine” — _unattributed_"
+    assert quote_line(quote("it was fine", kind="indirect")) == "> it was fine — *Jane Doe* _(paraphrase)_"
+    assert quote_line(quote('the plan was "a mess"', kind="mixed")) == '> the plan was "a mess" — *Jane Doe*'
+
+
+def test_attributed_quotes_come_first() -> None:
+    analysis = make_analysis(quotes=[quote("anon", speaker=None, start=0), quote("named", start=50)])
+    lines = texts_of(analysis_message(analysis), "quotes")[0].split("\n")
+    assert lines[1].startswith("> “named”") and lines[2].startswith("> “anon”")
+
+
+def test_claims_ranked_checkworthy_then_score() -> None:
+    claims = [
+        claim("low", 0.1),
+        claim("high", 0.9),
+        Claim(text="unworthy", score=1.0, checkworthy=False, start=0, end=1),
+    ]
+    text = texts_of(analysis_message(make_analysis(claims=claims)), "claims")[0]
+    assert text.split("\n")[1:] == ["1. high", "2. low", "3. unworthy"]
+
+
+def test_article_text_cannot_mention_or_link() -> None:
+    nasty = "<!channel> Tom & Jerry <@U123> <https://evil.example|x> @here"
+    analysis = make_analysis(
+        source=Source(kind="url", url="https://news.example/a", title=nasty, site=nasty, author=nasty),
+        summary=[nasty],
+        claims=[claim(nasty, attribution=nasty, hedges=[nasty])],
+        quotes=[quote(nasty, speaker=nasty, speaker_role=nasty)],
+        entities=[Entity(text=nasty, label="PERSON", count=1)],
+        notes=[nasty],
+    )
+    message = analysis_message(analysis, key="k")
+    check_slack_limits(message)
+    text = all_text(message)
+    for raw in ("<!channel>", "<@U123>", "<https://evil"):
+        assert raw not in text
+    assert "&lt;!channel&gt; Tom &amp; Jerry &lt;@U123&gt;" in message["blocks"][2]["text"]["text"]
+    # verbatim stops Slack from turning a bare @here or URL in article text into a live one
+    assert all(b["text"]["verbatim"] for b in message["blocks"] if b["type"] == "section" and "text" in b)
+
+
+def test_truncation_keeps_entities_and_links_whole() -> None:
+    title = "Tom & Jerry " * 500
+    message = analysis_message(make_analysis(source=Source(kind="url", url="https://n.example/?a=1&b=2", title=title)))
+    check_slack_limits(message)
+    headline = message["blocks"][0]["text"]["text"]
+    assert headline.startswith("*<https://n.example/?a=1&amp;b=2|Tom &amp; Jerry")
+    assert headline.endswith("…>*")
+
+
+def test_unsafe_urls_are_not_linked() -> None:
+    for url in ("javascript:alert(1)", "https://a.example/x y", "https://a.example/" + "x" * 3000):
+        message = analysis_message(make_analysis(source=Source(kind="url", url=url, title="T")))
+        assert message["blocks"][0]["text"]["text"] == "*T*"
+    odd = analysis_message(make_analysis(source=Source(kind="url", url="https://a.example/?q=a|b>c", title="T")))
+    assert odd["blocks"][0]["text"]["text"] == "*<https://a.example/?q=a%7Cb%3Ec|T>*"
+
+
+def test_cut_lists_say_how_many_more_and_offer_all() -> None:
+    analysis = make_analysis(
+        claims=[claim(f"claim {i}", score=i / 20) for i in range(12)],
+        quotes=[quote(f"quote {i}", start=i) for i in range(500)],
+    )
+    message = analysis_message(analysis, key="abc")
+    check_slack_limits(message)
+    assert list_lines(message, "claims", CLAIM_LINE) == 5
+    assert more_count(message, "claims") == 7
+    assert list_lines(message, "quotes", QUOTE_LINE) == 5
+    assert more_count(message, "quotes") == 495
+    assert texts_of(message, "quotes")[-1] == "_+495 more quotes_ · tap *All quotes &amp; claims*"
+    assert list(buttons(message)) == [ACTION_SHOW_ALL, ACTION_SHARE, ACTION_REANALYSE]
+
+    full = full_lists_message(analysis, "abc")
+    check_slack_limits(full)
+    assert list_lines(full, "claims", CLAIM_LINE) == 12
+    shown = list_lines(full, "quotes", QUOTE_LINE)
+    assert 100 < shown < 500
+    assert more_count(full, "quotes") == 500 - shown
+    assert list(buttons(full)) == [ACTION_SHARE]
+
+
+def test_full_lists_share_the_room_between_claims_and_quotes() -> None:
+    long = "word " * 90
+    analysis = make_analysis(
+        claims=[claim(f"{long} {i}") for i in range(300)], quotes=[quote(f"{long} {i}") for i in range(300)]
+    )
+    full = full_lists_message(analysis)
+    check_slack_limits(full)
+    assert list_lines(full, "claims", CLAIM_LINE) > 5
+    assert list_lines(full, "quotes", QUOTE_LINE) > 5
+
+
+def test_buttons_follow_key_cut_and_shareable() -> None:
+    small = make_analysis()
+    assert buttons(analysis_message(small)) == {}
+    found = buttons(analysis_message(small, key="k"))
+    assert list(found) == [ACTION_SHARE, ACTION_REANALYSE]
+    assert parse_action_value(found[ACTION_SHARE]) == "k"
+    assert list(buttons(analysis_message(small, key="k", shareable=False))) == [ACTION_REANALYSE]
+    cut = buttons(analysis_message(small, key="k", max_quotes=0))
+    assert ACTION_SHOW_ALL in cut
+
+
+def test_action_values_round_trip_and_reject_junk() -> None:
+    assert parse_action_value(blocks.action_value("a:1 & <2>")) == "a:1 & <2>"
+    for junk in (None, "", "not json", "[1]", '{"key": 3}', '{"key": ""}'):
+        assert parse_action_value(junk) is None
+    with pytest.raises(ValueError):
+        blocks.action_value("k" * 3000)
+
+
+def test_notes_are_listed() -> None:
+    message = analysis_message(make_analysis(notes=["Two figures for the same count", " "]))
+    assert texts_of(message, "notes") == ["*Worth checking*\n:grey_question: Two figures for the same count"]
+
+
+def test_empty_analysis_still_has_fallback() -> None:
+    message = analysis_message(Analysis(pipeline_version="t"))
+    check_slack_limits(message)
+    assert message["text"] == "Untitled text"
+
+
+# --- small messages ---------------------------------------------------------------------------------
+
+
+def test_progress_error_skipped_and_help() -> None:
+    progress = progress_message("https://news.example/a?b=1&c=2")
+    check_slack_limits(progress)
+    assert "Reading <https://news.example/a?b=1&amp;c=2|https://news.example/a?b=1&amp;c=2>…" in all_text(progress)
+    assert progress_message("your text <!here>")["text"] == "Reading your text &lt;!here&gt;…"
+
+    error = error_message("That page <blocked> us & said no.")
+    check_slack_limits(error)
+    assert error["text"] == "That page &lt;blocked&gt; us &amp; said no."
+    assert error_message("")["text"] == "Something went wrong."
+
+    skipped = skipped_links_message(4)
+    check_slack_limits(skipped)
+    assert "at most 3 links per message, so I skipped 4 more" in skipped["text"]
+
+    message = help_message()
+    check_slack_limits(message)
+    text = all_text(message)
+    for needle in (
+        "/nutgraf &lt;link or text&gt;",
+        "/nutgraf auto on",
+        "/nutgraf auto off",
+        "/nutgraf digest [today|24h|7d]",
+        "/nutgraf digest daily HH:MM Area/City [weekdays]",
+        "/nutgraf digest off",
+        "/nutgraf digest status",
+        "/nutgraf help",
+        ":mag:",
+        "Analyse with nutgraf",
+        "Mention",
+    ):
+        assert needle in text
+    assert ":eyes:" in all_text(help_message("eyes"))
+
+
+# --- digests and App Home -------------------------------------------------------------------------
+
+
+def story(i: int, **changes: Any) -> DigestStory:
+    fields: dict[str, Any] = {
+        "key": f"k{i}",
+        "title": f"Story {i} & co",
+        "site": "News Example",
+        "url": f"https://news.example/{i}",
+        "permalink": f"https://team.slack.com/archives/C0123ABC/p{i}",
+        "channel": "C0123ABC",
+        "recorded_at": WHEN - timedelta(minutes=i),
+    } | changes
+    return DigestStory(**fields)
+
+
+def test_empty_digest_says_so() -> None:
+    since = datetime(2026, 11, 26, 17, 30)
+    message = digest_message(Digest(channel="C0123ABC", since=since, until=WHEN), "newsroom")
+    check_slack_limits(message)
+    empty = next(b for b in message["blocks"] if b.get("block_id") == "empty")
+    assert empty["text"]["text"] == (
+        f"Nothing analysed in #newsroom since <!date^{int(since.replace(tzinfo=timezone.utc).timestamp())}"
+        "^{date_short_pretty} {time}|2026-11-26 17:30 UTC>."
+    )
+    assert message["text"] == "Nothing analysed in #newsroom in this window."
+    unnamed = digest_message(Digest(channel="C0123ABC", since=since, until=WHEN), None)
+    assert "Nothing analysed in <#C0123ABC> since" in all_text(unnamed)
+
+
+def test_digest_content() -> None:
+    digest = Digest(
+        channel="C0123ABC",
+        since=WHEN - timedelta(days=1),
+        until=WHEN,
+        stories=[story(1), story(2, permalink=None), story(3, permalink=None, url=None, site=None)],
+        top_claims=[claim("GDP fell 2%", 0.9, numbers=["2%"])],
+        speakers=[("Jane Doe", "finance minister", 4), ("John Roe", None, 1)],
+        recurring=[("4.2%", 3), ("ONS", 2)],
+    )
+    message = digest_message(digest, "newsroom")
+    check_slack_limits(message)
+    assert message["blocks"][0] == {
+        "type": "header",
+        "block_id": "title",
+        "text": {"type": "plain_text", "text": "Digest for #newsroom", "emoji": True},
+    }
+    assert texts_of(message, "stories") == [
+        "*Stories*\n"
+        "• *<https://team.slack.com/archives/C0123ABC/p1|Story 1 &amp; co>* · News Example\n"
+        "• *<https://news.example/2|Story 2 &amp; co>* · News Example\n"
+        "• *Story 3 &amp; co*"
+    ]
+    assert texts_of(message, "claims") == ["*Top claims*\n1. GDP fell *2%*"]
+    assert texts_of(message, "speakers") == [
+        "*Most quoted*\n• *Jane Doe*, finance minister — 4 quotes\n• *John Roe* — 1 quote"
+    ]
+    recurring = next(b for b in message["blocks"] if b.get("block_id") == "recurring")
+    assert recurring["text"]["text"] == "*Recurring*\n*4.2%* (3) · *ONS* (2)"
+    assert "3 stories" in message["blocks"][1]["elements"][0]["text"]
+
+
+def test_digest_big_enough_to_hit_the_limits() -> None:
+    long_title = "A very long headline about the budget " * 4
+    digest = Digest(
+        channel="C0123ABC",
+        since=WHEN - timedelta(days=7),
+        until=WHEN,
+        stories=[story(i, title=f"{long_title}{i}") for i in range(400)],
+        top_claims=[claim(f"claim {i} " + "x " * 200, numbers=[]) for i in range(60)],
+        speakers=[(f"Speaker {i}", "role " * 30, i + 1) for i in range(200)],
+        recurring=[(f"figure {i}", 2) for i in range(300)],
+    )
+    message = digest_message(digest, "newsroom")
+    check_slack_limits(message)
+    shown = list_lines(message, "stories", r"• ")
+    assert 0 < shown < 400 and more_count(message, "stories") == 400 - shown
+    assert list_lines(message, "claims", CLAIM_LINE) + more_count(message, "claims") == 60
+    assert list_lines(message, "speakers", r"• ") + more_count(message, "speakers") == 200
+    recurring = next(b for b in message["blocks"] if b.get("block_id") == "recurring")
+    match = re.search(r"\+(\d+) more$", recurring["text"]["text"])
+    assert match is not None
+    assert recurring["text"]["text"].count("(2)") + int(match.group(1)) == 300
+
+
+def test_home_view_lists_recent_analyses() -> None:
+    view = home_view([story(1), story(2, channel="weird<>")])
+    check_slack_limits(view, view=True)
+    lines = texts_of(view, "recent")[0].split("\n")
+    assert lines[0] == "*Recent analyses*"
+    assert lines[1].startswith(
+        "• *<https://team.slack.com/archives/C0123ABC/p1|Story 1 &amp; co>* · News Example · <#C0123ABC> · <!date^"
+    )
+    assert " · weird&lt;&gt; · " in lines[2]
+    assert ":eyes:" in all_text(home_view([], reaction="eyes"))
+    empty = home_view([])
+    check_slack_limits(empty, view=True)
+    assert "_Nothing analysed yet._" in all_text(empty)
+    many = home_view([story(i) for i in range(300)], max_stories=20)
+    assert list_lines(many, "recent", r"• ") == 20 and more_count(many, "recent") == 280
