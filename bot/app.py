@@ -9,15 +9,18 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.errors import SlackApiError
 
+from bot import digest
+from bot.errors import InputError
 from bot.jobs import Dispatcher, set_service
 from bot.nlp.model import is_loaded
-from bot.service import Service
+from bot.service import DigestRequest, Service
 from bot.settings import Settings
 from bot.slack import web_client
 from bot.store import RedisStore, Store
@@ -46,10 +49,26 @@ class Runtime:
         return True if not event_id else self.store.claim(f"event:{event_id}")
 
     def digest_command(self, body: dict[str, Any], arg: str) -> dict[str, Any]:
-        """``/nutgraf digest …``: settings are answered at once; a digest to post now is queued."""
-        from bot.digest import digest_command_reply
-
-        return digest_command_reply(self, body, arg)
+        """``/nutgraf digest …``: schedules are answered in the ack; a digest to post now is queued after it."""
+        channel = body["channel_id"]
+        now = datetime.now(timezone.utc)
+        try:
+            command = digest.parse_digest_command(arg)
+            if command.action != "now":
+                return {"text": digest.handle_digest_command(command, store=self.store, channel=channel, now=now)}
+            since, until = digest.command_window(command, store=self.store, channel=channel, now=now)
+        except InputError as exc:
+            return {"text": str(exc)}
+        request = DigestRequest(
+            key=f"digest:{body.get('trigger_id') or now.isoformat()}",
+            channel=channel,
+            user=body.get("user_id"),
+            since=since,
+            until=until,
+            channel_name=body.get("channel_name"),
+        )
+        self.dispatcher.submit(request)
+        return {"text": f"Putting together the digest since {since:%a %d %b %H:%M} UTC…"}
 
     def health(self) -> dict[str, Any]:
         """What ``/healthz`` reports."""

@@ -15,7 +15,6 @@ import logging
 import re
 import signal
 import threading
-import time
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -32,12 +31,12 @@ from courlan import normalize_url
 from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import blocks
 from bot.errors import InputError, NutgrafError
 from bot.models import Claim, Digest, DigestSchedule, DigestStory, Quote
 from bot.settings import Settings
+from bot.slack import Poster, web_client
 from bot.store import RedisStore, Store
 
 logger = logging.getLogger(__name__)
@@ -391,14 +390,7 @@ def post_digest(
     built = build_digest(store, channel, since, until)
     if not store.available:
         raise DigestUnavailableError("Redis is unreachable, so there is no digest to post. Try again in a minute.")
-    message = blocks.digest_message(built, channel_name)
-    wait = store.reserve_post_slot(channel)
-    if wait > 0:
-        time.sleep(wait)
-    response = client.chat_postMessage(
-        channel=channel, text=message["text"], blocks=message["blocks"], unfurl_links=False, unfurl_media=False
-    )
-    return str(response["ts"])
+    return Poster(client, store).post(channel, blocks.digest_message(built, channel_name))
 
 
 # -- scheduling --------------------------------------------------------------------------------
@@ -629,8 +621,7 @@ def run_clock(
 
 def main_clock(settings: Settings) -> int:
     """Run the digest clock until SIGTERM or SIGINT: the ``nutgraf clock`` command."""
-    client = WebClient(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    client = web_client(settings)
     store = RedisStore.from_url(settings.redis_url)
     stop = threading.Event()
 

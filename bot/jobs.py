@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -17,7 +18,7 @@ import redis
 from rq import Callback, Queue, Retry
 from rq.job import Job
 
-from bot.service import AnalysisRequest, ButtonRequest, Service
+from bot.service import AnalysisRequest, ButtonRequest, DigestRequest, Request, Service
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,18 @@ def run_button(payload: dict[str, Any]) -> None:
     current_service().button(ButtonRequest.model_validate(payload))
 
 
+def run_digest(payload: dict[str, Any]) -> None:
+    """Job: post a channel's digest now."""
+    current_service().digest(DigestRequest.model_validate(payload))
+
+
+JOBS: dict[type[Request], Callable[[dict[str, Any]], None]] = {
+    AnalysisRequest: run_analysis,
+    ButtonRequest: run_button,
+    DigestRequest: run_digest,
+}
+
+
 def report_failure(job: Job, connection: Any, exc_type: Any, exc: BaseException, traceback: Any) -> None:
     """RQ failure callback: once no retry is left, show the error where the answer was to go."""
     if job.retries_left:
@@ -89,9 +102,9 @@ class Dispatcher:
             connection = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
             self._queue = Queue(QUEUE_NAME, connection=connection, default_timeout=JOB_TIMEOUT)
 
-    def submit(self, request: AnalysisRequest | ButtonRequest) -> Future[None] | Job:
+    def submit(self, request: Request) -> Future[None] | Job:
         """Start the work for a request; never raises for Redis trouble (falls back to inline)."""
-        func = run_analysis if isinstance(request, AnalysisRequest) else run_button
+        func = JOBS[type(request)]
         if self._queue is not None:
             try:
                 return self._queue.enqueue(
@@ -105,12 +118,9 @@ class Dispatcher:
                 logger.warning("could not queue %s (Redis: %s); running it here instead", request.key, exc)
         return self._pool.submit(self._run_inline, request)
 
-    def _run_inline(self, request: AnalysisRequest | ButtonRequest) -> None:
+    def _run_inline(self, request: Request) -> None:
         try:
-            if isinstance(request, AnalysisRequest):
-                self.service.handle(request)
-            else:
-                self.service.button(request)
+            self.service.run(request)
         except Exception:
             logger.exception("request %s failed", request.key)
             thread = request.thread_ts or (request.message_ts if isinstance(request, ButtonRequest) else None)

@@ -60,6 +60,21 @@ class ButtonRequest(BaseModel):
     thread_ts: str | None = None
 
 
+class DigestRequest(BaseModel):
+    """``/nutgraf digest [window]``: post the channel's digest of a window now."""
+
+    key: str
+    channel: str
+    user: str | None = None
+    since: datetime
+    until: datetime
+    channel_name: str | None = None
+    thread_ts: str | None = None
+
+
+Request = AnalysisRequest | ButtonRequest | DigestRequest
+
+
 class Service:
     """What the bot does, independent of how the request arrived (HTTP, Socket Mode, a worker)."""
 
@@ -69,6 +84,15 @@ class Service:
         self.client = client
         self.poster = Poster(client, store)
         self.analyzer = analyzer or Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
+
+    def run(self, request: Request) -> None:
+        """Do what a request asks (in the web process or a worker)."""
+        if isinstance(request, AnalysisRequest):
+            self.handle(request)
+        elif isinstance(request, ButtonRequest):
+            self.button(request)
+        else:
+            self.digest(request)
 
     # -- analysis -------------------------------------------------------------------------------------------
 
@@ -259,6 +283,25 @@ class Service:
             update_ts=request.message_ts,
         )
         self._answer(again, items[0], request.key)
+
+    # -- digests --------------------------------------------------------------------------------------------
+
+    def digest(self, request: DigestRequest) -> None:
+        """Post a digest now; when it cannot be built, tell the person who asked."""
+        from bot.digest import post_digest
+
+        try:
+            post_digest(
+                self.client,
+                self.store,
+                request.channel,
+                request.since,
+                request.until,
+                channel_name=request.channel_name,
+            )
+        except NutgrafError as exc:
+            if request.user:
+                self.poster.ephemeral(request.channel, request.user, blocks.error_message(str(exc)))
 
     # -- failures -------------------------------------------------------------------------------------------
 
