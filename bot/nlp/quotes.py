@@ -227,12 +227,13 @@ class _Extractor:
             before = first - 1
             while before >= 0 and doc[before].is_punct and doc[before].text in _OPENERS:
                 before -= 1
-            embedded = (
-                before >= 0
-                and not (doc[before].is_punct or doc[before].is_space)
-                and bool(words)
-                and not words[0].text[:1].isupper()
-            )
+            after = last
+            while after < len(doc) and doc[after].is_punct and (doc[after].is_quote or doc[after].text in _DOUBLE_EITHER):
+                after += 1
+            word_before = before >= 0 and not (doc[before].is_punct or doc[before].is_space)
+            word_after = after < len(doc) and not (doc[after].is_punct or doc[after].is_space)
+            # a quotation inside a clause: "said the plan 'will fail'", "said 'I held and hugged' the families"
+            embedded = word_before and bool(words) and (not words[0].text[:1].isupper() or word_after)
             q.full = not embedded and (
                 len(words) >= STATEMENT_WORDS
                 or (len(words) >= 3 and any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in words))
@@ -377,7 +378,7 @@ class _Extractor:
         before = lo - 1
         while before > verb.i and (doc[before].is_space or doc[before].text in _OPENERS or doc[before].is_quote):
             before -= 1
-        if doc[before].text in (":", ","):
+        if doc[before].text == ":":
             # "put it plainly: 'X'": the quotation is presented as the content itself
             return lo, hi
         node: Token | None = next((self.doc[i] for i in range(lo, hi) if not self.doc[i].is_punct), None)
