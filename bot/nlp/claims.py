@@ -63,9 +63,9 @@ THIRD_PERSON = frozenset({"he", "she", "they", "it"})
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LAW", "EVENT", "FAC", "LOC", "PRODUCT"})
 FIRST_SECOND = frozenset({"i", "we", "you", "me", "us", "my", "our", "your"})
 
-# Feature weights, in log-odds.
+#: Feature weights, in log-odds, set by hand (see the module docstring).
 BIAS = -3.4
-W = {
+WEIGHTS = {
     "quantity": 1.3,
     "money_percent": 0.5,
     "scale": 0.8,
@@ -104,7 +104,7 @@ class Features:
     @property
     def logit(self) -> float:
         """Weighted sum of the features plus the bias."""
-        return BIAS + sum(W[name] * value for name, value in self.values.items())
+        return BIAS + sum(WEIGHTS[name] * value for name, value in self.values.items())
 
 
 def _has_subject(verb: Token) -> bool:
@@ -133,7 +133,7 @@ def _going_to(verb: Token) -> bool:
 def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = None) -> Features:
     """Check-worthiness features of a sentence, each in [0, 1]; ``ents`` are its entities if known."""
     ents = sent.ents if ents is None else ents
-    v: dict[str, float] = dict.fromkeys(W, 0.0)
+    v: dict[str, float] = dict.fromkeys(WEIGHTS, 0.0)
     words = [t for t in sent if not (t.is_punct or t.is_space)]
     n = len(words)
     v["length"] = min(1.0, max(0.0, (n - 8) / 30))
@@ -246,7 +246,7 @@ def _reporting_subject(sent: Span) -> str | None:
 
 
 def _speakers_by_sentence(doc: Doc, quotes: Sequence[Quote]) -> dict[int, str]:
-    """Map each sentence's start offset to the speaker of the first quote overlapping it."""
+    """Map each sentence's start offset to the speaker of a quote overlapping it, a named one if any."""
     starts = [s.start_char for s in doc.sents]
     found: dict[int, str] = {}
     named: set[int] = set()
@@ -295,12 +295,12 @@ def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:
         hedges = find_hedges(sent)
         attribution = _attribution(sent, speakers)
         ents = sentence_ents.get(sent.start, [])
-        value = score(sent, hedged=bool(hedges), ents=ents)
+        value = round(score(sent, hedged=bool(hedges), ents=ents), 4)
         text, start, end = _strip(sent)
         claims.append(
             Claim(
                 text=text,
-                score=round(value, 4),
+                score=value,
                 checkworthy=value >= THRESHOLD,
                 attribution=attribution,
                 hedged=bool(hedges),
