@@ -129,6 +129,3 @@ class Dispatcher:
     def shutdown(self, wait: bool = True) -> None:
         """Finish (or abandon) inline work; called at process exit."""
         self._pool.shutdown(wait=wait)
-
-
-__all__ = ["QUEUE_NAME", "Dispatcher", "current_service", "report_failure", "run_analysis", "run_button"]

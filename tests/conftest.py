@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,19 +73,30 @@ def bot_settings(slack: SlackEmulator, redis_url: str, **values: Any) -> Setting
     return Settings(**{**base, **values})
 
 
+@contextmanager
+def running_bot(
+    slack: SlackEmulator, redis_url: str, analyzer: Analyzer, site: PageServer, **values: Any
+) -> Iterator[Bot]:
+    """nutgraf over HTTP on loopback against ``redis_url``, allowed to fetch from the local ``site``."""
+    values.setdefault("fetch_allowed_private_hosts", [site.host])
+    settings = bot_settings(slack, redis_url, **values)
+    store = RedisStore.from_url(redis_url)
+    rt = build_runtime(settings, Service(settings, store, web_client(settings), analyzer))
+    try:
+        with BotServer(wsgi_application(settings, rt=rt)) as server:
+            yield Bot(server=server, slack=slack, runtime=rt, site=site)
+    finally:
+        rt.dispatcher.shutdown()
+        store.close()
+
+
 @pytest.fixture
 def bot(
     slack_api: SlackEmulator, redis_url: str, redis_client: Any, analyzer: Analyzer, page_server: PageServer
 ) -> Iterator[Bot]:
     """nutgraf served over HTTP on loopback, talking to the Slack emulator, a real Redis and a local web site."""
-    settings = bot_settings(slack_api, redis_url, fetch_allowed_private_hosts=[page_server.host])
-    store = RedisStore.from_url(redis_url)
-    service = Service(settings, store, web_client(settings), analyzer)
-    rt = build_runtime(settings, service)
-    with BotServer(wsgi_application(settings, rt=rt)) as server:
-        yield Bot(server=server, slack=slack_api, runtime=rt, site=page_server)
-    rt.dispatcher.shutdown()
-    store.close()
+    with running_bot(slack_api, redis_url, analyzer, page_server) as running:
+        yield running
 
 
 @dataclass

@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -23,14 +22,9 @@ from rq.registry import FailedJobRegistry, StartedJobRegistry
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
 import bot.jobs
-from bot.app import build_runtime, wsgi_application
 from bot.jobs import QUEUE_NAME
 from bot.nlp.pipeline import Analyzer
-from bot.service import Service
-from bot.slack import web_client
-from bot.store import RedisStore
-from tests.bot_server import BotServer
-from tests.conftest import Bot, bot_settings
+from tests.conftest import Bot, running_bot
 from tests.fetch_server import PageServer, page
 from tests.slack_api import BOT_USER_ID, SlackEmulator, iter_blocks_text
 
@@ -38,23 +32,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
 CHANNEL = "C0NEWSROOM"
 FAILURE_TEXT = "something went wrong on nutgraf's side"
-
-
-@contextmanager
-def running_bot(
-    slack: SlackEmulator, redis_url: str, analyzer: Analyzer, site: PageServer, **values: Any
-) -> Iterator[Bot]:
-    """nutgraf over HTTP on loopback with the given settings (``jobs="rq"`` for these tests)."""
-    values.setdefault("fetch_allowed_private_hosts", [site.host])
-    settings = bot_settings(slack, redis_url, **values)
-    store = RedisStore.from_url(redis_url)
-    rt = build_runtime(settings, Service(settings, store, web_client(settings), analyzer))
-    try:
-        with BotServer(wsgi_application(settings, rt=rt)) as server:
-            yield Bot(server=server, slack=slack, runtime=rt, site=site)
-    finally:
-        rt.dispatcher.shutdown()
-        store.close()
 
 
 @pytest.fixture

@@ -6,22 +6,17 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from redis_server import RedisServer
 
 from bot import blocks
-from bot.app import build_runtime, wsgi_application
 from bot.models import Analysis, Article
 from bot.nlp.pipeline import Analyzer
-from bot.service import Service
-from bot.slack import Poster, web_client
+from bot.slack import Poster
 from bot.store import RedisStore
-from tests.bot_server import BotServer
-from tests.conftest import Bot, bot_settings
+from tests.conftest import Bot, running_bot
 from tests.fetch_server import PageServer
 from tests.slack_api import BOT_USER_ID, SlackEmulator, iter_blocks_text
 
@@ -32,22 +27,6 @@ TEXT = (
     "The council said on Monday that it would spend $4 million on roads next year, "
     'and the mayor said: "We will fix every pothole by spring."'
 )
-
-
-@contextmanager
-def running_bot(
-    slack: SlackEmulator, redis_url: str, analyzer: Analyzer, site: PageServer, **values: Any
-) -> Iterator[Bot]:
-    """nutgraf over HTTP on loopback against ``redis_url`` (a private server the test can stop)."""
-    settings = bot_settings(slack, redis_url, fetch_allowed_private_hosts=[site.host], **values)
-    store = RedisStore.from_url(redis_url)
-    rt = build_runtime(settings, Service(settings, store, web_client(settings), analyzer))
-    try:
-        with BotServer(wsgi_application(settings, rt=rt)) as server:
-            yield Bot(server=server, slack=slack, runtime=rt, site=site)
-    finally:
-        rt.dispatcher.shutdown()
-        store.close()
 
 
 @pytest.fixture
