@@ -17,7 +17,6 @@ from bot.models import Claim
 
 MAX_CHARS = 600
 MAX_SENTENCES = 3
-MIN_SENTENCES = 2
 MIN_WORDS = 6
 #: How many of the ranked claims count as "top claims" for choosing sentences.
 TOP_CLAIMS = 5
