@@ -3,30 +3,37 @@
 Approach. Quotation marks are found first, in one pass over the text, then each cue is read off
 spaCy's dependency parse. Everything is linear in the length of the document.
 
-1. Marks. Curly (“ ” ‘ ’ « » „) and straight (") double quotes are paired within a paragraph; a
-   paragraph that opens a quote without closing it continues into the next paragraph when that one
-   opens with a quotation mark (the newsroom convention for multi-paragraph quotes). Single curly quotes
-   count as quotation marks only outside double quotes (inside, they are quotes within the quote);
-   straight single quotes are left alone because they are mostly apostrophes.
-2. Direct quotes. A quotation that reads as a statement (a clause, or eight words or more) takes as its
-   cue a speech or cognition verb linked to it by the parse ("X," she said / She said: "X"), else the
+1. Marks. Curly (“ ” « » „) and straight double quotes, and their typewriter stand-ins (`` and ''),
+   are paired within a paragraph; a straight mark opens or closes by its position (after a space and
+   before a word it opens). A paragraph that opens a quote without closing it continues into the next
+   paragraph when that one opens with a quotation mark (the newsroom convention for multi-paragraph
+   quotes). Single curly quotes count as quotation marks only outside double quotes (inside, they are
+   quotes within the quote); straight single quotes are left alone because they are mostly apostrophes.
+2. Direct quotes. A quotation that reads as a statement (a clause, or eight words or more) and does not
+   sit inside a clause (`said the plan "will fail"`, `said "I held" the families`) takes as its cue a
+   speech or cognition verb linked to it by the parse ("X," she said / She said: "X"), else the
    nearest such verb beside it in the same sentence ("X," said the minister), else one ending the
-   previous paragraph with a colon. When the verb's complement reaches outside the marks
-   (she said the plan "will fail"), the content takes in the whole complement and the quote is mixed.
+   previous paragraph with a colon. When the verb's complement starts before the marks
+   (called fellow Muslims to "stand up …"), the content takes it in and the quote is mixed.
    A quotation with no cue of its own joins a cued one in the same paragraph (`"X," she said. "Y."`
-   is one quote with two spans).
+   is one quote with two spans), and a paragraph that is nothing but quotation continues the speaker
+   of the quote that ended the paragraph before it.
 3. Reported speech. A speech or cognition verb with a clausal complement (ccomp: "officials estimate
-   that …", "…, he said"), an intention verb with an infinitive ("vowed to fight", "urged Congress to
-   act"), "according to X" (the content is the rest of the clause) and a speech verb whose object holds
-   a quoted fragment ("praised the soldiers for their 'bravery'") each give one quote. Its kind is
-   mixed when part of the content is in quotation marks, direct when nearly all of it is.
-4. Speakers (bot.nlp.speakers): the cue's subject, the agent of a passive, the object of "according
-   to"; a subject shared through coordination, a control verb or a participle ("…, adding that …").
+   that …", "…, he said", "This campaign, he says, is different"), an intention verb with an infinitive
+   ("vowed to fight", "urged Congress to act"), a stance verb with its object ("endorsed Cruz",
+   "criticized the plan as …"), a speech verb with its topic ("talked about immigration"), "according
+   to X" (the content is the rest of the clause), a possessed statement noun ("her claim that …", "his
+   support for …") and a heading naming its speaker ("Graham: Trump's rhetoric …") each give one
+   quote. Its kind is mixed when part of the content is in quotation marks, direct when 90% of its
+   characters are.
+4. Speakers (bot.nlp.speakers): the cue's subject, the agent of a passive, the experiencer of a
+   psychological passive ("is convinced that"), the object of "according to"; a subject shared through
+   coordination, a control verb or a participle ("…, adding that …", "by saying that …").
 
-Left out on purpose: cues that are nouns alone ("the claim that …" without a verb), speakers guessed
-for quotes that nothing attributes (a quote in a paragraph of its own takes no speaker unless a cue
-ends the paragraph before it), attributions inside quotations (the words of the quoted speaker), and
-straight single quotes. The parse is trusted: a misparse loses a quote rather than inventing one.
+Left out on purpose: statement nouns without a possessor ("the claim that …"), speakers guessed for
+quotes that nothing attributes, attributions inside quotations (the words of the quoted speaker),
+perception verbs with plain objects ("saw the ad"), and straight single quotes. The parse is trusted:
+a misparse loses a quote rather than inventing one.
 """
 
 from __future__ import annotations
@@ -228,7 +235,9 @@ class _Extractor:
             while before >= 0 and doc[before].is_punct and doc[before].text in _OPENERS:
                 before -= 1
             after = last
-            while after < len(doc) and doc[after].is_punct and (doc[after].is_quote or doc[after].text in _DOUBLE_EITHER):
+            while (
+                after < len(doc) and doc[after].is_punct and (doc[after].is_quote or doc[after].text in _DOUBLE_EITHER)
+            ):
                 after += 1
             word_before = before >= 0 and not (doc[before].is_punct or doc[before].is_space)
             word_after = after < len(doc) and not (doc[after].is_punct or doc[after].is_space)
@@ -278,6 +287,9 @@ class _Extractor:
             if verb.dep_ in ("conj", "xcomp", "dep") and head.pos_ in ("VERB", "AUX"):
                 passive_ok = verb.dep_ == "xcomp"
                 verb = head
+            elif verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.head.pos_ in ("VERB", "AUX"):
+                # "is likely to stress that …"
+                verb = head.head
             elif verb.dep_ == "advcl" and verb.tag_ == "VB" and head.pos_ in ("VERB", "AUX"):
                 # "came on the show to talk about …": a purpose infinitive shares its clause's subject
                 verb = head
@@ -300,7 +312,17 @@ class _Extractor:
         """A name standing right before a cue the parser left without a subject ("…\nChris Christie said")."""
         if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
             return None
-        before = self.doc[verb.i - 1]
+        doc = self.doc
+        before = doc[verb.i - 1]
+        if before.is_punct and (before.text == "," or before.is_quote or before.text in _DOUBLE_EITHER):
+            # inversion the parser took for an object: '"…," said Skelly', '…, added a Democrat'
+            for child in verb.rights:
+                if child.dep_ in ("dobj", "attr", "npadvmod", "dep", "appos", "oprd") and child.pos_ in (
+                    "PROPN",
+                    "NOUN",
+                ):
+                    return child
+            return None
         if before.pos_ in ("PROPN", "NOUN") and before.dep_ not in ("pobj", "dobj", "poss", "compound"):
             return before
         return None

@@ -25,6 +25,8 @@ SpeakerKind = Literal["person", "group", "org", "other"]
 
 #: Dependents that end a speaker's noun phrase: they describe the speaker rather than name it.
 _NP_STOP = frozenset({"relcl", "acl", "appos", "punct", "advcl", "parataxis", "dep", "npadvmod"})
+#: Punctuation that a speaker's noun phrase never spans (a dateline's dash, a heading's colon).
+_NP_BREAKS = frozenset({":", ";", "—", "–", "--"})
 #: Words that stand before a name as a title and belong to the role, not the name.
 TITLES = frozenset(
     """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady rev rev. president vice
@@ -94,11 +96,11 @@ def noun_phrase(head: Token) -> tuple[int, int]:
             break
         right = child.right_edge.i
     for i in range(head.i - 1, left - 1, -1):
-        if head.doc[i].is_space or head.doc[i].text in (":", ";"):
+        if head.doc[i].is_space or head.doc[i].text in _NP_BREAKS:
             left = i + 1
             break
     for i in range(head.i + 1, right + 1):
-        if head.doc[i].is_space or head.doc[i].text in (":", ";"):
+        if head.doc[i].is_space or head.doc[i].text in _NP_BREAKS:
             right = i - 1
             break
     return left, right + 1
