@@ -73,11 +73,9 @@ DIRECT_SHARE = 0.9
 STATEMENT_WORDS = 8
 #: How many tokens around a quotation are searched for its cue.
 FRAME_TOKENS = 30
-_COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "parataxis", "oprd", "attr", "advcl", "conj", "dep"})
 #: Dependents of a cue that belong to what it reports ("called fellow Muslims to 'stand up'").
 _CONTENT_DEPS = frozenset({"dobj", "oprd", "attr", "acomp", "ccomp", "xcomp"})
 _SENTENCE_END = frozenset({".", "!", "?"})
-_LEADING_DROP: frozenset[str] = frozenset()
 _JOIN = " … "
 #: Words that open a paragraph with a colon without naming a speaker ("Update:", "Photos:").
 _NOT_SPEAKERS = frozenset(
@@ -358,6 +356,7 @@ class _Extractor:
     # --- direct quotes -----------------------------------------------------------------------------
 
     def direct_cue(self, k: int) -> Token | None:
+        """The verb attributing quotation ``k``: linked by the parse, beside it, or ending the paragraph before."""
         q, doc = self.marked[k], self.doc
         right, left = self.frame(k, 1), self.frame(k, -1)
         for i in range(q.first, q.last):
@@ -419,8 +418,9 @@ class _Extractor:
     # --- building quotes ---------------------------------------------------------------------------
 
     def trim(self, lo: int, hi: int) -> tuple[int, int]:
+        """Drop edge punctuation and a dangling conjunction; keep a closing mark the content needs."""
         doc = self.doc
-        while lo < hi and (doc[lo].is_punct or doc[lo].is_space or doc[lo].lower_ in _LEADING_DROP):
+        while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
             lo += 1
         while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space or doc[hi - 1].dep_ == "cc"):
             hi -= 1
@@ -447,6 +447,7 @@ class _Extractor:
         return inside / chars if chars else 0.0
 
     def cue_bounds(self, cue: Token) -> tuple[int, int]:
+        """Character span of the cue: the verb with its particle ("pointed out"), or "according to"."""
         end = cue.idx + len(cue)
         for child in cue.rights:
             if child.dep_ == "prt" and child.i <= cue.i + 2:
@@ -464,6 +465,7 @@ class _Extractor:
         kind: QuoteKind,
         rule: str,
     ) -> None:
+        """Record one quote, resolving its speaker; ``rule`` names the pattern that found it."""
         speaker: Speaker | None = self.resolver.speaker(speaker_token) if speaker_token is not None else None
         cue_start = cue_end = None
         cue_text = None
@@ -491,6 +493,7 @@ class _Extractor:
         )
 
     def char_span(self, lo: int, hi: int) -> tuple[int, int]:
+        """Character span of tokens [lo, hi)."""
         last = self.doc[hi - 1]
         return self.doc[lo].idx, last.idx + len(last)
 
@@ -735,6 +738,7 @@ class _Extractor:
         return None
 
     def according(self, token: Token) -> None:
+        """The phrase "according to X": X speaks the longer side of the sentence around the phrase."""
         doc = self.doc
         to = doc[token.i + 1]
         source = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -782,6 +786,7 @@ class _Extractor:
             )
 
     def run(self) -> list[Quote]:
+        """All quotes of the document in order; ``rules`` ends up in the same order."""
         self.direct()
         self.headline_colon()
         self.reported()
