@@ -6,8 +6,13 @@ import time
 
 import pytest
 
+from bot.app import build_runtime, wsgi_application
+from bot.nlp.pipeline import Analyzer
+from bot.service import Service
+from bot.slack import web_client
 from bot.store import RedisStore
-from tests.conftest import Bot
+from tests.bot_server import BotServer
+from tests.conftest import Bot, bot_settings
 from tests.handlers.support import (
     CHANNEL,
     REPORTER,
@@ -17,7 +22,8 @@ from tests.handlers.support import (
     is_finished,
     wait_for_replies,
 )
-from tests.slack_api import BOT_USER_ID
+from tests.redis_server import RedisServer
+from tests.slack_api import BOT_USER_ID, SlackEmulator
 
 pytestmark = pytest.mark.slow
 
@@ -145,3 +151,23 @@ def test_a_command_sent_twice_by_slack_is_answered_once(bot: Bot) -> None:
     channel_results(bot)
     time.sleep(1)
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
+
+
+def test_auto_on_while_redis_is_down_says_nothing_was_saved(
+    slack_api: SlackEmulator, private_redis: RedisServer, analyzer: Analyzer
+) -> None:
+    settings = bot_settings(slack_api, private_redis.url)
+    store = RedisStore.from_url(private_redis.url, timeout=0.5)
+    rt = build_runtime(settings, Service(settings, store, web_client(settings), analyzer))
+    try:
+        with BotServer(wsgi_application(settings, rt=rt)) as server:
+            private_redis.stop()
+            response = server.command("auto on", channel=CHANNEL)
+            assert response.status_code == 200
+            assert "couldn't save" in response.text and "Redis" in response.text
+            private_redis.start()
+            assert server.command("auto on", channel=CHANNEL).text.startswith("Auto-watch is on")
+            assert store.get_auto(CHANNEL) is True
+    finally:
+        rt.dispatcher.shutdown()
+        store.close()
