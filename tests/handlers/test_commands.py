@@ -6,13 +6,10 @@ import time
 
 import pytest
 
-from bot.app import build_runtime, wsgi_application
 from bot.nlp.pipeline import Analyzer
-from bot.service import Service
-from bot.slack import web_client
 from bot.store import RedisStore
-from tests.bot_server import BotServer
-from tests.conftest import Bot, bot_settings
+from tests.conftest import Bot, running_bot
+from tests.fetch_server import PageServer
 from tests.handlers.support import (
     CHANNEL,
     REPORTER,
@@ -154,20 +151,13 @@ def test_a_command_sent_twice_by_slack_is_answered_once(bot: Bot) -> None:
 
 
 def test_auto_on_while_redis_is_down_says_nothing_was_saved(
-    slack_api: SlackEmulator, private_redis: RedisServer, analyzer: Analyzer
+    slack_api: SlackEmulator, private_redis: RedisServer, analyzer: Analyzer, page_server: PageServer
 ) -> None:
-    settings = bot_settings(slack_api, private_redis.url)
-    store = RedisStore.from_url(private_redis.url, timeout=0.5)
-    rt = build_runtime(settings, Service(settings, store, web_client(settings), analyzer))
-    try:
-        with BotServer(wsgi_application(settings, rt=rt)) as server:
-            private_redis.stop()
-            response = server.command("auto on", channel=CHANNEL)
-            assert response.status_code == 200
-            assert "couldn't save" in response.text and "Redis" in response.text
-            private_redis.start()
-            assert server.command("auto on", channel=CHANNEL).text.startswith("Auto-watch is on")
-            assert store.get_auto(CHANNEL) is True
-    finally:
-        rt.dispatcher.shutdown()
-        store.close()
+    with running_bot(slack_api, private_redis.url, analyzer, page_server) as bot:
+        private_redis.stop()
+        response = bot.server.command("auto on", channel=CHANNEL)
+        assert response.status_code == 200
+        assert "couldn't save" in response.text and "Redis" in response.text
+        private_redis.start()
+        assert bot.server.command("auto on", channel=CHANNEL).text.startswith("Auto-watch is on")
+        assert bot.runtime.store.get_auto(CHANNEL) is True
