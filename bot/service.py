@@ -267,8 +267,11 @@ class Service:
         else:
             text = self._read_message(request.channel, request.thread_ts)[0] if request.thread_ts else ""
         if not text:
-            gone = "I no longer have that text: paste it again to analyse it afresh."
-            self._update(request.channel, request.message_ts, blocks.error_message(gone))
+            # Keep the result on screen: only the person who clicked needs to know.
+            if request.user:
+                gone = "I no longer have that text: paste it again to analyse it afresh."
+                message = blocks.error_message(gone)
+                self.poster.ephemeral(request.channel, request.user, message, thread_ts=request.thread_ts)
             return
         items, _ = items_in(text, max_links=1)
         if not items:
