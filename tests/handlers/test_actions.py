@@ -192,3 +192,18 @@ def test_malformed_events_are_refused_or_ignored(bot: Bot, body: str) -> None:
     time.sleep(0.5)
     assert not bot.slack.calls_to("chat.postMessage")
     assert bot.server.http.get("/healthz").status_code == 200
+
+
+def test_reanalyse_of_text_given_to_the_command_keeps_the_result_and_tells_the_user(bot: Bot) -> None:
+    bot.server.command(SHORT, channel=CHANNEL)
+
+    def result() -> dict[str, Any] | None:
+        top = [m for m in bot.slack.messages(CHANNEL) if m.get("user") == BOT_USER_ID]
+        return top[0] if top and "$4 million" in all_text(top[0]) else None
+
+    reply = bot.slack.wait_for(result, timeout=60)
+    assert click(bot, reply, "nutgraf_reanalyse").status_code == 200
+    bot.slack.wait_for(lambda: bot.slack.ephemerals, timeout=30)
+    (note,) = bot.slack.ephemerals
+    assert note["to_user"] == REPORTER and "paste it again" in note["text"]
+    assert "$4 million" in all_text(bot.slack.message(CHANNEL, reply["ts"]))
