@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from tests.conftest import Bot
-from tests.slack_api import BOT_USER_ID, TEAM_ID, iter_blocks_text, validate_blocks
+from tests.slack_api import BOT_USER_ID, MAX_VIEW_BLOCKS, TEAM_ID, iter_blocks_text, validate_blocks
 
 CHANNEL = "C0NEWSROOM"
 REPORTER = "U0REPORTER"
@@ -114,7 +114,7 @@ def assert_block_kit_accepted(bot: Bot) -> int:
         blocks = call.params.get("view") if call.method == "views.publish" else call.params.get("blocks")
         if call.method == "views.publish":
             view = json.loads(blocks) if isinstance(blocks, str) else blocks
-            assert validate_blocks(view["blocks"], max_blocks=100, message=False) is None
+            assert validate_blocks(view["blocks"], max_blocks=MAX_VIEW_BLOCKS, message=False) is None
         else:
             assert validate_blocks(blocks, text=call.params.get("text")) is None
         checked += 1

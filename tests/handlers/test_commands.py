@@ -130,8 +130,8 @@ def test_rate_limited_post_is_sent_once_after_retry_after(bot: Bot) -> None:
     assert_block_kit_accepted(bot)
 
 
-def test_a_command_sent_twice_by_slack_is_answered_once(bot: Bot) -> None:
-    """Slack re-sends nothing for commands, but a double submit with the same trigger must not double-post."""
+def test_the_same_command_delivered_twice_is_answered_once(bot: Bot) -> None:
+    """Two deliveries with one trigger_id (a proxy or client retrying the POST) post one answer."""
     from urllib.parse import urlencode
 
     form = {
