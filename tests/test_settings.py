@@ -39,7 +39,7 @@ def test_invalid_jobs_mode_is_rejected(monkeypatch: pytest.MonkeyPatch, settings
 @pytest.mark.parametrize("value", [None, "", "xoxb-your-token-here", "changeme"])
 def test_require_names_the_variable(value: str | None) -> None:
     s = Settings(slack_bot_token=value)
-    with pytest.raises(ConfigError, match="^SLACK_BOT_TOKEN ") as info:
+    with pytest.raises(ConfigError, match=r"^SLACK_BOT_TOKEN ") as info:
         s.require("slack_bot_token")
     assert "\n" not in str(info.value)
 

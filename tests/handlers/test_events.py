@@ -148,16 +148,36 @@ def test_auto_watch(bot: Bot) -> None:
     bot.runtime.store.set_auto(CHANNEL, True)
     ts = bot.slack.add_message(CHANNEL, f"New story <{url}>", "U0REPORTER")
     ignored = [
-        {"type": "message", "channel": CHANNEL, "user": "U0REPORTER", "text": f"<{url}>", "ts": "1.1",
-         "subtype": "message_changed"},
-        {"type": "message", "channel": CHANNEL, "text": f"<{url}>", "ts": "1.2", "bot_id": "B0OTHER",
-         "subtype": "bot_message"},
+        {
+            "type": "message",
+            "channel": CHANNEL,
+            "user": "U0REPORTER",
+            "text": f"<{url}>",
+            "ts": "1.1",
+            "subtype": "message_changed",
+        },
+        {
+            "type": "message",
+            "channel": CHANNEL,
+            "text": f"<{url}>",
+            "ts": "1.2",
+            "bot_id": "B0OTHER",
+            "subtype": "bot_message",
+        },
         {"type": "message", "channel": CHANNEL, "user": "U0REPORTER", "text": "no links here at all", "ts": "1.3"},
     ]
     for event in ignored:
         bot.server.event(event)
-    bot.server.event({"type": "message", "channel": CHANNEL, "user": "U0REPORTER", "text": f"New story <{url}>",
-                      "ts": ts, "channel_type": "channel"})
+    bot.server.event(
+        {
+            "type": "message",
+            "channel": CHANNEL,
+            "user": "U0REPORTER",
+            "text": f"New story <{url}>",
+            "ts": ts,
+            "channel_type": "channel",
+        }
+    )
     wait_for_result(bot, ts)
     time.sleep(0.5)
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
@@ -174,8 +194,13 @@ def test_auto_watch_off_ignores_links(bot: Bot) -> None:
 def test_reaction_trigger(bot: Bot) -> None:
     url = bot.site.url("/article.html")
     ts = bot.slack.add_message(CHANNEL, f"Look at <{url}>", "U0EDITOR")
-    event = {"type": "reaction_added", "user": "U0REPORTER", "reaction": "mag",
-             "item": {"type": "message", "channel": CHANNEL, "ts": ts}, "event_ts": "2.0"}
+    event = {
+        "type": "reaction_added",
+        "user": "U0REPORTER",
+        "reaction": "mag",
+        "item": {"type": "message", "channel": CHANNEL, "ts": ts},
+        "event_ts": "2.0",
+    }
     bot.server.event(event)
     bot.server.event({**event, "reaction": "thumbsup"})
     (reply,) = wait_for_result(bot, ts)
