@@ -14,6 +14,7 @@ The notes are prompts for an editor to check, never corrections.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -157,43 +158,29 @@ def check(doc: Doc) -> list[str]:
         by_figure[(fig.value, fig.unit)].append(fact)
         if fact.verb is not None and (fig.unit != "%" or fact.anchor is not None):
             by_event[(fig.unit, fact.verb, fact.anchor)].append(fact)
-    for group in by_figure.values():
-        group = group[:MAX_GROUP]
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                key = (a.figure.span.start, b.figure.span.start)
-                if (
-                    key in seen
-                    or a.figure.span.sent == b.figure.span.sent
-                    or not _dates_differ(a.dates, b.dates)
-                    or not (a.verb == b.verb or (a.figure.value or 0) >= DISTINCTIVE)
-                ):
-                    continue
-                seen.add(key)
-                what = f"{_bare(a.figure)} {a.figure.unit_text or a.figure.unit}".strip()
-                notes.append(
-                    f"{what}: '{' and '.join(a.dates)}' in {_where(a)}, '{' and '.join(b.dates)}' in {_where(b)}."
-                )
-    for group in by_event.values():
-        group = group[:MAX_GROUP]
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                key = (a.figure.span.start, b.figure.span.start)
-                if (
-                    key in seen
-                    or a.figure.span.sent == b.figure.span.sent
-                    or not _same_time(a.dates, b.dates)
-                    or a.subset
-                    or b.subset
-                    or _overlap(a.figure, b.figure)
-                ):
-                    continue
-                seen.add(key)
-                notes.append(
-                    f"Two figures for {a.figure.unit_text or a.figure.unit} ({a.verb}): "
-                    f"'{a.figure.text}' in {_where(a)}, '{b.figure.text}' in {_where(b)}."
-                )
+    for a, b in _pairs(by_figure.values(), seen):
+        if _dates_differ(a.dates, b.dates) and (a.verb == b.verb or (a.figure.value or 0) >= DISTINCTIVE):
+            seen.add((a.figure.span.start, b.figure.span.start))
+            what = f"{_bare(a.figure)} {a.figure.unit_text or a.figure.unit}".strip()
+            notes.append(f"{what}: '{' and '.join(a.dates)}' in {_where(a)}, '{' and '.join(b.dates)}' in {_where(b)}.")
+    for a, b in _pairs(by_event.values(), seen):
+        if _same_time(a.dates, b.dates) and not (a.subset or b.subset or _overlap(a.figure, b.figure)):
+            seen.add((a.figure.span.start, b.figure.span.start))
+            notes.append(
+                f"Two figures for {a.figure.unit_text or a.figure.unit} ({a.verb}): "
+                f"'{a.figure.text}' in {_where(a)}, '{b.figure.text}' in {_where(b)}."
+            )
     return notes[:MAX_NOTES]
+
+
+def _pairs(groups: Iterable[list[Fact]], seen: set[tuple[int, int]]) -> Iterator[tuple[Fact, Fact]]:
+    """Pairs of facts within each group (its first MAX_GROUP), from different sentences, not yet reported."""
+    for group in groups:
+        group = group[:MAX_GROUP]
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if (a.figure.span.start, b.figure.span.start) not in seen and a.figure.span.sent != b.figure.span.sent:
+                    yield a, b
 
 
 def _bare(figure: Figure) -> str:
