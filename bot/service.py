@@ -46,6 +46,8 @@ class AnalysisRequest(BaseModel):
     update_ts: str | None = None
     #: Reply in the thread of the message read (``message_ts``) when ``thread_ts`` is not given.
     in_thread: bool = True
+    #: Where Slack lets a command or shortcut answer its user even where nutgraf cannot post.
+    response_url: str | None = None
 
 
 class ButtonRequest(BaseModel):
@@ -197,12 +199,15 @@ class Service:
         if error not in UNDELIVERABLE:
             raise exc
         logger.warning("cannot post in %s: %s", request.channel, error)
-        if request.user and error in ("not_in_channel", "channel_not_found"):
-            self.poster.ephemeral(
-                request.channel,
-                request.user,
-                blocks.error_message("I can't post in this channel: invite me with /invite @nutgraf first."),
-            )
+        if error not in ("not_in_channel", "channel_not_found"):
+            return
+        message = blocks.error_message(
+            "I can't post in this channel: invite me with `/invite @nutgraf`, or ask me in a channel I'm in."
+        )
+        if request.response_url:
+            self.poster.respond(request.response_url, message)
+        elif request.user:
+            self.poster.ephemeral(request.channel, request.user, message)
 
     def _read_message(self, channel: str, ts: str | None) -> tuple[str, str | None]:
         """The text of one message and the thread it belongs to (reactions, bare mentions in a thread)."""

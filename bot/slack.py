@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.webhook import WebhookClient
 
 from bot.settings import Settings
 from bot.store import Store
@@ -69,6 +70,14 @@ class Poster:
     def update(self, channel: str, ts: str, message: dict[str, Any]) -> None:
         """chat.update of a message nutgraf posted."""
         self.client.chat_update(channel=channel, ts=ts, text=message["text"], blocks=message.get("blocks", []))
+
+    def respond(self, response_url: str, message: dict[str, Any]) -> None:
+        """Answer only the person who asked, through the ``response_url`` of their command or shortcut."""
+        response = WebhookClient(response_url, timeout=10).send(
+            text=message["text"], blocks=message.get("blocks"), response_type="ephemeral"
+        )
+        if response.status_code != 200:
+            logger.warning("response_url answered %s: %s", response.status_code, response.body[:200])
 
     def ephemeral(self, channel: str, user: str, message: dict[str, Any], *, thread_ts: str | None = None) -> None:
         """chat.postEphemeral; a user who left the channel is not an error worth raising."""

@@ -89,6 +89,7 @@ def shortcut_request(body: dict[str, Any]) -> AnalysisRequest:
         user=(body.get("user") or {}).get("id"),
         thread_ts=message.get("thread_ts") or ts,
         text=str(message.get("text") or ""),
+        response_url=body.get("response_url"),
     )
 
 
@@ -101,6 +102,7 @@ def command_request(body: dict[str, Any]) -> AnalysisRequest:
         user=body.get("user_id"),
         text=str(body.get("text") or ""),
         in_thread=False,
+        response_url=body.get("response_url"),
     )
 
 

@@ -84,7 +84,15 @@ class BotServer:
         }
         return self.post(json.dumps(body), "application/json", **kwargs)
 
-    def command(self, text: str, *, channel: str, user: str = "U0REPORTER", **kwargs: Any) -> httpx.Response:
+    def command(
+        self,
+        text: str,
+        *,
+        channel: str,
+        user: str = "U0REPORTER",
+        response_url: str = "http://127.0.0.1:9/unused",
+        **kwargs: Any,
+    ) -> httpx.Response:
         """A ``/nutgraf`` slash command."""
         form = {
             "token": "unused",
@@ -93,7 +101,7 @@ class BotServer:
             "user_id": user,
             "command": "/nutgraf",
             "text": text,
-            "response_url": "http://127.0.0.1:9/unused",
+            "response_url": response_url,
             "trigger_id": f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)

@@ -24,6 +24,7 @@ import json
 import re
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -638,8 +639,32 @@ class SlackEmulator:
 
     # ---- request handling ------------------------------------------------------------------------
 
+    def response_url(self) -> str:
+        """A fresh ``response_url`` as Slack puts in commands and shortcuts; posts to it are recorded."""
+        return f"{self.root_url}/response/{uuid.uuid4().hex}"
+
+    def responses(self) -> list[Call]:
+        """What was sent to response URLs (JSON bodies), oldest first."""
+        return self.calls_to("response_url")
+
+    def _serve_response_url(self, handler: _Handler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        try:
+            body = json.loads(handler.rfile.read(length) or b"{}")
+        except ValueError:
+            handler.reply(HTTPStatus.BAD_REQUEST, {"ok": False, "error": "invalid_json"})
+            return
+        call = Call("response_url", body, dict(handler.headers.items()), time.monotonic(), encoding="json")
+        call.status, call.response = 200, {"ok": True}
+        with self._lock:
+            self.calls.append(call)
+        handler.reply(HTTPStatus.OK, {"ok": True})
+
     def _serve(self, handler: _Handler, verb: str) -> None:
         split = urlsplit(handler.path)
+        if verb == "POST" and split.path.startswith("/response/"):
+            self._serve_response_url(handler)
+            return
         if not split.path.startswith("/api/"):
             handler.reply(HTTPStatus.NOT_FOUND, {"ok": False, "error": "not_found"})
             return

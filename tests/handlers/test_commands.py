@@ -161,3 +161,13 @@ def test_auto_on_while_redis_is_down_says_nothing_was_saved(
         private_redis.start()
         assert bot.server.command("auto on", channel=CHANNEL).text.startswith("Auto-watch is on")
         assert bot.runtime.store.get_auto(CHANNEL) is True
+
+
+def test_channel_nutgraf_is_not_in_answers_through_the_response_url(bot: Bot) -> None:
+    url = bot.site.url("/article.html")
+    response_url = bot.slack.response_url()
+    assert bot.server.command(f"<{url}>", channel="C0OUTSIDE", response_url=response_url).status_code == 200
+    (answer,) = bot.slack.wait_for(bot.slack.responses, timeout=30)
+    assert answer.params["response_type"] == "ephemeral"
+    assert "/invite @nutgraf" in answer.params["text"]
+    assert not [c for c in bot.slack.calls_to("chat.postMessage") if c.response and c.response.get("ok")]
