@@ -114,11 +114,15 @@ class Service:
             article = fetch_article(item.url, self.settings)
         else:
             article = Article(text=item.text or "", source=Source(kind="text"))
-        analysis = self.analyzer.analyze(article)
-        keys = list(asked)
+        found = []
         if article.source.canonical_url:
-            keys += cache_keys(version, canonical_url=article.source.canonical_url, text=None)
-        keys = list(dict.fromkeys(keys))
+            found = cache_keys(version, canonical_url=article.source.canonical_url, text=None)
+        keys = list(dict.fromkeys([*asked, *found]))
+        same_page = None if refresh or not found or found == asked else self.store.get_analysis(found[0])
+        if same_page is not None:  # another link to a page analysed before (an AMP or mobile URL, say)
+            self.store.put_analysis(keys, same_page, self.settings.cache_ttl)
+            return same_page, keys[0], True
+        analysis = self.analyzer.analyze(article)
         self.store.put_analysis(keys, analysis, self.settings.cache_ttl)
         return analysis, keys[0], False
 

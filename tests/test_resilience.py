@@ -135,6 +135,17 @@ def test_same_link_twice_is_answered_from_cache_without_spacy(bot: Bot, analyses
     assert second["blocks"][0] == first["blocks"][0]  # the same headline
 
 
+def test_another_link_to_a_cached_page_is_fetched_but_not_analysed_again(bot: Bot, analyses: list[Article]) -> None:
+    ask(bot, f"<@{BOT_USER_ID}> <{bot.site.url('/article.html')}>")
+    second = ask(bot, f"<@{BOT_USER_ID}> <{bot.site.url('/article.html?page=1')}>")
+    assert bot.site.hits["/article.html"] == 2
+    assert len(analyses) == 1
+    assert "cached" in all_text(second)
+    third = ask(bot, f"<@{BOT_USER_ID}> <{bot.site.url('/article.html?page=1')}>")
+    assert bot.site.hits["/article.html"] == 2
+    assert "cached" in all_text(third)
+
+
 def test_same_text_twice_is_answered_from_cache_without_spacy(bot: Bot, analyses: list[Article]) -> None:
     ask(bot, f"<@{BOT_USER_ID}> {TEXT}")
     assert len(analyses) == 1
