@@ -14,7 +14,7 @@ from typing import IO, Any
 from bot.errors import NutgrafError
 from bot.models import Analysis, Article, Source
 from bot.settings import Settings, get_settings
-from bot.textio import decode_bytes
+from bot.textio import decode_bytes, looks_like_html
 
 logger = logging.getLogger("bot")
 
@@ -34,7 +34,12 @@ def _read_source(source: str, settings: Settings) -> Article:
         if not path.is_file():
             raise NutgrafError(f"{source}: no such file (give a file, an http(s) URL, or - for standard input).")
         data = path.read_bytes()
-    return Article(text=decode_bytes(data), source=Source(kind="text"))
+    text = decode_bytes(data)
+    if looks_like_html(text):
+        from bot.fetch import article_from_html
+
+        return article_from_html(text)
+    return Article(text=text, source=Source(kind="text"))
 
 
 def format_analysis(analysis: Analysis) -> str:

@@ -689,8 +689,8 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
-def _from_html(page: _Page, html: str) -> Article:
-    url = str(page.url)
+def article_from_html(html: str, url: str | None = None) -> Article:
+    """Article text and metadata of an HTML page fetched from ``url``, or of a saved page (``url`` None)."""
     html = _XML_DECLARATION.sub("", html, count=1)
     dates = set_date_params(extensive=False)  # a date guessed from the body text is often wrong
     document = trafilatura.bare_extraction(
@@ -706,11 +706,11 @@ def _from_html(page: _Page, html: str) -> Article:
     title = document.title or None
     text = _drop_title_line((document.text or "").strip(), title)
     source = Source(
-        kind="url",
+        kind="url" if url else "text",
         url=url,
-        canonical_url=_canonical(document.url, url),
+        canonical_url=_canonical(document.url, url) if url else None,
         title=title,
-        site=_site(document, page.url),
+        site=_site(document, httpx.URL(url)) if url else document.sitename or None,
         author=document.author or None,
         published=document.date or None,
     )
@@ -759,5 +759,5 @@ def fetch_article(url: str, settings: Settings, *, client: httpx.Client | None =
             http.close()
     text = decode_body(page.body, page.charset)
     if page.mime in _HTML_TYPES:
-        return _from_html(page, text)
+        return article_from_html(text, str(page.url))
     return _from_text(page, text)

@@ -142,3 +142,14 @@ def test_serve_names_the_signing_secret(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "SLACK_SIGNING_SECRET is not set" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_analyze_saved_web_page_uses_its_metadata() -> None:
+    proc = run("analyze", str(ROOT / "tests" / "fixtures" / "pages" / "article.html"), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["source"]["title"].startswith("Harbourside council approves")
+    assert data["source"]["site"] == "The Wexmoor Courier"
+    assert data["source"]["kind"] == "text"
+    assert "<p>" not in " ".join(data["summary"])
