@@ -32,6 +32,11 @@ INTENTION_VERBS = frozenset(
     """promise vow pledge threaten urge ask tell order warn call want plan intend hope expect refuse
     decline demand propose vote seek offer agree""".split()
 )
+#: Adjectives of certainty, hope and worry whose that-clause is their subject's belief ("is confident that …").
+STANCE_ADJECTIVES = frozenset(
+    """confident sure certain aware convinced hopeful optimistic pessimistic worried concerned afraid
+    skeptical sceptical adamant doubtful unaware fearful insistent unconvinced""".split()
+)
 #: Nouns that introduce reported content ("the claim that …", "in a statement").
 ATTRIBUTION_NOUNS = frozenset(
     """statement claim assertion argument allegation announcement remark comment warning report
@@ -39,7 +44,14 @@ ATTRIBUTION_NOUNS = frozenset(
     accusation charge prediction estimate assessment conclusion finding declaration message
     speech interview tweet post letter release briefing support opposition criticism praise endorsement
     concern view position stance remark proposal plan call demand request appeal response reaction reply
-    answer attack threat hope fear wish doubt suspicion expectation rejection denial objection""".split()
+    answer attack threat hope fear wish doubt suspicion expectation rejection denial objection
+    explanation verdict""".split()
+)
+#: Light verbs that, with a statement noun as object, make their subject its author ("issued a statement",
+#: "raised concerns that …", "made the argument that …").
+SUPPORT_VERBS = frozenset(
+    """make issue raise express voice give offer release publish send deliver present repeat reiterate
+    lodge file level share post put""".split()
 )
 #: Lemmas of verbs that state a stance towards something named by their object ("endorsed Cruz",
 #: "criticized the plan"): their object is the content of the attribution.

@@ -22,15 +22,23 @@ spaCy's dependency parse. Everything is linear in the length of the document.
    that …", "…, he said", "This campaign, he says, is different"), an intention verb with an infinitive
    ("vowed to fight", "urged Congress to act"), a stance verb with its object ("endorsed Cruz",
    "criticized the plan as …"), a speech verb with its topic ("talked about immigration"), "according
-   to X" (the content is the rest of the clause), a possessed statement noun ("her claim that …", "his
-   support for …") and a heading naming its speaker ("Graham: Trump's rhetoric …") each give one
-   quote. Its kind is mixed when part of the content is in quotation marks, direct when 90% of its
-   characters are.
+   to X" (the content is the rest of the clause), a statement noun with an author ("her claim that …",
+   "his support for …", "his view is that …", "raised concerns that …", "a statement from X that …"), a
+   stance adjective with a clause ("is confident that …"), a comment clause ("as the mayor put it, …"),
+   a report whose content follows a colon ("gave a short explanation: …") and a heading naming its
+   speaker ("Graham: Trump's rhetoric …") each give one quote. Its kind is mixed when part of the
+   content is in quotation marks, direct when 90% of its characters are. A report ends where a second
+   one joins it ("said that X and predicted that Y", "…, while critics argue …").
 4. Speakers (bot.nlp.speakers): the cue's subject, the agent of a passive, the experiencer of a
-   psychological passive ("is convinced that"), the object of "according to"; a subject shared through
-   coordination, a control verb or a participle ("…, adding that …", "by saying that …").
+   psychological passive ("is convinced that"), the passive subject of "was quoted as saying", the
+   object of "according to"; a subject shared through coordination, a control verb or a participle
+   ("…, adding that …", "by saying that …"). A statement that speaks ("issued a statement saying …")
+   speaks for its author. A statement noun's author is its possessor, the subject of a light verb
+   ("made the argument", "voiced concern") or its "from"/"by" phrase.
 
-Left out on purpose: statement nouns without a possessor ("the claim that …"), speakers guessed for
+Left out on purpose: statement nouns with no author in the sentence ("there were reports that …",
+"the claim that …" with no one making it) and nouns a stance verb already reported ("denied reports
+that …": the reports are not the denier's), speakers guessed for
 quotes that nothing attributes, attributions inside quotations (the words of the quoted speaker),
 perception verbs with plain objects ("saw the ad"), and straight single quotes. The parse is trusted:
 a misparse loses a quote rather than inventing one.
@@ -55,10 +63,12 @@ from bot.nlp.lexicon import (
     QUOTE_VERBS,
     REPORTING_VERBS,
     SPEECH_VERBS,
+    STANCE_ADJECTIVES,
+    SUPPORT_VERBS,
 )
 from bot.nlp.speakers import Speaker, SpeakerResolver
 
-VERSION = "2"
+VERSION = "3"
 
 _MARK = re.compile("''|``|[\"“”„«»‘’\n]")
 _DOUBLE_OPEN = ("“", "„", "«", "``")
@@ -94,6 +104,10 @@ _PERCEPTION_VERBS = frozenset("see hear read notice find learn discover".split()
 _PLAIN_SPEECH = frozenset({"say", "tell", "add", "write", "post", "tweet", "announce", "report", "state", "speak"})
 #: Prepositions that introduce the topic of speech or thought ("talked about", "warned against").
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "against", "of", "over", "for"})
+#: Subordinators of a contrasting clause that a report does not take in ("…, while critics argue …").
+_CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though"})
+#: Verbs of a comment clause that frames the main clause as someone's words ("as the mayor put it, …").
+_AS_VERBS = SPEECH_VERBS | {"put"}
 
 
 @dataclass
@@ -262,6 +276,8 @@ class _Extractor:
         lemma = token.lemma_.lower()
         if lemma in REPORTING_VERBS or (beside_quote and lemma in QUOTE_VERBS):
             return True
+        if lemma == "make" and any(c.lower_ == "clear" for c in token.children):
+            return True
         if lemma in EVIDENCE_VERBS:
             return any(c.dep_ == "nsubj" and c.lemma_.lower() in EVIDENCE_NOUNS for c in token.children)
         return False
@@ -277,6 +293,11 @@ class _Extractor:
                     return None if child.lower_ in ("there",) else child
                 if child.dep_ == "agent":
                     return next((c for c in child.children if c.dep_ == "pobj"), None)
+                if child.dep_ in ("aux", "auxpass") and (passive_ok or child.dep_ == "aux"):
+                    # a subject the parser hung on the auxiliary ("Ana Ruiz is convinced that …")
+                    hung = next((c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                    if hung is not None and hung.lower_ != "there":
+                        return hung
                 passive = passive or child.dep_ in ("nsubjpass", "expl", "auxpass")
             if passive:
                 return None
@@ -284,6 +305,20 @@ class _Extractor:
             passive_ok = False
             if verb.dep_ in ("conj", "xcomp", "dep") and head.pos_ in ("VERB", "AUX"):
                 passive_ok = verb.dep_ == "xcomp"
+                if (
+                    verb.dep_ == "conj"
+                    and self.is_cue(verb)
+                    and head.dep_ == "ccomp"
+                    and not self.is_cue(head)
+                    and self.is_cue(head.head)
+                ):
+                    # "contend the tax is unfair and say it should go": the parser hung the second report
+                    # inside the first one's content; it shares the first reporter
+                    head = head.head
+                verb = head
+            elif verb.dep_ == "acomp" and head.lemma_ == "be":
+                # "is convinced that …": the adjectival passive's subject holds the belief
+                passive_ok = True
                 verb = head
             elif verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.head.pos_ in ("VERB", "AUX"):
                 # "is likely to stress that …"
@@ -298,10 +333,13 @@ class _Extractor:
                     head = head.head
                 verb = head
             elif verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
-                # "…, before insisting that …", "by saying that …"
+                # "…, before insisting that …", "by saying that …"; "was quoted as saying" names the speaker
+                # as the passive subject
+                passive_ok = head.head.lemma_.lower() == "quote"
                 verb = head.head
             elif verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBG":
-                return head
+                # "issued a statement saying …": the statement speaks for its author
+                return self.author(head) or head
             else:
                 break
         return self.adjacent_subject(cue)
@@ -569,7 +607,15 @@ class _Extractor:
             if token.pos_ == "NOUN" and token.lemma_.lower() in ATTRIBUTION_NOUNS:
                 self.noun_cue(token)
                 continue
-            if not (self.is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in ATTITUDE_VERBS)):
+            if token.dep_ == "advcl" and token.lemma_.lower() in _AS_VERBS and self.as_clause(token):
+                continue
+            if token.pos_ == "ADJ" and lower in STANCE_ADJECTIVES:
+                self.adjective_cue(token)
+                continue
+            if not (
+                self.is_cue(token)
+                or (token.pos_ == "VERB" and token.lemma_.lower() in ATTITUDE_VERBS | INTENTION_VERBS)
+            ):
                 continue
             found = self.complement(token)
             if found is None:
@@ -610,6 +656,16 @@ class _Extractor:
                 # "said that X and predicted that Y": the second report is a quote of its own
                 hi = j - 1
                 break
+            if (
+                j > anchor
+                and doc[j].dep_ == "advcl"
+                and doc[j].left_edge.i > anchor
+                and self.is_cue(doc[j])
+                and any(c.dep_ == "mark" and c.lower_ in _CONTRAST_MARKS for c in doc[j].children)
+            ):
+                # "say X, while opponents argue Y": the contrasting report is not part of the first
+                hi = doc[j].left_edge.i
+                break
         for j in range(anchor, lo - 1, -1):
             if (j in self.used and j != anchor) or (self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken):
                 lo = j + 1
@@ -623,6 +679,11 @@ class _Extractor:
         for child in verb.children:
             dep = child.dep_
             if dep == "ccomp" or (dep == "xcomp" and lemma in INTENTION_VERBS):
+                if child.lower_ == "clear":
+                    # "made it clear that …": the clause may hang on the adjective
+                    said = next((g for g in child.rights if g.dep_ in ("ccomp", "advcl") and g.pos_ == "VERB"), None)
+                    right = right or said
+                    continue
                 if child.i > verb.i:
                     right = right or child
                 elif dep == "ccomp":
@@ -643,11 +704,18 @@ class _Extractor:
                 agent = child
         if right is not None:
             return (*self.bounded(right.i, right.left_edge.i, right.right_edge.i + 1), "clause")
+        if lemma not in REPORTING_VERBS | ATTITUDE_VERBS and not self.is_cue(verb):
+            # a verb of intention reports only its infinitive ("plans to sell")
+            return None
         if left is not None:
             if any(c.dep_ == "mark" for c in left.children):
                 return None
             return (*self.bounded(left.i, left.left_edge.i, left.right_edge.i + 1), "inverted")
-        if verb.dep_ == "parataxis" and lemma in SPEECH_VERBS and verb.head.i < verb.i:
+        if (
+            verb.dep_ == "parataxis"
+            and lemma in SPEECH_VERBS
+            and (verb.head.i < verb.i or verb.head.left_edge.i < verb.left_edge.i)
+        ):
             return (*self.bounded(verb.head.i, verb.head.left_edge.i, verb.head.right_edge.i + 1), "parataxis")
         if question is not None and lemma in SPEECH_VERBS | COGNITION_VERBS:
             return (*self.bounded(question.i, question.left_edge.i, question.right_edge.i + 1), "question")
@@ -682,14 +750,41 @@ class _Extractor:
                 return (*self.bounded(pobj.i, pobj.left_edge.i, pobj.right_edge.i + 1), "topic")
         return None
 
-    def noun_cue(self, noun: Token) -> None:
-        """A possessor's statement or stance named by a noun: "her claim that …", "his support for …"."""
+    def author(self, noun: Token) -> Token | None:
+        """Who a statement noun belongs to: its possessor, the subject of a light verb, or "from X"."""
         owner = next((c for c in noun.children if c.dep_ == "poss"), None)
-        if owner is None:
+        if owner is not None:
+            return owner
+        if noun.dep_ == "dobj" and noun.head.lemma_.lower() in SUPPORT_VERBS and noun.head.pos_ == "VERB":
+            return self.subject(noun.head)
+        for child in noun.rights:
+            if child.dep_ == "prep" and child.lower_ in ("from", "by"):
+                source = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if source is not None and source.pos_ in ("PROPN", "NOUN") and source.ent_type_ not in ("DATE", "TIME"):
+                    return source
+        return None
+
+    def noun_cue(self, noun: Token) -> None:
+        """A statement or stance named by a noun, with its author: "her claim that …", "raised concerns that …"."""
+        head = noun.head
+        if noun.dep_ == "dobj" and head.i in self.used:
+            # "denied reports that …": the verb already reported the noun phrase, and not as its author's
+            return
+        owner = self.author(noun)
+        if owner is None or owner.i == noun.i:
             return
         rng = None
+        if noun.dep_ == "nsubj" and head.lemma_ == "be" and head.i > noun.i:
+            # "his view is that …": the copula's clause is the content
+            clause = next((c for c in head.rights if c.dep_ in ("ccomp", "attr") and c.pos_ in ("VERB", "AUX")), None)
+            if clause is not None:
+                rng = (clause.left_edge.i, clause.right_edge.i + 1)
         for child in noun.rights:
+            if rng is not None:
+                break
             if child.dep_ in ("acl", "ccomp") and child.pos_ in ("VERB", "AUX"):
+                if child.tag_ == "VBG" and self.is_cue(child):
+                    break
                 rng = (child.left_edge.i, child.right_edge.i + 1)
                 break
             if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPOSITIONS:
@@ -704,6 +799,42 @@ class _Extractor:
             return
         self.used.add(noun.i)
         self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi)), "noun")
+
+    def adjective_cue(self, adjective: Token) -> None:
+        """A stance adjective with a clause, "is confident that …": the copula's subject holds the belief."""
+        clause = next((c for c in adjective.rights if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
+        head = adjective.head
+        if clause is None or adjective.dep_ != "acomp" or head.pos_ not in ("VERB", "AUX"):
+            return
+        holder = self.subject(head)
+        if holder is None or holder.lower_ == "it":
+            return
+        lo, hi = self.trim(*self.bounded(clause.i, clause.left_edge.i, clause.right_edge.i + 1))
+        if hi - lo < 2:
+            return
+        self.used.add(adjective.i)
+        self.add([self.char_span(lo, hi)], adjective, holder, _kind(self.share_quoted(lo, hi)), "adjective")
+
+    def as_clause(self, verb: Token) -> bool:
+        """A comment clause "as X put it" (or said, noted …) attributes the clause it hangs on to X."""
+        if not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+            return False
+        if any(c.dep_ in ("ccomp", "xcomp", "nsubjpass", "auxpass") for c in verb.children):
+            return False
+        speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        head = verb.head
+        if speaker is None or speaker.lower_ in ("it", "there") or head.pos_ not in ("VERB", "AUX"):
+            return False
+        lo, hi = self.bounded(head.i, head.left_edge.i, head.right_edge.i + 1)
+        cut, resume = verb.left_edge.i, verb.right_edge.i + 1
+        pieces = [self.trim(lo, min(cut, hi)), self.trim(max(resume, lo), hi)]
+        pieces = [(a, b) for a, b in pieces if b > a]
+        if sum(b - a for a, b in pieces) < 3:
+            return False
+        self.used.add(verb.i)
+        spans = [self.char_span(a, b) for a, b in pieces]
+        self.add(spans, verb, speaker, _kind(max(self.share_quoted(a, b) for a, b in pieces)), "as")
+        return True
 
     def headline_colon(self) -> None:
         """A paragraph opening with a name and a colon ("Graham: Trump's rhetoric …") attributes the rest."""
@@ -726,6 +857,41 @@ class _Extractor:
                 continue
             self.used.add(colon)
             self.add([self.char_span(lo, hi)], doc[colon], name.root, _kind(self.share_quoted(lo, hi)), "colon")
+
+    def colon_reports(self) -> None:
+        """A report whose content follows a colon: "The minister made one thing clear: the border …"."""
+        doc = self.doc
+        for colon in doc:
+            if colon.text != ":" or colon.i in self.used or self.in_q[colon.i] >= 0:
+                continue
+            head = colon.head
+            if head.i <= colon.i or head.pos_ not in ("VERB", "AUX") or self.in_q[head.i] >= 0:
+                continue
+            before = next((c for c in head.lefts if c.dep_ == "ccomp" and c.right_edge.i < colon.i), None)
+            if before is None or before.i in self.used:
+                continue
+            cue: Token | None = None
+            if self.is_cue(before) and not any(
+                c.dep_ in ("ccomp", "xcomp") and c.i > before.i and c.lower_ != "clear" for c in before.children
+            ):
+                cue = before
+            elif before.lemma_.lower() in SUPPORT_VERBS | {"have"}:
+                cue = next(
+                    (
+                        c
+                        for c in before.children
+                        if c.dep_ == "dobj" and c.pos_ == "NOUN" and c.lemma_.lower() in ATTRIBUTION_NOUNS
+                    ),
+                    None,
+                )
+            speaker = self.subject(before)
+            if cue is None or speaker is None:
+                continue
+            lo, hi = self.trim(*self.bounded(head.i, colon.i + 1, head.right_edge.i + 1))
+            if hi - lo < 3:
+                continue
+            self.used.update((before.i, cue.i, colon.i))
+            self.add([self.char_span(lo, hi)], cue, speaker, _kind(self.share_quoted(lo, hi)), "colon-report")
 
     def fragment_object(self, verb: Token) -> tuple[int, int] | None:
         """The right-hand dependents of a speech verb when they hold a quoted fragment."""
@@ -789,6 +955,7 @@ class _Extractor:
         """All quotes of the document in order; ``rules`` ends up in the same order."""
         self.direct()
         self.headline_colon()
+        self.colon_reports()
         self.reported()
         self.continued()
         order = sorted(range(len(self.quotes)), key=lambda n: (self.quotes[n].start, self.quotes[n].end))

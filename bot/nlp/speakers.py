@@ -7,7 +7,7 @@ References are resolved conservatively, from what the document said *before* the
 
 - a relative pronoun ("officials who said …") takes its antecedent;
 - a surname or first name alone takes the longest earlier PERSON name sharing that word;
-- he/she takes the most recent person seen as a subject or speaker (honorifics such as "Mrs." rule out
+- he/she (and his/her) takes the most recent person seen as a subject or speaker (honorifics such as "Mrs." rule out
   a person of the other gender); they takes the most recent group (an organisation or a plural noun),
   it the most recent organisation, both within a short window;
 - anything else (I, we, you, an unresolvable pronoun) keeps its words as the mention and no name.
@@ -43,7 +43,7 @@ _FEMALE = frozenset(
     {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess", "sister", "congresswoman", "she"}
 )
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
-_PERSONAL = frozenset({"he", "she", "they", "it", "him", "her", "them"})
+_PERSONAL = frozenset({"he", "she", "they", "it", "him", "her", "them", "his", "their", "its"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 #: How far back (in tokens) a "they" or "it" may look for its group.
 GROUP_WINDOW = 120
@@ -258,9 +258,9 @@ class SpeakerResolver:
         lower = token.lower_
         name: str | None = None
         kind: SpeakerKind = "other"
-        if lower in ("he", "she", "him", "her"):
+        if lower in ("he", "she", "him", "her", "his"):
             kind = "person"
-            gender = "m" if lower in ("he", "him") else "f"
+            gender = "m" if lower in ("he", "him", "his") else "f"
             pos = bisect.bisect_left(self._people_at, token.i) - 1
             while pos >= 0 and token.i - self._people_at[pos] <= PERSON_WINDOW:
                 candidate = self._people[pos][1]
@@ -268,12 +268,12 @@ class SpeakerResolver:
                     name = candidate
                     break
                 pos -= 1
-        elif lower in ("they", "it", "them"):
-            kind = "group" if lower != "it" else "org"
+        elif lower in ("they", "it", "them", "their", "its"):
+            kind = "group" if lower not in ("it", "its") else "org"
             pos = bisect.bisect_left(self._groups_at, token.i) - 1
             while pos >= 0 and token.i - self._groups_at[pos] <= GROUP_WINDOW:
                 _, candidate, is_ent = self._groups[pos]
-                if lower != "it" or is_ent:
+                if lower not in ("it", "its") or is_ent:
                     name = candidate
                     break
                 pos -= 1

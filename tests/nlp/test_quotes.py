@@ -258,6 +258,127 @@ def test_a_poll_shows(nlp) -> None:  # type: ignore[no-untyped-def]
     assert quote.content == "that most commuters would pay more for faster trains"
 
 
+def test_a_statement_noun_after_a_light_verb_takes_its_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Farm groups raised concerns that the new water rules would shut small dairies."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue, quote.kind) == ("Farm groups", "concerns", "indirect")
+    assert quote.content == "that the new water rules would shut small dairies"
+    check_offsets(text, quote)
+
+
+def test_a_denied_report_is_not_attributed_to_the_denier(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The harbor authority denied reports that the east pier would close."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue) == ("harbor authority", "denied")
+
+
+def test_a_statement_noun_with_a_copula(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Luis Moreno spoke first. His view is that the cooperative should buy the mill."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker_mention, quote.speaker, quote.cue) == ("His", "Luis Moreno", "view")
+    assert quote.content == "that the cooperative should buy the mill"
+    assert quote.kind == "indirect"
+    check_offsets(text, quote)
+
+
+def test_a_statement_saying_speaks_for_whoever_issued_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The ferry company issued a statement saying that the winter timetable starts in October."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue) == ("ferry company", "saying")
+    assert quote.content == "that the winter timetable starts in October"
+    check_offsets(text, quote)
+
+
+def test_as_x_put_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The new stadium, as Anika Brandt put it, is a very expensive way to fill a parking lot."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue, quote.kind) == ("Anika Brandt", "put", "indirect")
+    assert [text[a:b] for a, b in quote.spans] == ["The new stadium", "is a very expensive way to fill a parking lot"]
+    check_offsets(text, quote)
+
+
+def test_as_x_said_before_the_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "As the treasurer noted, the reserve fund has shrunk for three years in a row."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue) == ("treasurer", "noted")
+    assert quote.content == "the reserve fund has shrunk for three years in a row"
+
+
+def test_a_contrasting_report_is_a_quote_of_its_own(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Landlords say the rent cap will stop new building, while tenant groups argue it will keep families housed."
+    first, second = quotes_of(nlp, text)
+    assert (first.speaker, first.content) == ("Landlords", "the rent cap will stop new building")
+    assert (second.speaker, second.content) == ("tenant groups", "it will keep families housed")
+
+
+def test_made_it_clear(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Lena Vogt made it clear that she would not seek a third term."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue) == ("Lena Vogt", "made")
+    assert quote.content == "that she would not seek a third term"
+
+
+def test_content_after_a_colon(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Harbor officials gave a short explanation: the dredger had broken down in March."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue, quote.kind) == ("Harbor officials", "explanation", "indirect")
+    assert quote.content == "the dredger had broken down in March"
+    check_offsets(text, quote)
+
+
+def test_a_colon_after_a_plain_description_is_not_a_report(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert quotes_of(nlp, "The timetable is simple: trains leave every hour on the hour.") == []
+
+
+def test_an_adjectival_passive_keeps_its_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, "Priya Natarajan is convinced that the east side needs a second bridge."))
+    assert (quote.speaker, quote.cue) == ("Priya Natarajan", "convinced")
+    assert quote.content == "that the east side needs a second bridge"
+
+
+def test_an_intention_with_an_infinitive(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, "The ferry company intends to raise fares in the spring."))
+    assert (quote.speaker, quote.cue, quote.kind) == ("ferry company", "intends", "indirect")
+    assert quote.content == "to raise fares in the spring"
+
+
+def test_an_intention_verb_with_a_plain_object_is_not_a_report(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert quotes_of(nlp, "The city plans a new bridge over the river.") == []
+
+
+def test_a_stance_adjective_with_a_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The dairy farmers are worried that the river will flood the lower fields again."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue, quote.kind) == ("dairy farmers", "worried", "indirect")
+    assert quote.content == "that the river will flood the lower fields again"
+    check_offsets(text, quote)
+
+
+def test_an_impersonal_stance_adjective_has_no_speaker_to_report(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert quotes_of(nlp, "It is certain that the bridge will close for the winter.") == []
+
+
+def test_quoted_as_saying_names_the_passive_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, "Mark Olsen was quoted as saying that the reserve fund was nearly empty."))
+    assert (quote.speaker, quote.cue) == ("Mark Olsen", "saying")
+    assert quote.content == "that the reserve fund was nearly empty"
+
+
+def test_a_parenthetical_report_inside_its_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The decision, officials said, was made after a long review."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue) == ("officials", "said")
+    assert [text[a:b] for a, b in quote.spans] == ["The decision", "was made after a long review"]
+    check_offsets(text, quote)
+
+
+def test_a_coordinated_report_shares_the_first_reporter(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Critics contend the tax is unfair and say it should be repealed."
+    first, second = quotes_of(nlp, text)
+    assert (first.speaker, first.content) == ("Critics", "the tax is unfair")
+    assert (second.speaker, second.content) == ("Critics", "it should be repealed")
+
+
 # --- speakers across sentences -----------------------------------------------------------------------
 
 
