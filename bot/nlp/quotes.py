@@ -23,7 +23,7 @@ spaCy's dependency parse. Everything is linear in the length of the document.
    ("vowed to fight", "urged Congress to act"), a stance verb with its object ("endorsed Cruz",
    "criticized the plan as …"), a speech verb with its topic ("talked about immigration"), "according
    to X" (the content is the rest of the clause), a statement noun with an author ("her claim that …",
-   "his support for …", "his view is that …", "raised concerns that …", "a statement from X that …"), a
+   "his support for …", "his view is that …", "a warning from X that …"), a
    stance adjective with a clause ("is confident that …"), a comment clause ("as the mayor put it, …"),
    a report whose content follows a colon ("gave a short explanation: …") and a heading naming its
    speaker ("Graham: Trump's rhetoric …") each give one quote. Its kind is mixed when part of the
@@ -33,12 +33,13 @@ spaCy's dependency parse. Everything is linear in the length of the document.
    psychological passive ("is convinced that"), the passive subject of "was quoted as saying", the
    object of "according to"; a subject shared through coordination, a control verb or a participle
    ("…, adding that …", "by saying that …"). A statement that speaks ("issued a statement saying …")
-   speaks for its author. A statement noun's author is its possessor, the subject of a light verb
-   ("made the argument", "voiced concern") or its "from"/"by" phrase.
+   speaks for its author: its possessor, the subject of a light verb ("issued", "released") or its
+   "from"/"by" phrase.
 
-Left out on purpose: statement nouns with no author in the sentence ("there were reports that …",
-"the claim that …" with no one making it) and nouns a stance verb already reported ("denied reports
-that …": the reports are not the denier's), speakers guessed for
+Left out on purpose: statement nouns with no author in the sentence ("there were reports that …") or
+only a light verb's subject ("raised concerns that …": measured, these were rarely attributions of
+their own), nouns a stance verb already reported ("denied reports that …": the reports are not the
+denier's), hearsay adverbs ("reportedly": no speaker to give), speakers guessed for
 quotes that nothing attributes, attributions inside quotations (the words of the quoted speaker),
 perception verbs with plain objects ("saw the ad"), and straight single quotes. The parse is trusted:
 a misparse loses a quote rather than inventing one.
@@ -607,7 +608,7 @@ class _Extractor:
             if token.pos_ == "NOUN" and token.lemma_.lower() in ATTRIBUTION_NOUNS:
                 self.noun_cue(token)
                 continue
-            if token.dep_ == "advcl" and token.lemma_.lower() in _AS_VERBS and self.as_clause(token):
+            if token.dep_ in ("advcl", "ccomp") and token.lemma_.lower() in _AS_VERBS and self.as_clause(token):
                 continue
             if token.pos_ == "ADJ" and lower in STANCE_ADJECTIVES:
                 self.adjective_cue(token)
@@ -649,7 +650,7 @@ class _Extractor:
         """Shrink [lo, hi) around ``anchor`` so it stops short of cues and quotations already attributed."""
         doc = self.doc
         for j in range(anchor, hi):
-            if (j in self.used and j != anchor) or (self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken):
+            if (j in self.used and j != anchor) or self.taken(j):
                 hi = j
                 break
             if j > anchor and doc[j].dep_ == "conj" and doc[j - 1].dep_ == "cc" and self.is_cue(doc[j]):
@@ -667,10 +668,14 @@ class _Extractor:
                 hi = doc[j].left_edge.i
                 break
         for j in range(anchor, lo - 1, -1):
-            if (j in self.used and j != anchor) or (self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken):
+            if (j in self.used and j != anchor) or self.taken(j):
                 lo = j + 1
                 break
         return lo, hi
+
+    def taken(self, j: int) -> bool:
+        """Whether token ``j`` is in a quotation already attributed as a direct quote."""
+        return self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken
 
     def complement(self, verb: Token) -> tuple[int, int, str] | None:
         """What a reporting verb reports (a clause, an infinitive, an object, a topic), and the rule that found it."""
@@ -750,12 +755,12 @@ class _Extractor:
                 return (*self.bounded(pobj.i, pobj.left_edge.i, pobj.right_edge.i + 1), "topic")
         return None
 
-    def author(self, noun: Token) -> Token | None:
-        """Who a statement noun belongs to: its possessor, the subject of a light verb, or "from X"."""
+    def author(self, noun: Token, light: bool = True) -> Token | None:
+        """Who a statement noun belongs to: its possessor, the subject of a light verb (``light``), or "from X"."""
         owner = next((c for c in noun.children if c.dep_ == "poss"), None)
         if owner is not None:
             return owner
-        if noun.dep_ == "dobj" and noun.head.lemma_.lower() in SUPPORT_VERBS and noun.head.pos_ == "VERB":
+        if light and noun.dep_ == "dobj" and noun.head.lemma_.lower() in SUPPORT_VERBS and noun.head.pos_ == "VERB":
             return self.subject(noun.head)
         for child in noun.rights:
             if child.dep_ == "prep" and child.lower_ in ("from", "by"):
@@ -765,12 +770,16 @@ class _Extractor:
         return None
 
     def noun_cue(self, noun: Token) -> None:
-        """A statement or stance named by a noun, with its author: "her claim that …", "raised concerns that …"."""
+        """A statement or stance named by a noun, with its author: "her claim that …", "a warning from X that …".
+
+        A light verb's subject ("raised concerns that …") is not enough: measured, such nouns were mostly
+        not attributions of their own.
+        """
         head = noun.head
         if noun.dep_ == "dobj" and head.i in self.used:
             # "denied reports that …": the verb already reported the noun phrase, and not as its author's
             return
-        owner = self.author(noun)
+        owner = self.author(noun, light=False)
         if owner is None or owner.i == noun.i:
             return
         rng = None
@@ -787,7 +796,7 @@ class _Extractor:
                     break
                 rng = (child.left_edge.i, child.right_edge.i + 1)
                 break
-            if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPOSITIONS:
+            if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPOSITIONS and owner.dep_ == "poss":
                 pobj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):
                     rng = (pobj.left_edge.i, pobj.right_edge.i + 1)
@@ -819,7 +828,11 @@ class _Extractor:
         """A comment clause "as X put it" (or said, noted …) attributes the clause it hangs on to X."""
         if not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
             return False
-        if any(c.dep_ in ("ccomp", "xcomp", "nsubjpass", "auxpass") for c in verb.children):
+        if any(
+            c.dep_ in ("ccomp", "xcomp", "nsubjpass", "auxpass") or (c.dep_ == "dobj" and c.lower_ not in ("it", "so"))
+            for c in verb.children
+        ):
+            # "as the mayor announced the closure, …" tells when, not what was said
             return False
         speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         head = verb.head
