@@ -69,7 +69,7 @@ from bot.nlp.lexicon import (
 )
 from bot.nlp.speakers import Speaker, SpeakerResolver
 
-VERSION = "3"
+VERSION = "4"
 
 _MARK = re.compile("''|``|[\"“”„«»‘’\n]")
 _DOUBLE_OPEN = ("“", "„", "«", "``")
@@ -971,9 +971,17 @@ class _Extractor:
         self.colon_reports()
         self.reported()
         self.continued()
-        order = sorted(range(len(self.quotes)), key=lambda n: (self.quotes[n].start, self.quotes[n].end))
-        self.quotes = [self.quotes[n] for n in order]
-        self.rules = [self.rules[n] for n in order]
+        order = sorted(range(len(self.quotes)), key=lambda n: (self.quotes[n].start, -self.quotes[n].end))
+        kept: list[int] = []
+        for n in order:
+            quote = self.quotes[n]
+            outer = self.quotes[kept[-1]] if kept else None
+            if outer is not None and quote.end <= outer.end and quote.speaker in (None, outer.speaker):
+                continue  # a fragment of a quote already given, with no other speaker: saying it twice adds nothing
+            kept.append(n)
+        kept.sort(key=lambda n: (self.quotes[n].start, self.quotes[n].end))
+        self.quotes = [self.quotes[n] for n in kept]
+        self.rules = [self.rules[n] for n in kept]
         return self.quotes
 
 

@@ -136,6 +136,8 @@ class SpeakerResolver:
             for i in range(ent.start, ent.end):
                 self._ent_at[i] = k
         self._canonical: list[str] = []
+        #: Entity labels, except that a lone word naming a person met earlier is PERSON ("Anand" tagged ORG).
+        self._labels: list[str] = []
         self._gender: dict[str, str] = {}
         by_word: dict[str, str] = {}
         self._by_word = by_word
@@ -144,7 +146,9 @@ class SpeakerResolver:
             name = self._strip_title(ent)[0]
             words = name.split()
             canonical = name
-            if ent.label_ == "PERSON" and words:
+            label = "PERSON" if len(words) == 1 and words[0] in by_word else ent.label_
+            self._labels.append(label)
+            if label == "PERSON" and words:
                 if len(words) == 1 and words[0] in by_word:
                     canonical = by_word[words[0]]
                 elif len(words) > 1:
@@ -166,9 +170,9 @@ class SpeakerResolver:
             if token.dep_ == "pobj" and not (token.head.lower_ == "to" and token.head.head.lower_ == "according"):
                 continue
             k = self._ent_at[token.i]
-            if k >= 0 and self._ents[k].label_ == "PERSON":
+            if k >= 0 and self._labels[k] == "PERSON":
                 self._people.append((token.i, self._canonical[k]))
-            elif k >= 0 and self._ents[k].label_ in _GROUP_LABELS:
+            elif k >= 0 and self._labels[k] in _GROUP_LABELS:
                 self._groups.append((token.i, self._canonical[k], True))
             elif k < 0 and token.pos_ == "PROPN" and token.head.pos_ in ("VERB", "AUX"):
                 # an untagged name of two or more words as a subject: "Ana Ruiz spoke"
@@ -212,16 +216,16 @@ class SpeakerResolver:
         mention = doc[start:end]
         k = self._ent(head)
         appos = next((c for c in head.rights if c.dep_ == "appos"), None)
-        if k < 0 and appos is not None and self._ent(appos) >= 0 and self._ents[self._ent(appos)].label_ == "PERSON":
+        if k < 0 and appos is not None and self._ent(appos) >= 0 and self._labels[self._ent(appos)] == "PERSON":
             # "the spokesman, John Smith," names the person in the apposition
             head_role = _span_text(doc, start, end)
             found = self.speaker(appos)
             if found is not None:
                 return Speaker(found.mention, found.start, found.end, found.name, head_role or found.role, found.kind)
         if k >= 0:
-            ent = self._ents[k]
+            ent, label = self._ents[k], self._labels[k]
             name, title = self._strip_title(ent)
-            name = self._canonical[k] if ent.label_ == "PERSON" else name
+            name = self._canonical[k] if label == "PERSON" else name
             prefix = _span_text(doc, start, ent.start) if ent.start > start else ""
             if title.lower() in _HONORIFICS:
                 title = ""
@@ -229,9 +233,9 @@ class SpeakerResolver:
             if appos is not None and appos.i > head.i:
                 role = self._appos_role(appos) or role
             kind: SpeakerKind = "other"
-            if ent.label_ == "PERSON":
+            if label == "PERSON":
                 kind = "person"
-            elif ent.label_ in _GROUP_LABELS:
+            elif label in _GROUP_LABELS:
                 kind = "org"
             if kind == "person" and ent.start > start and ent.end < end:
                 # "Trump's campaign manager" is not Trump: the entity only modifies the head
@@ -249,7 +253,7 @@ class SpeakerResolver:
         return Speaker(_clean(mention.text), mention.start_char, mention.end_char, text, role, kind)
 
     def _appos_role(self, appos: Token) -> str | None:
-        if self._ent(appos) >= 0 and self._ents[self._ent(appos)].label_ == "PERSON":
+        if self._ent(appos) >= 0 and self._labels[self._ent(appos)] == "PERSON":
             return None
         start, end = noun_phrase(appos)
         return _span_text(self.doc, start, end) or None

@@ -508,3 +508,26 @@ def test_a_100k_character_paragraph_with_an_unclosed_quote(nlp) -> None:  # type
     quotes = quotes_of(nlp, text)
     assert quotes
     assert all(0 <= q.start <= q.end <= len(text) for q in quotes)
+
+
+def test_surname_the_recogniser_calls_an_organisation_takes_the_full_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "City councillor Priya Anand, who chairs the council's economic committee, said she would ask the "
+        'authority to publish its forecasts. "People deserve to see the numbers behind a decision this big," '
+        "Anand said."
+    )
+    quotes = quotes_of(nlp, text)
+    direct = next(q for q in quotes if q.kind == "direct")
+    assert direct.speaker == "Priya Anand"
+    assert direct.speaker_mention == "Anand"
+
+
+def test_fragment_inside_a_quote_is_not_given_twice(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        'She added that the authority expected to rehire "a meaningful share" of the workers within three '
+        "years, though she gave no figure."
+    )
+    quotes = quotes_of(nlp, text)
+    assert len(quotes) == 1
+    assert quotes[0].content.startswith("that the authority expected to rehire")
+    assert quotes[0].kind == "mixed"
