@@ -67,7 +67,7 @@ def format_analysis(analysis: Analysis) -> str:
             who = quote.speaker or quote.speaker_mention or "unattributed"
             if quote.speaker_role:
                 who += f", {quote.speaker_role}"
-            mark = '"' if quote.kind != "indirect" else ""
+            mark = '"' if quote.kind == "direct" else ""
             lines.append(f"  - {mark}{quote.content}{mark} — {who} ({quote.kind})")
     people = [e for e in analysis.entities if e.label in ("PERSON", "ORG")]
     if people:
