@@ -14,22 +14,13 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
+from corpus import read_articles
+
 from bot.errors import InputError
-from bot.models import Article
 from bot.nlp.pipeline import Analyzer
 from bot.settings import default_spacy_model
-
-
-def _items(path: Path, limit: int | None) -> Iterator[tuple[str, Article]]:
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh):
-            if limit is not None and n >= limit:
-                return
-            row = json.loads(line)
-            yield row["id"], Article(text=row["text"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,10 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     analyzer = Analyzer(args.model or default_spacy_model())
-    ids = [i for i, _ in _items(args.gold, args.limit)]
+    ids = [i for i, _ in read_articles(args.gold, args.limit)]
     began = time.perf_counter()
     with args.out.open("w", encoding="utf-8") as out:
-        results = analyzer.analyze_many(_items(args.gold, args.limit), batch_size=256)
+        results = analyzer.analyze_many(read_articles(args.gold, args.limit), batch_size=256)
         for id_, result in zip(ids, results, strict=True):
             if isinstance(result, InputError) or not result.claims:
                 row = {"id": id_, "score": 0.0, "label": 0}

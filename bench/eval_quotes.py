@@ -17,23 +17,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from corpus import read_articles
+
 from bot.errors import InputError
-from bot.models import Article, Source
 from bot.nlp.pipeline import Analyzer
 from bot.settings import default_spacy_model
-
-
-def _items(path: Path, limit: int | None) -> Iterator[tuple[str, Article]]:
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh):
-            if limit is not None and n >= limit:
-                return
-            row = json.loads(line)
-            yield row["id"], Article(text=row["text"], source=Source(kind="text"))
 
 
 def _subset(gold: Path, limit: int, into: Path) -> Path:
@@ -75,11 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     analyzer = Analyzer(args.model or default_spacy_model())
-    ids = [i for i, _ in _items(args.gold, args.limit)]
+    ids = [i for i, _ in read_articles(args.gold, args.limit)]
     began = time.perf_counter()
     failed = 0
     with args.out.open("w", encoding="utf-8") as out:
-        results = analyzer.analyze_many(_items(args.gold, args.limit), batch_size=args.batch_size)
+        results = analyzer.analyze_many(read_articles(args.gold, args.limit), batch_size=args.batch_size)
         for id_, result in zip(ids, results, strict=True):
             quotes = []
             if isinstance(result, InputError):

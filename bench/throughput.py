@@ -13,7 +13,6 @@ and everything else.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -21,6 +20,7 @@ from itertools import cycle, islice
 from pathlib import Path
 
 import spacy
+from corpus import read_articles
 
 from bot.models import Article
 from bot.nlp.pipeline import Analyzer
@@ -31,8 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def load_texts(jsonl: Path | None, docs: int) -> list[str]:
     if jsonl:
-        with jsonl.open(encoding="utf-8") as fh:
-            texts = [json.loads(line)["text"] for line in fh if line.strip()]
+        texts = [article.text for _, article in read_articles(jsonl)]
     else:
         fixtures = sorted((ROOT / "tests" / "fixtures" / "articles").glob("*.txt"))
         paths = [ROOT / "bot" / "samples" / "harbour.txt", *fixtures]
