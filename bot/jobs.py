@@ -73,6 +73,7 @@ JOBS: dict[type[Request], Callable[[dict[str, Any]], None]] = {
     ButtonRequest: run_button,
     DigestRequest: run_digest,
 }
+_REQUEST_OF_JOB = {func.__name__: kind for kind, func in JOBS.items()}
 
 
 def report_failure(job: Job, connection: Any, exc_type: Any, exc: BaseException, traceback: Any) -> None:
@@ -80,11 +81,10 @@ def report_failure(job: Job, connection: Any, exc_type: Any, exc: BaseException,
     if job.retries_left:
         logger.warning("job %s failed (%s: %s); %s retries left", job.id, exc_type.__name__, exc, job.retries_left)
         return
-    payload = job.args[0] if job.args else {}
-    channel, thread = payload.get("channel"), payload.get("thread_ts") or payload.get("message_ts")
     logger.error("job %s failed for good: %s: %s", job.id, exc_type.__name__, exc)
-    if channel:
-        current_service().report_failure(payload.get("key", job.id), channel, thread)
+    kind = _REQUEST_OF_JOB.get((job.func_name or "").rsplit(".", 1)[-1])
+    if kind is not None and job.args:
+        current_service().report_failure(kind.model_validate(job.args[0]))
 
 
 # -- dispatching ----------------------------------------------------------------------------------------------
@@ -123,8 +123,7 @@ class Dispatcher:
             self.service.run(request)
         except Exception:
             logger.exception("request %s failed", request.key)
-            thread = request.thread_ts or (request.message_ts if isinstance(request, ButtonRequest) else None)
-            self.service.report_failure(request.key, request.channel, thread)
+            self.service.report_failure(request)
 
     def shutdown(self, wait: bool = True) -> None:
         """Finish (or abandon) inline work; called at process exit."""

@@ -317,8 +317,11 @@ class Service:
 
     # -- failures -------------------------------------------------------------------------------------------
 
-    def report_failure(self, request_key: str, channel: str, thread_ts: str | None) -> None:
-        """Put a final failure where the answer was to go: every progress message of the request, else a reply."""
+    def report_failure(self, request: Request) -> None:
+        """Put a final failure where the answer was to go: every progress message of the request, else a reply
+        in the thread of the message it was about."""
+        request_key, channel = request.key, request.channel
+        thread_ts = request.thread_ts or (None if isinstance(request, DigestRequest) else request.message_ts)
         message = blocks.error_message(
             "Sorry, something went wrong on nutgraf's side and the analysis could not finish. "
             "The error was logged; try again in a minute."

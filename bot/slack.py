@@ -26,15 +26,10 @@ UNDELIVERABLE = frozenset(
 )
 
 
-def web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A WebClient for ``SLACK_API_URL`` that waits out 429s (Retry-After) and retries 5xx and dropped connections."""
-    client = WebClient(token=token or settings.secret("slack_bot_token"), base_url=settings.slack_api_url, timeout=15)
-    add_retry_handlers(client)
-    return client
-
-
-def add_retry_handlers(client: WebClient) -> WebClient:
-    """Install slack_sdk's rate-limit and server-error retry handlers (it only retries connections by default)."""
+def web_client(settings: Settings) -> WebClient:
+    """A WebClient for ``SLACK_API_URL`` that waits out 429s (Retry-After) and retries 5xx and dropped connections
+    (slack_sdk only retries connections by default)."""
+    client = WebClient(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url, timeout=15)
     client.retry_handlers = [
         ConnectionErrorRetryHandler(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=3),
