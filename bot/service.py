@@ -71,7 +71,6 @@ class DigestRequest(BaseModel):
     since: datetime
     until: datetime
     channel_name: str | None = None
-    thread_ts: str | None = None
 
 
 Request = AnalysisRequest | ButtonRequest | DigestRequest
@@ -167,26 +166,20 @@ class Service:
         if request.update_ts:
             self._update(request.channel, request.update_ts, blocks.progress_message(item.label))
             return request.channel, request.update_ts
+        return self._once_post(reply_key, request, blocks.progress_message(item.label))
+
+    def _once_post(self, reply_key: str, request: AnalysisRequest, message: dict[str, Any]) -> tuple[str, str] | None:
+        """Post in the request's thread unless an earlier attempt did under ``reply_key``; (channel, ts) or None."""
         earlier = self.store.get_reply(reply_key)
         if earlier is not None:
             return earlier
         try:
-            ts = self.poster.post(request.channel, blocks.progress_message(item.label), thread_ts=request.thread_ts)
+            ts = self.poster.post(request.channel, message, thread_ts=request.thread_ts)
         except SlackApiError as exc:
             self._undeliverable(request, exc)
             return None
         self.store.set_reply(reply_key, request.channel, ts)
         return request.channel, ts
-
-    def _once_post(self, reply_key: str, request: AnalysisRequest, message: dict[str, Any]) -> None:
-        if self.store.get_reply(reply_key) is not None:
-            return
-        try:
-            ts = self.poster.post(request.channel, message, thread_ts=request.thread_ts)
-        except SlackApiError as exc:
-            self._undeliverable(request, exc)
-            return
-        self.store.set_reply(reply_key, request.channel, ts)
 
     def _update(self, channel: str, ts: str, message: dict[str, Any]) -> bool:
         try:
@@ -321,7 +314,7 @@ class Service:
         """Put a final failure where the answer was to go: every progress message of the request, else a reply
         in the thread of the message it was about."""
         request_key, channel = request.key, request.channel
-        thread_ts = request.thread_ts or (None if isinstance(request, DigestRequest) else request.message_ts)
+        thread_ts = None if isinstance(request, DigestRequest) else request.thread_ts or request.message_ts
         message = blocks.error_message(
             "Sorry, something went wrong on nutgraf's side and the analysis could not finish. "
             "The error was logged; try again in a minute."
