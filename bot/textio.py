@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.errors import InputError
 
+BINARY_MESSAGE = "That looks like binary data, not text, so there is nothing to analyse."
+
 #: Magic numbers of formats people paste or pass by mistake, with a name a reporter recognises.
 _SIGNATURES = (
     (b"%PDF-", "a PDF file"),
@@ -28,7 +30,7 @@ def decode_bytes(data: bytes) -> str:
 
     best = from_bytes(data[:1_000_000]).best()
     if best is None or "\x00" in data[:20_000].decode("latin-1"):
-        raise InputError("That looks like binary data, not text, so there is nothing to analyse.")
+        raise InputError(BINARY_MESSAGE)
     return data.decode(best.encoding, errors="replace")
 
 

@@ -19,6 +19,7 @@ from bot.nlp.language import detect_language
 from bot.nlp.model import load_model
 from bot.nlp.normalize import Normalized, normalize
 from bot.nlp.summary import summarize
+from bot.textio import BINARY_MESSAGE
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -42,7 +43,7 @@ def check_text(raw: str) -> None:
     if "\x00" in sample or (
         sample and sum(ord(c) < 32 and c not in "\n\r\t\f" for c in sample) / len(sample) > MAX_CONTROL_SHARE
     ):
-        raise InputError("That looks like binary data, not text, so there is nothing to analyse.")
+        raise InputError(BINARY_MESSAGE)
     if sample.lstrip().startswith("%PDF-"):
         raise InputError("That is a PDF file. nutgraf reads web pages and plain text: paste the article's text.")
     if not raw.strip():
@@ -83,10 +84,11 @@ class Analyzer:
         return norm, notes
 
     def analyze(self, article: Article, *, id: str | None = None) -> Analysis:
-        """Analyse one article."""
-        norm, notes = self.prepare(article)
-        language = detect_language(norm.text)
-        return self._build(article, norm, notes, language, self.nlp(norm.text), id)
+        """Analyse one article; raises :class:`InputError` for input that cannot be analysed."""
+        (result,) = self.analyze_many([(id, article)])
+        if isinstance(result, InputError):
+            raise result
+        return result
 
     def analyze_many(
         self, items: Iterable[tuple[str | None, Article]], *, batch_size: int = 16, n_process: int = 1
