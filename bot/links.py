@@ -38,8 +38,7 @@ def find_links(text: str) -> list[str]:
         found.append(match.group(1))
     for match in _BARE_URL.finditer(_SLACK_URL.sub(" ", text)):
         found.append(match.group(0).rstrip(_TRAILING))
-    seen: set[str] = set()
-    return [url for url in found if not (url in seen or seen.add(url))]  # type: ignore[func-returns-value]
+    return list(dict.fromkeys(found))
 
 
 def items_in(text: str, *, max_links: int) -> tuple[list[Item], int]:
