@@ -20,7 +20,7 @@ from bot import digest
 from bot.errors import InputError
 from bot.jobs import Dispatcher, set_service
 from bot.nlp.model import is_loaded
-from bot.service import DigestRequest, Service
+from bot.service import AnalysisRequest, ButtonRequest, DigestRequest, Service
 from bot.settings import Settings
 from bot.slack import web_client
 from bot.store import RedisStore, Store
@@ -47,6 +47,11 @@ class Runtime:
         """False for a repeat delivery of the same Slack event (retries share ``event_id``)."""
         event_id = body.get("event_id")
         return True if not event_id else self.store.claim(f"event:{event_id}")
+
+    def submit_once(self, body: dict[str, Any], request: AnalysisRequest | ButtonRequest | None) -> None:
+        """Queue a request unless this delivery, or the thing it asks about, was already taken up."""
+        if request is not None and self.first_delivery(body) and self.store.claim(request.key):
+            self.dispatcher.submit(request)
 
     def digest_command(self, body: dict[str, Any], arg: str) -> dict[str, Any]:
         """``/nutgraf digest …``: schedules are answered in the ack; a digest to post now is queued after it."""

@@ -7,20 +7,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.app import runtime
-from bot.service import AnalysisRequest
 from bot.triggers import auto_request, mention_request, reaction_request
-
-
-def _submit(context: BoltContext, body: dict[str, Any], request: AnalysisRequest | None) -> None:
-    rt = runtime(context)
-    if request is not None and rt.first_delivery(body) and rt.store.claim(request.key):
-        rt.dispatcher.submit(request)
 
 
 def on_mention(ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     """``@nutgraf <link or text>``, or a bare mention in a thread."""
     ack()
-    _submit(context, body, mention_request(event))
+    runtime(context).submit_once(body, mention_request(event))
 
 
 def on_message(ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
@@ -28,13 +21,14 @@ def on_message(ack: Ack, body: dict[str, Any], event: dict[str, Any], context: B
     ack()
     request = auto_request(event, context.bot_user_id)
     if request is not None and runtime(context).store.get_auto(request.channel):
-        _submit(context, body, request)
+        runtime(context).submit_once(body, request)
 
 
 def on_reaction(ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     """The trigger reaction (🔍 by default) added to a message."""
     ack()
-    _submit(context, body, reaction_request(event, runtime(context).settings.trigger_reaction))
+    rt = runtime(context)
+    rt.submit_once(body, reaction_request(event, rt.settings.trigger_reaction))
 
 
 def register(app: App) -> None:

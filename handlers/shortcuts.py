@@ -13,10 +13,8 @@ from bot.triggers import SHORTCUT_CALLBACK_ID, shortcut_request
 def on_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """Analyse the message the shortcut was used on; the answer goes in its thread."""
     ack()
-    rt = runtime(context)
     request = shortcut_request(body)
-    if request.channel and rt.store.claim(request.key):
-        rt.dispatcher.submit(request)
+    runtime(context).submit_once(body, request if request.channel else None)
 
 
 def register(app: App) -> None:
