@@ -1,16 +1,20 @@
-"""Claims: the sentences of a story someone should be able to stand behind, scored for check-worthiness.
+"""Claims: the statements of a story someone should be able to stand behind, scored for check-worthiness.
 
-A claim is a sentence that asserts something verifiable. Its score is a logistic function of features read
+A claim is an independent clause that asserts something verifiable: a sentence, or each clause of a
+sentence that joins several with their own subjects ("Exports fell 4 percent, and 1,200 jobs were cut" is
+two claims; reported speech stays with its attribution). Its score is a logistic function of features read
 from spaCy's parse in one pass over its tokens: precise figures (counts, money, percentages), dates,
 statistics words, comparisons and measurable superlatives, absolute claims ("the only", "never"), named
-actors doing things in the past tense, and causal links raise it; questions, first-person
-opinion, promises, predictions and prescriptions, imperatives, evaluative words, interjections and very short
-sentences lower it.
+actors doing things in the past tense, causal links and the subjects fact-checkers cover most (taxes,
+jobs, crime, health, war) raise it; questions, first-person opinion, promises, predictions and
+prescriptions, imperatives, evaluative words, interjections, very short sentences and sentences that open
+by addressing someone present ("Senator, you ...") lower it.
 
 Features and weights are set by hand from what fact-checkers look for; none is fitted to data. While they
 were written, a set of political debate sentences labelled by fact-checkers served to find bugs and to check
-that each feature points the right way. :data:`THRESHOLD` is the one number chosen on that data: the
-score near which F1 of the ``checkworthy`` flag peaked.
+that each feature points the right way (the subject-matter and address features were each measured at a
+few hand-picked weights). :data:`THRESHOLD` is the one number chosen on that data: the score near which F1
+of the ``checkworthy`` flag peaked.
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ from bot.nlp import consistency
 from bot.nlp.hedges import find_hedges
 from bot.nlp.lexicon import REPORTING_VERBS
 from bot.nlp.numbers import ents_by_sentence, figures, is_label
+from bot.nlp.speakers import TITLES
 from bot.nlp.summary import strip_dateline
 
-VERSION = "2"
+VERSION = "3"
 THRESHOLD = 0.3
 MIN_TOKENS = 4
 
@@ -40,6 +45,19 @@ STATISTICS_WORDS = frozenset(
     poll survey study data report statistic figure estimate census record count tally budget deficit
     surplus debt revenue cost price income spending wage salary tax unemployment employment job poverty crime
     inflation growth gdp economy""".split()
+)
+#: Subjects that fact-checkers cover most (public policy, the economy, security, health, the environment):
+#: a sentence about one of them is more likely to be checked than small talk.
+POLICY_WORDS = frozenset(
+    """tax taxes taxpayer tariff trade deal agreement treaty deficit debt budget economy jobs wage wages
+    unemployment manufacturing factory factories business businesses company companies industry worker
+    workers immigration immigrant immigrants border refugee refugees visa deportation citizenship crime
+    murder police prison gun guns violence drug drugs opioid terror terrorism terrorist terrorists war
+    military troops army soldiers veterans nuclear weapons missile sanctions election vote votes voted
+    voter voters law legislation bill regulation regulations court healthcare health insurance medicare
+    medicaid obamacare hospital hospitals patients doctors pension security climate emissions carbon coal
+    oil gas energy pollution education school schools college tuition student students teachers poverty
+    welfare housing infrastructure""".split()
 )
 SCALE_WORDS = frozenset("hundred hundreds thousand thousands million millions billion billions trillion".split())
 CAUSAL_LEMMAS = frozenset({"cause", "lead", "result", "because", "due", "therefore", "thus", "consequently"})
@@ -92,6 +110,8 @@ WEIGHTS = {
     "figures": 0.4,
     "short": -1.5,
     "hedged": -0.2,
+    "addressed": -0.8,
+    "policy": 0.5,
 }
 
 
@@ -105,6 +125,44 @@ class Features:
     def logit(self) -> float:
         """Weighted sum of the features plus the bias."""
         return BIAS + sum(WEIGHTS[name] * value for name, value in self.values.items())
+
+
+def is_question(text: str) -> bool:
+    """Whether a sentence asks rather than asserts: it ends with "?" outside any quotation it opens.
+
+    "Employers say, "Why take a cut in pay?"" asserts what employers say; only a sentence that is itself a
+    question, or a quotation from its first word, is taken for one.
+    """
+    body = text.strip()
+    end = body.rstrip("\"'”’)")
+    if not end.endswith("?"):
+        return False
+    straight = end.rfind('"') if end.count('"') % 2 else -1
+    curly = end.rfind("“")
+    if curly < end.rfind("”"):
+        curly = -1
+    opened = max(straight, curly)
+    return opened <= 0
+
+
+def _addressed(sent: Span) -> bool:
+    """Whether the sentence opens by naming the person it speaks to: "Senator, you voted ..."; "Mr. Lee, your plan ...".
+
+    Such a sentence frames a question or a challenge to someone present; what it asserts is usually what
+    the other person is about to be asked about.
+    """
+    words = [t for t in sent if not t.is_space]
+    i = 0
+    while i < len(words) and words[i].lower_ in ("and", "but", "so", "now", "well", "okay", ","):
+        i += 1
+    j = i
+    while j < len(words) and j - i < 4 and (words[j].pos_ == "PROPN" or words[j].lower_ in TITLES):
+        j += 1
+    if j == i or j >= len(words) or words[j].text != ",":
+        return False
+    if not (words[i].lower_ in TITLES or words[i].ent_type_ == "PERSON"):
+        return False
+    return any(t.lower_ in ("you", "your", "yours", "yourself") for t in words[j:])
 
 
 def _has_subject(verb: Token) -> bool:
@@ -138,8 +196,9 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
     n = len(words)
     v["length"] = min(1.0, max(0.0, (n - 8) / 30))
     v["short"] = 1.0 if n < 6 else 0.0
-    v["question"] = 1.0 if sent.text.rstrip().rstrip("\"'”’)").endswith("?") else 0.0
+    v["question"] = 1.0 if is_question(sent.text) else 0.0
     v["hedged"] = 1.0 if hedged else 0.0
+    v["addressed"] = 1.0 if _addressed(sent) else 0.0
 
     for ent in ents:
         label = ent.label_
@@ -156,6 +215,7 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
             if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") or ent.root.head.dep_ in ("nsubj", "nsubjpass"):
                 v["actor_subject"] = 1.0
 
+    head = sent.root
     for token in sent:
         lower, lemma, tag, dep = token.lower_, token.lemma_.lower(), token.tag_, token.dep_
         if tag == "CD" and any(ch.isdigit() for ch in token.text) and not token.ent_type_:
@@ -164,6 +224,8 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
             v["scale"] = 1.0
         if lemma in STATISTICS_WORDS and token.pos_ in ("NOUN", "VERB"):
             v["statistic"] = 1.0
+        if (lower in POLICY_WORDS or lemma in POLICY_WORDS) and token.pos_ in ("NOUN", "PROPN", "VERB"):
+            v["policy"] = 1.0
         if tag in ("JJR", "RBR") or (lower == "than" and dep != "quantmod"):
             v["comparative"] = 1.0
         elif tag in ("JJS", "RBS") and not _evaluative_superlative(token):
@@ -185,9 +247,9 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
             v["past_event"] = 1.0
             if subject is not None and subject.lower_ not in ("i", "we", "it", "that", "this", "what"):
                 v["record"] = 1.0
-        if dep == "ROOT" and (any(a in ("will", "'ll", "wo") for a in aux) or _going_to(token)):
+        if token == head and (any(a in ("will", "'ll", "wo") for a in aux) or _going_to(token)):
             v["future"] = 1.0
-        if subject is not None and dep == "ROOT":
+        if subject is not None and token == head:
             if subject.lower_ in ("he", "she", "they"):
                 v["actor_subject"] = 1.0
             elif subject.lower_ == "i":
@@ -199,14 +261,14 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
             and (subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or subject.lower_ in THIRD_PERSON)
         ):
             v["says_third_party"] = 1.0
-        if subject is not None and subject.lower_ in FIRST_SECOND:
+        if subject is not None and subject.lower_ in ("i", "we"):
             if lemma in OPINION_VERBS and tag in ("VBP", "VB", "VBZ") and lemma not in REPORTING_VERBS - OPINION_VERBS:
                 v["opinion"] = 1.0
             if any(a in PRESCRIPTIVE_MODALS for a in aux) or (lemma == "go" and tag == "VBG"):
                 v["prescriptive"] = 1.0
         elif any(a in ("should", "must", "ought") for a in aux):
             v["prescriptive"] = 1.0
-        if dep == "ROOT" and tag == "VB" and not _has_subject(token) and not aux:
+        if token == head and tag == "VB" and not _has_subject(token) and not aux:
             v["imperative"] = 1.0
     if v["quantity"]:
         v["scale"] = 0.0
@@ -230,9 +292,9 @@ def _according_to(sent: Span) -> str | None:
     return None
 
 
-def _reporting_subject(sent: Span) -> str | None:
+def _reporting_subject(clause: Span) -> str | None:
     """The subject of a reporting verb that governs a clause: "U.S. officials" in "U.S. officials estimate that"."""
-    root = sent.root
+    root = clause.root
     if root.lemma_ not in REPORTING_VERBS or not any(c.dep_ == "ccomp" for c in root.children):
         return None
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -242,7 +304,7 @@ def _reporting_subject(sent: Span) -> str | None:
         (t.i for t in subject.subtree if t.dep_ not in ("relcl", "punct", "appos", "acl")),
         default=subject.i,
     )
-    return sent.doc[left : subject.i + 1].text
+    return clause.doc[left : subject.i + 1].text
 
 
 def _speakers_by_sentence(doc: Doc, quotes: Sequence[Quote]) -> dict[int, str]:
@@ -264,52 +326,87 @@ def _speakers_by_sentence(doc: Doc, quotes: Sequence[Quote]) -> dict[int, str]:
     return found
 
 
-def _attribution(sent: Span, speakers: dict[int, str]) -> str | None:
-    return speakers.get(sent.start_char) or _according_to(sent) or _reporting_subject(sent)
+def _attribution(sent: Span, clause: Span, speakers: dict[int, str]) -> str | None:
+    return speakers.get(sent.start_char) or _according_to(clause) or _reporting_subject(clause)
+
+
+def _words(span: Span) -> int:
+    return sum(not (t.is_punct or t.is_space) for t in span)
 
 
 def _is_candidate(sent: Span) -> bool:
-    """A claim needs a few words and a verb, and is not a question."""
-    words = sum(not (t.is_punct or t.is_space) for t in sent)
-    if words < MIN_TOKENS or sent.text.rstrip().rstrip("\"'”’)").endswith("?"):
+    """A claim needs a few words and a verb or a figure ("Unemployment: 4.1 percent."), and is not a question."""
+    if _words(sent) < MIN_TOKENS or is_question(sent.text):
         return False
-    return any(t.pos_ in ("VERB", "AUX") for t in sent)
+    return any(t.pos_ in ("VERB", "AUX") or (t.like_num and any(c.isdigit() for c in t.text)) for t in sent)
 
 
-def _strip(sent: Span) -> tuple[str, int, int]:
-    """The sentence's text without surrounding space or a leading dateline, with its offsets in the doc."""
-    text = sent.text
+def _trim(doc: Doc, start: int, end: int) -> Span:
+    """The tokens from ``start`` to ``end`` without a joining word or punctuation at either edge."""
+    while start < end and (doc[start].dep_ == "cc" or doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].dep_ == "cc" or doc[end - 1].text in (",", ";", ":", "-", "—", "–")):
+        end -= 1
+    return doc[start:end]
+
+
+def clauses(sent: Span) -> list[Span]:
+    """The independent clauses of a sentence, each a claim of its own; the sentence itself if it has one.
+
+    A clause is independent when its verb is coordinated with the sentence's main verb (or set beside it
+    after a semicolon or dash) and has a subject of its own: "Exports fell 4 percent, and 1,200 jobs were
+    cut" is two claims, while "The plant closed and moved to Ohio" shares its subject and stays one.
+    Reported speech is never split from its attribution, since its clauses hang below the reporting verb.
+    """
+    root = sent.root
+
+    def independent(verb: Token) -> bool:
+        return verb.pos_ in ("VERB", "AUX") and _has_subject(verb)
+
+    heads = [c for c in root.children if c.dep_ in ("conj", "parataxis") and c.i > root.i and independent(c)]
+    heads += [c for h in heads for c in h.children if c.dep_ == "conj" and independent(c)]
+    bounds = sorted({h.left_edge.i for h in heads})
+    spans = [_trim(sent.doc, a, b) for a, b in zip([sent.start, *bounds], [*bounds, sent.end], strict=True)]
+    if len(spans) < 2 or any(_words(s) < MIN_TOKENS or not any(t.pos_ in ("VERB", "AUX") for t in s) for s in spans):
+        return [sent]
+    return spans
+
+
+def _strip(span: Span) -> tuple[str, int, int]:
+    """The span's text without surrounding space or a leading dateline, with its offsets in the doc."""
+    text = span.text
     body = strip_dateline(text.strip())
-    start = sent.start_char + text.index(body)
+    start = span.start_char + text.index(body)
     return body, start, start + len(body)
 
 
 def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:
-    """Claims ranked by check-worthiness, best first (ties in text order)."""
+    """Claims, one per independent clause, ranked by check-worthiness, best first (ties in text order)."""
     speakers = _speakers_by_sentence(doc, quotes)
     sentence_ents = ents_by_sentence(doc)
     claims: list[Claim] = []
     for sent in doc.sents:
         if not _is_candidate(sent):
             continue
-        hedges = find_hedges(sent)
-        attribution = _attribution(sent, speakers)
-        ents = sentence_ents.get(sent.start, [])
-        value = round(score(sent, hedged=bool(hedges), ents=ents), 4)
-        text, start, end = _strip(sent)
-        claims.append(
-            Claim(
-                text=text,
-                score=value,
-                checkworthy=value >= THRESHOLD,
-                attribution=attribution,
-                hedged=bool(hedges),
-                hedges=hedges,
-                numbers=[f.text for f in figures(sent, ents)],
-                start=start,
-                end=end,
+        sent_ents = sentence_ents.get(sent.start, [])
+        for clause in clauses(sent):
+            ents = [e for e in sent_ents if clause.start <= e.start and e.end <= clause.end]
+            hedges = find_hedges(clause)
+            value = round(score(clause, hedged=bool(hedges), ents=ents), 4)
+            text, start, end = _strip(clause)
+            claims.append(
+                Claim(
+                    text=text,
+                    score=value,
+                    checkworthy=value >= THRESHOLD,
+                    attribution=_attribution(sent, clause, speakers),
+                    hedged=bool(hedges),
+                    hedges=hedges,
+                    numbers=[f.text for f in figures(clause, ents)],
+                    start=start,
+                    end=end,
+                )
             )
-        )
     return sorted(claims, key=lambda c: (-c.score, c.start))
 
 

@@ -178,6 +178,72 @@ def test_features_follow_the_parse(nlp: Language) -> None:
     assert "quantity" not in on("Dockworkers Local 14 met on the pier.")
 
 
+def test_independent_clauses_are_claims_of_their_own(nlp: Language) -> None:
+    doc = nlp("Exports fell 4 percent in March, and 1,200 jobs were cut at the port.")
+    found = claims.extract_claims(doc)
+    assert [c.text for c in found] == ["Exports fell 4 percent in March", "1,200 jobs were cut at the port."]
+    assert [c.numbers for c in found] == [["4 percent", "March"], ["1,200"]]
+    for claim in found:
+        assert doc.text[claim.start : claim.end] == claim.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The plant closed and moved its 300 jobs to Ohio in 2019.",  # one subject for both verbs
+        "Officials said that exports fell 4 percent and that 1,200 jobs were cut.",  # reported speech
+        "Exports fell, and jobs went.",  # a clause too short to stand alone
+    ],
+)
+def test_a_sentence_with_one_independent_clause_stays_whole(nlp: Language, text: str) -> None:
+    found = claims.extract_claims(nlp(text))
+    assert [c.text for c in found] == [text]
+
+
+def test_each_clause_keeps_its_own_attribution(nlp: Language) -> None:
+    doc = nlp(
+        "Port officials said 3,000 containers arrived in January, but customs officers believe the count is higher."
+    )
+    found = {c.text.split()[0]: c for c in claims.extract_claims(doc)}
+    assert found["Port"].attribution == "Port officials"
+    assert found["customs"].attribution == "customs officers"
+    assert found["Port"].score > found["customs"].score
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Will the council act?", True),
+        ('"Who pays for the new pier?" asked the mayor.', False),
+        ('"Who pays for the new pier?"', True),
+        ('Employers tell their workers, "Why should we pay you more?"', False),
+        ("The mayor asked who pays for the pier.", False),
+        ("“Is the pier safe?”", True),
+        ("The harbour master wondered aloud, “Is the pier safe?”", False),
+    ],
+)
+def test_a_question_quoted_inside_a_statement_does_not_make_it_one(text: str, question: bool) -> None:
+    assert claims.is_question(text) is question
+
+
+def test_a_figure_without_a_verb_is_a_claim(nlp: Language) -> None:
+    found = claims.extract_claims(nlp("Unemployment in the county: 4.1 percent, the lowest since 2001."))
+    assert len(found) == 1 and found[0].numbers == ["4.1 percent", "2001"]
+
+
+def test_features_of_address_and_subject_matter(nlp: Language) -> None:
+    def on(text: str) -> set[str]:
+        return {k for k, v in claims.features(nlp(text)[:]).values.items() if v}
+
+    assert "addressed" in on("Senator Reyes, you voted against the harbour bill in 2019.")
+    assert "addressed" not in on("Senator Reyes voted against the harbour bill in 2019.")
+    assert "policy" in on("The county raised property taxes twice.")
+    assert "policy" not in on("The band played two encores.")
+    # a plan ascribed to someone else is a claim about them, not the speaker's promise
+    assert "prescriptive" in on("We are going to cut taxes.")
+    assert "prescriptive" not in on("You are going to raise taxes on the middle class.")
+
+
 @pytest.mark.parametrize(
     ("words", "value"),
     [
