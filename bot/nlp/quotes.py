@@ -67,9 +67,9 @@ from bot.nlp.lexicon import (
     STANCE_ADJECTIVES,
     SUPPORT_VERBS,
 )
-from bot.nlp.speakers import Speaker, SpeakerResolver
+from bot.nlp.speakers import Speaker, SpeakerResolver, is_time
 
-VERSION = "4"
+VERSION = "5"
 
 _MARK = re.compile("''|``|[\"“”„«»‘’\n]")
 _DOUBLE_OPEN = ("“", "„", "«", "``")
@@ -290,7 +290,7 @@ class _Extractor:
         for _ in range(6):
             passive = False
             for child in verb.children:
-                if child.dep_ == "nsubj" or (passive_ok and child.dep_ == "nsubjpass"):
+                if (child.dep_ == "nsubj" or (passive_ok and child.dep_ == "nsubjpass")) and not is_time(child):
                     return None if child.lower_ in ("there",) else child
                 if child.dep_ == "agent":
                     return next((c for c in child.children if c.dep_ == "pobj"), None)

@@ -404,6 +404,31 @@ def test_they_takes_a_group(nlp) -> None:  # type: ignore[no-untyped-def]
     assert quote.speaker == "nurses"
 
 
+@pytest.mark.parametrize(
+    ("text", "mention", "speaker"),
+    [
+        # a live blog's time stamp the parser takes for the subject: the name beside it speaks
+        (
+            "12:15 p.m.\nPresident Elena Voss says that the bridge will reopen in May.",
+            "President Elena Voss",
+            "Elena Voss",
+        ),
+        # an age used as a noun is a person
+        ("The 46-year-old said that she would run again.", "46-year-old", "46-year-old"),
+        # a share of those polled speaks for them
+        ("Forty-one percent said that the bridge should reopen.", "Forty-one percent", "Forty-one percent"),
+    ],
+)
+def test_who_a_time_an_age_or_a_share_stands_for(nlp, text: str, mention: str, speaker: str) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker_mention, quote.speaker) == (mention, speaker)
+
+
+def test_a_date_is_never_a_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = quotes_of(nlp, "Last Tuesday said that the bridge would reopen in May.")
+    assert all(q.speaker is None and q.speaker_mention is None for q in found)
+
+
 # --- a whole article ---------------------------------------------------------------------------------
 
 
