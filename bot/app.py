@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ValidationError
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.errors import SlackApiError
@@ -107,6 +108,43 @@ def build_runtime(settings: Settings, service: Service | None = None) -> Runtime
     return Runtime(settings, service.store, service, Dispatcher(settings, service))
 
 
+class _Action(BaseModel):
+    action_id: str
+    value: str | None = None
+
+
+class _BlockActions(BaseModel):
+    actions: list[_Action]
+
+
+class _MessageAction(BaseModel):
+    callback_id: str
+    message: dict[str, Any]
+
+
+#: The fields of interactive payloads that Bolt's listener matching reads, by payload type.
+_SHAPES: dict[str, type[BaseModel]] = {"block_actions": _BlockActions, "message_action": _MessageAction}
+
+
+def well_formed(body: dict[str, Any]) -> bool:
+    """Whether a verified body has the shape Slack gives its type, as far as listener matching reads it.
+
+    Slack never sends anything else; a body that is not (``"actions": [7]``) is refused with a 400 before
+    Bolt's matchers index into it.
+    """
+    kind = body.get("type")
+    if kind is not None and not isinstance(kind, str):
+        return False
+    shape = _SHAPES.get(kind or "")
+    if shape is None:
+        return True
+    try:
+        shape.model_validate(body)
+    except ValidationError:
+        return False
+    return True
+
+
 def build_app(settings: Settings, rt: Runtime | None = None, *, socket_mode: bool = False) -> App:
     """The Bolt app with every surface registered. Signatures are verified in HTTP mode."""
     import handlers
@@ -122,9 +160,13 @@ def build_app(settings: Settings, rt: Runtime | None = None, *, socket_mode: boo
         logger=logging.getLogger("bot.bolt"),
     )
 
-    def inject(context: BoltContext, next: Callable[[], None]) -> None:
+    def inject(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+        if not well_formed(body):
+            logger.warning("refused a malformed %s payload", str(body.get("type"))[:40])
+            return BoltResponse(status=400, body="")
         context["nutgraf"] = rt
         next()
+        return None
 
     app.use(inject)
     handlers.register(app)

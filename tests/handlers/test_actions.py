@@ -144,6 +144,11 @@ MALFORMED_FORMS: list[dict[str, str]] = [
     {"payload": "42"},
     {"payload": json.dumps({"type": "block_actions"})},
     {"payload": json.dumps({"type": "block_actions", "actions": []})},
+    {"payload": json.dumps({"type": "block_actions", "actions": [7]})},
+    {"payload": json.dumps({"type": "block_actions", "actions": "nutgraf_share"})},
+    {"payload": json.dumps({"type": "block_actions", "actions": [{"action_id": 7}]})},
+    {"payload": json.dumps({"type": "message_action", "callback_id": ["nutgraf_extract"]})},
+    {"payload": json.dumps({"type": 7})},
     {"payload": json.dumps({"type": "block_actions", "actions": [{"action_id": "nutgraf_share"}]})},
     {"payload": json.dumps({"type": "block_actions", "actions": [{"action_id": "nutgraf_share", "value": "{}"}]})},
     {"payload": json.dumps({"type": "block_actions", "actions": [{"action_id": "nutgraf_share", "value": 7}]})},
@@ -172,6 +177,22 @@ def test_malformed_forms_are_refused_or_ignored(bot: Bot, form: dict[str, str]) 
 
 
 @pytest.mark.parametrize(
+    "payload",
+    [
+        {"type": "block_actions", "actions": [7]},
+        {"type": "block_actions", "actions": "nutgraf_share"},
+        {"type": "block_actions", "actions": [{"action_id": 7}]},
+        {"type": "message_action", "callback_id": ["nutgraf_extract"], "message": {}},
+        {"type": 7},
+    ],
+    ids=lambda p: json.dumps(p)[:60],
+)
+def test_payloads_of_the_wrong_shape_get_a_400_before_any_listener(bot: Bot, payload: dict[str, Any]) -> None:
+    assert post_form(bot, {"payload": json.dumps(payload)}).status_code == 400
+    assert [c.method for c in bot.slack.calls if c.method != "auth.test"] == []
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "{not json",
@@ -180,7 +201,7 @@ def test_malformed_forms_are_refused_or_ignored(bot: Bot, form: dict[str, str]) 
         json.dumps({"type": "event_callback", "event": {"type": "app_mention"}}),
         json.dumps({"type": "event_callback", "event": {"type": "reaction_added", "reaction": "mag"}}),
         json.dumps(
-            {"type": "event_callback", "event": {"type": "message", "user": "U1", "text": "<https://x.example>"}}
+            {"type": "event_callback", "event": {"type": "message", "user": "U1", "text": "<http://127.0.0.1:1/x>"}}
         ),
     ],
     ids=lambda b: b[:60],
