@@ -20,7 +20,6 @@ of the ``checkworthy`` flag peaked.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -307,27 +306,26 @@ def _reporting_subject(clause: Span) -> str | None:
     return clause.doc[left : subject.i + 1].text
 
 
-def _speakers_by_sentence(doc: Doc, quotes: Sequence[Quote]) -> dict[int, str]:
-    """Map each sentence's start offset to the speaker of a quote overlapping it, a named one if any."""
-    starts = [s.start_char for s in doc.sents]
-    found: dict[int, str] = {}
-    named: set[int] = set()
-    for quote in sorted(quotes, key=lambda q: q.start):
-        speaker = quote.speaker or quote.speaker_mention
-        if not speaker or speaker.lower() in FIRST_SECOND:
+def _speaker_of(span: Span, quotes: Sequence[Quote]) -> str | None:
+    """Who speaks in a quote overlapping the span: the first named speaker, else the first third-party mention.
+
+    ``quotes`` are in text order. A first- or second-person speaker ("I", "we") names nobody to attribute to.
+    """
+    mention: str | None = None
+    for quote in quotes:
+        if quote.start >= span.end_char:
+            break
+        if quote.end <= span.start_char:
             continue
-        i = max(0, bisect_right(starts, quote.start) - 1)
-        while i < len(starts) and starts[i] < quote.end:
-            if starts[i] not in named:
-                found[starts[i]] = speaker
-                if quote.speaker:
-                    named.add(starts[i])
-            i += 1
-    return found
+        if quote.speaker and quote.speaker.lower() not in FIRST_SECOND:
+            return quote.speaker
+        if mention is None and quote.speaker_mention and quote.speaker_mention.lower() not in FIRST_SECOND:
+            mention = quote.speaker_mention
+    return mention
 
 
-def _attribution(sent: Span, clause: Span, speakers: dict[int, str]) -> str | None:
-    return speakers.get(sent.start_char) or _according_to(clause) or _reporting_subject(clause)
+def _attribution(clause: Span, quotes: Sequence[Quote]) -> str | None:
+    return _speaker_of(clause, quotes) or _according_to(clause) or _reporting_subject(clause)
 
 
 def _words(span: Span) -> int:
@@ -382,7 +380,7 @@ def _strip(span: Span) -> tuple[str, int, int]:
 
 def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:
     """Claims, one per independent clause, ranked by check-worthiness, best first (ties in text order)."""
-    speakers = _speakers_by_sentence(doc, quotes)
+    in_order = sorted(quotes, key=lambda q: q.start)
     sentence_ents = ents_by_sentence(doc)
     claims: list[Claim] = []
     for sent in doc.sents:
@@ -399,7 +397,7 @@ def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:
                     text=text,
                     score=value,
                     checkworthy=value >= THRESHOLD,
-                    attribution=_attribution(sent, clause, speakers),
+                    attribution=_attribution(clause, in_order),
                     hedged=bool(hedges),
                     hedges=hedges,
                     numbers=[f.text for f in figures(clause, ents)],

@@ -15,6 +15,7 @@ from bot.nlp import claims, consistency
 from bot.nlp.model import load_model
 from bot.nlp.normalize import normalize
 from bot.nlp.numbers import figures, parse_number
+from bot.nlp.quotes import extract_quotes
 from bot.settings import default_spacy_model
 
 ARTICLES = Path(__file__).parents[1] / "fixtures" / "articles"
@@ -204,10 +205,11 @@ def test_each_clause_keeps_its_own_attribution(nlp: Language) -> None:
     doc = nlp(
         "Port officials said 3,000 containers arrived in January, but customs officers believe the count is higher."
     )
-    found = {c.text.split()[0]: c for c in claims.extract_claims(doc)}
-    assert found["Port"].attribution == "Port officials"
-    assert found["customs"].attribution == "customs officers"
-    assert found["Port"].score > found["customs"].score
+    for given in ((), extract_quotes(doc)):  # from the clause alone, and from the quote extractor
+        found = {c.text.split()[0]: c for c in claims.extract_claims(doc, given)}
+        assert found["Port"].attribution == "Port officials"
+        assert found["customs"].attribution == "customs officers"
+        assert found["Port"].score > found["customs"].score
 
 
 @pytest.mark.parametrize(
