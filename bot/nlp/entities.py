@@ -101,6 +101,9 @@ def extract_entities(doc: Doc) -> list[Entity]:
         text = clean(ent.text, label)
         if not text or is_junk(text, label):
             continue
+        number = doc[ent.end] if ent.end < len(doc) else None
+        if number is not None and number.like_num and number.dep_ == "nummod" and ent.start <= number.head.i < ent.end:
+            text = f"{text} {number.text}"  # a numbered name: "Dockworkers Local 14", "Apollo 11"
         key = _key(text)
         key = _key(ALIASES[key]) if key in ALIASES else key
         counts[key] += 1

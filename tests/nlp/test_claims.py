@@ -205,8 +205,8 @@ def test_each_clause_keeps_its_own_attribution(nlp: Language) -> None:
     doc = nlp(
         "Port officials said 3,000 containers arrived in January, but customs officers believe the count is higher."
     )
-    for given in ((), extract_quotes(doc)):  # from the clause alone, and from the quote extractor
-        found = {c.text.split()[0]: c for c in claims.extract_claims(doc, given)}
+    for supplied in ((), extract_quotes(doc)):  # from the clause alone, and from the quote extractor
+        found = {c.text.split()[0]: c for c in claims.extract_claims(doc, supplied)}
         assert found["Port"].attribution == "Port officials"
         assert found["customs"].attribution == "customs officers"
         assert found["Port"].score > found["customs"].score

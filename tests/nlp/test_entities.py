@@ -114,3 +114,10 @@ def test_surname_mislabelled_by_the_ner_still_merges(nlp: Language) -> None:
     assert found["Valery Gerasimov"].count == 3
     assert found["Valery Gerasimov"].label == "PERSON"
     assert found["Kremlin"].count == 1
+
+
+def test_a_numbered_name_keeps_its_number(nlp: Language) -> None:
+    doc = nlp("Tomas Reyes, president of Dockworkers Local 14, spoke first. Members of Teamsters Local 727 cheered.")
+    names = by_name(extract_entities(doc))
+    assert {"Dockworkers Local 14", "Teamsters Local 727"} <= set(names)
+    assert "Dockworkers Local" not in names
