@@ -328,11 +328,16 @@ class _Extractor:
                 # "came on the show to talk about …": a purpose infinitive shares its clause's subject
                 verb = head
             elif verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX"):
+                before = self.doc[verb.i - 1]
+                if before.pos_ in ("NOUN", "PROPN", "PRON") and before.dep_ == "pobj" and before.head.lower_ == "with":
+                    # "ended with Maddow asking whether …": the noun before the participle does the asking
+                    return before
                 # "…, adding that …": the participle shares the subject of the clause it hangs on,
                 # which is the reporting verb when the participle attached inside its complement
-                while head.dep_ in ("ccomp", "conj") and not self.is_cue(head) and head.head.i != head.i:
-                    head = head.head
-                verb = head
+                climb = head
+                while climb.dep_ in ("ccomp", "conj") and not self.is_cue(climb) and climb.head.i != climb.i:
+                    climb = climb.head
+                verb = climb if self.is_cue(climb) else head
             elif verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
                 # "…, before insisting that …", "by saying that …"; "was quoted as saying" names the speaker
                 # as the passive subject

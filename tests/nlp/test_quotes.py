@@ -424,6 +424,17 @@ def test_who_a_time_an_age_or_a_share_stands_for(nlp, text: str, mention: str, s
     assert (quote.speaker_mention, quote.speaker) == (mention, speaker)
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The interview ended with Lena Ortega asking the minister whether she would resign.", "Lena Ortega"),
+        ("The meeting ended with the mayor saying that the pier would reopen in May.", "mayor"),
+    ],
+)
+def test_with_a_noun_and_a_participle_the_noun_speaks(nlp, text: str, speaker: str) -> None:  # type: ignore[no-untyped-def]
+    assert only(quotes_of(nlp, text)).speaker == speaker
+
+
 def test_a_date_is_never_a_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
     found = quotes_of(nlp, "Last Tuesday said that the bridge would reopen in May.")
     assert all(q.speaker is None and q.speaker_mention is None for q in found)
