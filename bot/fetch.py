@@ -148,8 +148,8 @@ class HttpStatusError(FetchError):
 
     code = "http_status"
 
-    def __init__(self, status: int, message: str | None = None) -> None:
-        super().__init__(message or _status_message(status))
+    def __init__(self, status: int) -> None:
+        super().__init__(_status_message(status))
         self.status = status
 
 
@@ -163,10 +163,6 @@ class UnsupportedContent(FetchError):  # noqa: N818 (the names the rest of nutgr
     """The link leads to something other than a web page or plain text (a PDF, an image ...)."""
 
     code = "unsupported_content"
-
-    def __init__(self, message: str, content_type: str | None = None) -> None:
-        super().__init__(message)
-        self.content_type = content_type
 
 
 class TooLittleText(FetchError):  # noqa: N818 (the names the rest of nutgraf uses)
@@ -296,7 +292,6 @@ class _Target:
 
     url: httpx.URL
     host: str
-    port: int
     address: IPAddress
 
 
@@ -349,7 +344,7 @@ def _check(url: httpx.URL, settings: Settings, deadline: _Deadline, *, redirecte
     if not allowed and not all(is_public_ip(address) for address in addresses):
         logger.info("refused %s:%s (resolves to %s)", host, port, ", ".join(map(str, addresses)))
         raise blocked
-    return _Target(url=url, host=host, port=port, address=addresses[0])
+    return _Target(url=url, host=host, address=addresses[0])
 
 
 # --- HTTP ---------------------------------------------------------------------------------------------
@@ -539,8 +534,7 @@ def _describe(mime: str) -> str:
 
 def _unsupported(mime: str) -> UnsupportedContent:
     return UnsupportedContent(
-        f"That link leads to {_describe(mime)}, not a web page, so there is no article text for me to read.",
-        content_type=mime,
+        f"That link leads to {_describe(mime)}, not a web page, so there is no article text for me to read."
     )
 
 

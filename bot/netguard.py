@@ -16,8 +16,8 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: One to four dot-separated numbers, each decimal, octal (leading 0) or hex (0x): what inet_aton accepts.
 _LEGACY_IPV4 = re.compile(r"^(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}$", re.IGNORECASE)
 
-#: Networks that carry an IPv4 address inside an IPv6 one: the embedded address is checked as well.
-_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"),)
+#: The NAT64 well-known prefix, which carries an IPv4 address inside an IPv6 one: that address is checked as well.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 
 
@@ -69,7 +69,7 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
         return address.ipv4_mapped
     if address.sixtofour is not None:
         return address.sixtofour
-    if any(address in network for network in _NAT64):
+    if address in _NAT64:
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return None
 
