@@ -57,7 +57,6 @@ from bot.models import Quote, QuoteKind
 from bot.nlp.lexicon import (
     ATTITUDE_VERBS,
     ATTRIBUTION_NOUNS,
-    COGNITION_VERBS,
     EVIDENCE_NOUNS,
     EVIDENCE_VERBS,
     INTENTION_VERBS,
@@ -109,6 +108,10 @@ _TOPIC_PREPOSITIONS = frozenset({"about", "on", "against", "of", "over", "for"})
 _CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though"})
 #: Verbs of a comment clause that frames the main clause as someone's words ("as the mayor put it, …").
 _AS_VERBS = SPEECH_VERBS | {"put"}
+#: Verbs of attitude or intention whose clause or infinitive states a position ("vowed to", "hopes that").
+_STANCE_VERBS = ATTITUDE_VERBS | INTENTION_VERBS
+#: Light verbs whose object names the statement a colon introduces ("issued a warning:", "had a message:").
+_HANDING_VERBS = SUPPORT_VERBS | {"have"}
 
 
 @dataclass
@@ -265,7 +268,6 @@ class _Extractor:
         self.used: set[int] = set()
         self.quotes: list[Quote] = []
         #: Which pattern found each quote (parallel to ``quotes``), for evaluation and debugging.
-        self.rules: list[str] = []
 
     # --- cues and speakers -------------------------------------------------------------------------
 
@@ -507,9 +509,8 @@ class _Extractor:
         cue: Token | None,
         speaker_token: Token | None,
         kind: QuoteKind,
-        rule: str,
     ) -> None:
-        """Record one quote, resolving its speaker; ``rule`` names the pattern that found it."""
+        """Record one quote, resolving its speaker."""
         speaker: Speaker | None = self.resolver.speaker(speaker_token) if speaker_token is not None else None
         cue_start = cue_end = None
         cue_text = None
@@ -517,7 +518,6 @@ class _Extractor:
             cue_start, cue_end = self.cue_bounds(cue)
             cue_text = self.text[cue_start:cue_end]
         content = _JOIN.join(self.text[s:e] for s, e in spans)
-        self.rules.append(rule)
         self.quotes.append(
             Quote(
                 speaker=speaker.name if speaker else None,
@@ -595,7 +595,7 @@ class _Extractor:
                 kind = "direct"
             for m in members:
                 self.marked[m].taken = True
-            self.add(spans, cue, self.subject(cue), kind, "direct")
+            self.add(spans, cue, self.subject(cue), kind)
 
     # --- reported speech ---------------------------------------------------------------------------
 
@@ -618,10 +618,7 @@ class _Extractor:
             if token.pos_ == "ADJ" and lower in STANCE_ADJECTIVES:
                 self.adjective_cue(token)
                 continue
-            if not (
-                self.is_cue(token)
-                or (token.pos_ == "VERB" and token.lemma_.lower() in ATTITUDE_VERBS | INTENTION_VERBS)
-            ):
+            if not (self.is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in _STANCE_VERBS)):
                 continue
             found = self.complement(token)
             if found is None:
@@ -649,7 +646,7 @@ class _Extractor:
                     continue
                 spans = [self.char_span(a, b), self.char_span(c, d)]
             self.used.add(i)
-            self.add(spans, token, speaker, _kind(self.share_quoted(lo, hi)), rule)
+            self.add(spans, token, speaker, _kind(self.share_quoted(lo, hi)))
 
     def bounded(self, anchor: int, lo: int, hi: int) -> tuple[int, int]:
         """Shrink [lo, hi) around ``anchor`` so it stops short of cues and quotations already attributed."""
@@ -727,7 +724,7 @@ class _Extractor:
             and (verb.head.i < verb.i or verb.head.left_edge.i < verb.left_edge.i)
         ):
             return (*self.bounded(verb.head.i, verb.head.left_edge.i, verb.head.right_edge.i + 1), "parataxis")
-        if question is not None and lemma in SPEECH_VERBS | COGNITION_VERBS:
+        if question is not None and lemma in REPORTING_VERBS:
             return (*self.bounded(question.i, question.left_edge.i, question.right_edge.i + 1), "question")
         if lemma in SPEECH_VERBS and (found := self.fragment_object(verb)) is not None:
             return (*found, "fragment")
@@ -812,7 +809,7 @@ class _Extractor:
         if hi - lo < 2:
             return
         self.used.add(noun.i)
-        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi)), "noun")
+        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi)))
 
     def adjective_cue(self, adjective: Token) -> None:
         """A stance adjective with a clause, "is confident that …": the copula's subject holds the belief."""
@@ -827,7 +824,7 @@ class _Extractor:
         if hi - lo < 2:
             return
         self.used.add(adjective.i)
-        self.add([self.char_span(lo, hi)], adjective, holder, _kind(self.share_quoted(lo, hi)), "adjective")
+        self.add([self.char_span(lo, hi)], adjective, holder, _kind(self.share_quoted(lo, hi)))
 
     def as_clause(self, verb: Token) -> bool:
         """A comment clause "as X put it" (or said, noted …) attributes the clause it hangs on to X."""
@@ -851,7 +848,7 @@ class _Extractor:
             return False
         self.used.add(verb.i)
         spans = [self.char_span(a, b) for a, b in pieces]
-        self.add(spans, verb, speaker, _kind(max(self.share_quoted(a, b) for a, b in pieces)), "as")
+        self.add(spans, verb, speaker, _kind(max(self.share_quoted(a, b) for a, b in pieces)))
         return True
 
     def headline_colon(self) -> None:
@@ -871,10 +868,10 @@ class _Extractor:
             while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
                 end += 1
             lo, hi = self.trim(colon + 1, end)
-            if hi - lo < 3 or any(self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken for j in range(lo, hi)):
+            if hi - lo < 3 or any(self.taken(j) for j in range(lo, hi)):
                 continue
             self.used.add(colon)
-            self.add([self.char_span(lo, hi)], doc[colon], name.root, _kind(self.share_quoted(lo, hi)), "colon")
+            self.add([self.char_span(lo, hi)], doc[colon], name.root, _kind(self.share_quoted(lo, hi)))
 
     def colon_reports(self) -> None:
         """A report whose content follows a colon: "The minister made one thing clear: the border …"."""
@@ -893,7 +890,7 @@ class _Extractor:
                 c.dep_ in ("ccomp", "xcomp") and c.i > before.i and c.lower_ != "clear" for c in before.children
             ):
                 cue = before
-            elif before.lemma_.lower() in SUPPORT_VERBS | {"have"}:
+            elif before.lemma_.lower() in _HANDING_VERBS:
                 cue = next(
                     (
                         c
@@ -909,7 +906,7 @@ class _Extractor:
             if hi - lo < 3:
                 continue
             self.used.update((before.i, cue.i, colon.i))
-            self.add([self.char_span(lo, hi)], cue, speaker, _kind(self.share_quoted(lo, hi)), "colon-report")
+            self.add([self.char_span(lo, hi)], cue, speaker, _kind(self.share_quoted(lo, hi)))
 
     def fragment_object(self, verb: Token) -> tuple[int, int] | None:
         """The right-hand dependents of a speech verb when they hold a quoted fragment."""
@@ -935,10 +932,10 @@ class _Extractor:
         lo, hi = max(before, after, key=lambda r: r[1] - r[0])
         if hi - lo < 3:
             return
-        if any(self.in_q[j] >= 0 and self.marked[self.in_q[j]].taken for j in (lo, hi - 1)):
+        if any(self.taken(j) for j in (lo, hi - 1)):
             return
         self.used.add(token.i)
-        self.add([self.char_span(lo, hi)], token, source, _kind(self.share_quoted(lo, hi)), "according")
+        self.add([self.char_span(lo, hi)], token, source, _kind(self.share_quoted(lo, hi)))
 
     def continued(self) -> None:
         """A paragraph that is all quotation, with no cue, continues the quote that ended the paragraph before."""
@@ -956,7 +953,6 @@ class _Extractor:
             if last < 0 or self.para[last] != para - 1:
                 continue
             q.taken = True
-            self.rules.append("continued")
             self.quotes.append(
                 prior.model_copy(
                     update={
@@ -970,7 +966,7 @@ class _Extractor:
             )
 
     def run(self) -> list[Quote]:
-        """All quotes of the document in order; ``rules`` ends up in the same order."""
+        """All quotes of the document in order."""
         self.direct()
         self.headline_colon()
         self.colon_reports()
@@ -986,7 +982,6 @@ class _Extractor:
             kept.append(n)
         kept.sort(key=lambda n: (self.quotes[n].start, self.quotes[n].end))
         self.quotes = [self.quotes[n] for n in kept]
-        self.rules = [self.rules[n] for n in kept]
         return self.quotes
 
 

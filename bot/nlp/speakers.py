@@ -46,7 +46,6 @@ _FEMALE = frozenset(
     {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess", "sister", "congresswoman", "she"}
 )
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
-_PERSONAL = frozenset({"he", "she", "they", "it", "him", "her", "them", "his", "their", "its"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 #: Entity types of times and dates: a noun phrase headed by one never names a speaker (a live blog's
 #: "12:15 p.m." or a "Tuesday" the parser took for a subject). A share ("41 percent said") does.
