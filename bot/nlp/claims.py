@@ -164,6 +164,11 @@ def _addressed(sent: Span) -> bool:
     return any(t.lower_ in ("you", "your", "yours", "yourself") for t in words[j:])
 
 
+def _words(span: Span) -> int:
+    """Tokens that are words, not punctuation or space."""
+    return sum(not (t.is_punct or t.is_space) for t in span)
+
+
 def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children)
 
@@ -191,8 +196,7 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
     """Check-worthiness features of a sentence, each in [0, 1]; ``ents`` are its entities if known."""
     ents = sent.ents if ents is None else ents
     v: dict[str, float] = dict.fromkeys(WEIGHTS, 0.0)
-    words = [t for t in sent if not (t.is_punct or t.is_space)]
-    n = len(words)
+    n = _words(sent)
     v["length"] = min(1.0, max(0.0, (n - 8) / 30))
     v["short"] = 1.0 if n < 6 else 0.0
     v["question"] = 1.0 if is_question(sent.text) else 0.0
@@ -261,7 +265,7 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
         ):
             v["says_third_party"] = 1.0
         if subject is not None and subject.lower_ in ("i", "we"):
-            if lemma in OPINION_VERBS and tag in ("VBP", "VB", "VBZ") and lemma not in REPORTING_VERBS - OPINION_VERBS:
+            if lemma in OPINION_VERBS and tag in ("VBP", "VB", "VBZ"):
                 v["opinion"] = 1.0
             if any(a in PRESCRIPTIVE_MODALS for a in aux) or (lemma == "go" and tag == "VBG"):
                 v["prescriptive"] = 1.0
@@ -326,10 +330,6 @@ def _speaker_of(span: Span, quotes: Sequence[Quote]) -> str | None:
 
 def _attribution(clause: Span, quotes: Sequence[Quote]) -> str | None:
     return _speaker_of(clause, quotes) or _according_to(clause) or _reporting_subject(clause)
-
-
-def _words(span: Span) -> int:
-    return sum(not (t.is_punct or t.is_space) for t in span)
 
 
 def _is_candidate(sent: Span) -> bool:
