@@ -29,7 +29,7 @@ def decode_bytes(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1_000_000]).best()
-    if best is None or "\x00" in data[:20_000].decode("latin-1"):
+    if best is None or b"\x00" in data[:20_000]:
         raise InputError(BINARY_MESSAGE)
     return data.decode(best.encoding, errors="replace")
 

@@ -13,6 +13,7 @@ The notes are prompts for an editor to check, never corrections.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -81,17 +82,6 @@ def _paragraphs(doc: Doc) -> list[int]:
     return starts
 
 
-def _paragraph_of(starts: list[int], offset: int) -> int:
-    lo, hi = 0, len(starts)
-    while lo + 1 < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] <= offset:
-            lo = mid
-        else:
-            hi = mid
-    return lo + 1
-
-
 def facts(doc: Doc, starts: list[int]) -> list[Fact]:
     """Counted quantities of the document's sentences, each with its verb, anchor and dates."""
     found: list[Fact] = []
@@ -113,7 +103,7 @@ def facts(doc: Doc, starts: list[int]) -> list[Fact]:
                     verb=verb.lemma_.lower() if verb is not None else None,
                     anchor=_anchor(verb, fig),
                     dates=own,
-                    paragraph=_paragraph_of(starts, fig.span.start_char),
+                    paragraph=bisect_right(starts, fig.span.start_char),  # numbered from 1
                     subset=_is_subset(fig),
                 )
             )

@@ -55,7 +55,7 @@ _NUMERAL = re.compile(r"^[$€£¥]?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(k|m|bn|
 #: Words before a figure that bound it: value is a floor, a ceiling, or approximate.
 _FLOOR = ("more than", "over", "at least", "upward of", "upwards of", "in excess of", "no fewer than", "above")
 _CEILING = ("fewer than", "less than", "up to", "under", "nearly", "almost", "below", "as many as", "no more than")
-_ABOUT = ("about", "around", "roughly", "approximately", "some", "an estimated", "estimated", "close to", "nearly")
+_ABOUT = ("about", "around", "roughly", "approximately", "some", "an estimated", "estimated", "close to")
 _PHRASES = sorted({tuple(p.split()) for p in _FLOOR + _CEILING + _ABOUT}, key=len, reverse=True)
 _MODIFIERS = frozenset(w for phrase in _PHRASES for w in phrase)
 #: Words that make a date expression without digits or names a real date ("next year", "last spring").
