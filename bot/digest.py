@@ -35,6 +35,7 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks
 from bot.errors import InputError, NutgrafError
 from bot.models import Claim, Digest, DigestSchedule, DigestStory, Quote
+from bot.nlp.lexicon import NAME_TITLES
 from bot.settings import Settings
 from bot.slack import Poster, web_client
 from bot.store import RedisStore, Store
@@ -66,10 +67,7 @@ _WEEKDAYS_WORDS = frozenset({"weekdays", "weekday", "workdays", "mon-fri", "mond
 _DAILY_WORDS = frozenset({"daily", "every", "day", "schedule", "at", "on"})
 
 #: Words before a speaker's name that are not part of it ("Gen. Gerasimov" is "Gerasimov").
-_TITLES = frozenset(
-    """mr mrs ms miss dr prof sir dame lord lady gen general lt col adm admiral sgt capt maj sen senator rep gov
-    governor president minister secretary chancellor judge justice rev pope king queen prince princess mayor""".split()
-)
+_TITLES = NAME_TITLES
 _MONTHS_DAYS = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
     r"\b(mon|tues?|wed|thu|thurs|fri|sat|sun)[a-z]*day\b",

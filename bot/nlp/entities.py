@@ -15,15 +15,14 @@ from collections import Counter, defaultdict
 from spacy.tokens import Doc
 
 from bot.models import Entity
+from bot.nlp.lexicon import NAME_TITLES
 
 #: spaCy labels kept, and the label reported: people, organisations and places.
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
 #: Titles and honorifics that precede a name and are not part of it.
-TITLES = frozenset(
-    """mr mrs ms miss dr prof sir dame lord lady gen general lt col adm admiral sgt capt maj cpl pvt sen senator
-    rep representative gov governor president vice prime minister secretary chancellor judge justice rev father
-    pope king queen prince princess sheikh ambassador mayor commissioner chief officer spokesman spokeswoman
-    spokesperson director chairman chairwoman ceo former late""".split()
+TITLES = NAME_TITLES | frozenset(
+    """ambassador ceo chairman chairwoman chief commissioner cpl director father former late officer prime pvt
+    representative sheikh spokesman spokesperson spokeswoman vice""".split()
 )
 #: Spellings of the same place or body that share no letters an algorithm could match on.
 ALIASES = {

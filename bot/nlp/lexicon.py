@@ -76,3 +76,11 @@ EVIDENCE_NOUNS = frozenset(
 #: Verbs by which a source of findings reports them.
 EVIDENCE_VERBS = frozenset("show find reveal suggest indicate conclude confirm".split())
 REPORTING_VERBS = SPEECH_VERBS | COGNITION_VERBS
+
+
+#: Titles and honorifics that stand before a person's name and are not part of it ("Senator", "Dr", "Queen").
+#: Lower case, without a final dot. The extractors add the titles their own job needs.
+NAME_TITLES = frozenset(
+    """mr mrs ms miss dr prof sir dame lord lady gen general lt col adm admiral sgt capt maj sen senator rep gov
+    governor president minister secretary chancellor judge justice rev pope king queen prince princess mayor""".split()
+)

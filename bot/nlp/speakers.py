@@ -24,6 +24,8 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
+from bot.nlp.lexicon import NAME_TITLES
+
 SpeakerKind = Literal["person", "group", "org", "other"]
 
 #: Dependents that end a speaker's noun phrase: they describe the speaker rather than name it.
@@ -31,13 +33,11 @@ _NP_STOP = frozenset({"relcl", "acl", "appos", "punct", "advcl", "parataxis", "d
 #: Punctuation that a speaker's noun phrase never spans (a dateline's dash, a heading's colon).
 _NP_BREAKS = frozenset({":", ";", "—", "–", "--"})
 #: Words that stand before a name as a title and belong to the role, not the name.
-TITLES = frozenset(
-    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady rev rev. president vice
-    senator sen sen. representative rep rep. congressman congresswoman governor gov gov. mayor
-    secretary minister chancellor premier judge justice general gen gen. colonel col col. captain
-    capt capt. admiral adm adm. lieutenant lt lt. sergeant sgt sgt. major maj maj. commander chief
-    ambassador speaker leader chairman chairwoman chair director candidate nominee attorney pope
-    king queen prince princess sheikh father sister brother officer detective inspector professor""".split()
+TITLES = NAME_TITLES | frozenset(
+    """mr. mrs. ms. dr. prof. gen. lt. col. adm. sgt. capt. maj. sen. rep. gov. rev. vice representative
+    congressman congresswoman premier attorney ambassador speaker leader chairman chairwoman chair director
+    candidate nominee chief colonel captain lieutenant sergeant major commander father sister brother officer
+    detective inspector professor sheikh""".split()
 )
 #: Titles that only address a person politely; they are not a role.
 _HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "sir", "dame"})
