@@ -104,11 +104,8 @@ class Service:
             asked = cache_keys(version, canonical_url=canonicalize_url(item.url), text=None)
         else:
             asked = cache_keys(version, canonical_url=None, text=item.text or "")
-        if not refresh:
-            for key in asked:
-                cached = self.store.get_analysis(key)
-                if cached is not None:
-                    return cached, asked[0], True
+        if not refresh and (cached := self.store.find_analysis(asked)) is not None:
+            return cached, asked[0], True
         if item.url:
             article = fetch_article(item.url, self.settings)
         else:
