@@ -238,7 +238,7 @@ def top_claims(claims: Iterable[Claim]) -> list[Claim]:
 
     Near-duplicates state the same figures and share most of their words (case and punctuation aside).
     """
-    ranked = sorted(claims, key=lambda c: (not c.checkworthy, -c.score))
+    ranked = blocks.ranked_claims(list(claims))
     kept: list[Claim] = []
     by_figures: dict[frozenset[str], list[frozenset[str]]] = defaultdict(list)
     for claim in ranked:
