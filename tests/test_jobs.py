@@ -26,11 +26,11 @@ from bot.jobs import QUEUE_NAME
 from bot.nlp.pipeline import Analyzer
 from tests.conftest import Bot, running_bot
 from tests.fetch_server import PageServer, page
-from tests.slack_api import BOT_USER_ID, SlackEmulator, iter_blocks_text
+from tests.handlers.support import CHANNEL, all_text, bot_replies, mention
+from tests.slack_api import BOT_USER_ID, SlackEmulator
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
-CHANNEL = "C0NEWSROOM"
 FAILURE_TEXT = "something went wrong on nutgraf's side"
 
 
@@ -53,19 +53,6 @@ def quick_retries(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     intervals = [0, 0]
     monkeypatch.setattr(bot.jobs, "RETRY_INTERVALS", intervals)
     return intervals
-
-
-def mention(bot: Bot, text: str) -> dict[str, Any]:
-    ts = bot.slack.add_message(CHANNEL, text, "U0REPORTER")
-    return {"type": "app_mention", "channel": CHANNEL, "user": "U0REPORTER", "text": text, "ts": ts}
-
-
-def bot_replies(bot: Bot, thread_ts: str) -> list[dict[str, Any]]:
-    return [m for m in bot.slack.thread(CHANNEL, thread_ts) if m["ts"] != thread_ts and m.get("user") == BOT_USER_ID]
-
-
-def all_text(message: dict[str, Any]) -> str:
-    return " ".join(iter_blocks_text(message.get("blocks") or [])) + " " + str(message.get("text"))
 
 
 def enqueue_event(bot: Bot, queue: Queue, event: dict[str, Any]) -> str:

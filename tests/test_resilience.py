@@ -18,11 +18,11 @@ from bot.slack import Poster
 from bot.store import RedisStore
 from tests.conftest import Bot, running_bot
 from tests.fetch_server import PageServer
-from tests.slack_api import BOT_USER_ID, SlackEmulator, iter_blocks_text
+from tests.handlers.support import CHANNEL, all_text, bot_replies, mention
+from tests.slack_api import BOT_USER_ID, SlackEmulator
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
-CHANNEL = "C0NEWSROOM"
 TEXT = (
     "The council said on Monday that it would spend $4 million on roads next year, "
     'and the mayor said: "We will fix every pothole by spring."'
@@ -50,20 +50,16 @@ def count_analyses(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> list[Article]:
 
 def ask(bot: Bot, text: str) -> dict[str, Any]:
     """Mention nutgraf with ``text`` and return its one finished reply in the thread."""
-    ts = bot.slack.add_message(CHANNEL, text, "U0REPORTER")
-    event = {"type": "app_mention", "channel": CHANNEL, "user": "U0REPORTER", "text": text, "ts": ts}
+    event = mention(bot, text)
+    ts = event["ts"]
     assert bot.server.event(event).status_code == 200
 
     def finished() -> list[dict[str, Any]] | None:
-        replies = [m for m in bot.slack.thread(CHANNEL, ts) if m["ts"] != ts and m.get("user") == BOT_USER_ID]
+        replies = bot_replies(bot, ts)
         return replies if replies and all("Reading" not in str(m.get("text")) for m in replies) else None
 
     (reply,) = bot.slack.wait_for(finished, timeout=60)
     return reply
-
-
-def all_text(message: dict[str, Any]) -> str:
-    return " ".join(iter_blocks_text(message.get("blocks") or [])) + " " + str(message.get("text"))
 
 
 def action_ids(message: dict[str, Any]) -> list[str]:

@@ -21,11 +21,10 @@ from bot.slack import web_client
 from bot.store import RedisStore
 from tests.conftest import bot_settings
 from tests.fetch_server import PageServer
+from tests.handlers.support import CHANNEL, wait_for_replies
 from tests.slack_api import APP_TOKEN, BOT_USER_ID, TEAM_ID, SlackEmulator
 
 pytestmark = pytest.mark.slow
-
-CHANNEL = "C0NEWSROOM"
 
 
 class SocketServer:
@@ -126,12 +125,7 @@ def test_mention_is_acked_and_answered_in_its_thread(
     }
     envelope_id = socket_app.deliver("events_api", body)
     assert socket_app.ack_for(envelope_id) == {"envelope_id": envelope_id}
-
-    def answered() -> list[dict[str, Any]] | None:
-        replies = [m for m in slack_api.thread(CHANNEL, ts) if m["ts"] != ts and m.get("user") == BOT_USER_ID]
-        return replies if replies and not replies[-1]["text"].startswith("Reading") else None
-
-    (reply,) = slack_api.wait_for(answered, timeout=60)
+    (reply,) = wait_for_replies(slack_api, ts)
     assert "flood barrier" in json.dumps(reply["blocks"])
     (post,) = slack_api.calls_to("chat.postMessage")
     assert post.params["thread_ts"] == ts

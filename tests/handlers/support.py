@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from tests.conftest import Bot
-from tests.slack_api import BOT_USER_ID, MAX_VIEW_BLOCKS, TEAM_ID, iter_blocks_text, validate_blocks
+from tests.slack_api import BOT_USER_ID, MAX_VIEW_BLOCKS, TEAM_ID, SlackEmulator, iter_blocks_text, validate_blocks
 
 CHANNEL = "C0NEWSROOM"
 REPORTER = "U0REPORTER"
@@ -27,19 +27,35 @@ def is_finished(message: dict[str, Any]) -> bool:
     return message.get("user") == BOT_USER_ID and not str(message.get("text", "")).startswith("Reading")
 
 
-def bot_replies(bot: Bot, thread_ts: str, channel: str = CHANNEL) -> list[dict[str, Any]]:
-    """The bot's messages in a thread, parent excluded."""
-    return [m for m in bot.slack.thread(channel, thread_ts) if m["ts"] != thread_ts and m.get("user") == BOT_USER_ID]
+def _slack(bot: Bot | SlackEmulator) -> SlackEmulator:
+    return bot if isinstance(bot, SlackEmulator) else bot.slack
 
 
-def wait_for_replies(bot: Bot, thread_ts: str, count: int = 1, channel: str = CHANNEL) -> list[dict[str, Any]]:
+def bot_replies(bot: Bot | SlackEmulator, thread_ts: str, channel: str = CHANNEL) -> list[dict[str, Any]]:
+    """The bot's messages in a thread, parent excluded (``bot`` may be a running bot or just the Slack emulator)."""
+    slack = _slack(bot)
+    return [m for m in slack.thread(channel, thread_ts) if m["ts"] != thread_ts and m.get("user") == BOT_USER_ID]
+
+
+def wait_for_replies(
+    bot: Bot | SlackEmulator, thread_ts: str, count: int = 1, channel: str = CHANNEL
+) -> list[dict[str, Any]]:
     """The bot's replies in a thread once ``count`` of them are finished."""
 
     def done() -> list[dict[str, Any]] | None:
         replies = bot_replies(bot, thread_ts, channel)
         return replies if sum(map(is_finished, replies)) >= count else None
 
-    return bot.slack.wait_for(done, timeout=60)
+    return _slack(bot).wait_for(done, timeout=60)
+
+
+def mention(bot: Bot, text: str, *, thread_ts: str | None = None, user: str = REPORTER) -> dict[str, Any]:
+    """Post ``text`` as ``user`` (in a thread if ``thread_ts``) and return the ``app_mention`` event Slack sends."""
+    ts = bot.slack.add_message(CHANNEL, text, user, thread_ts=thread_ts)
+    event: dict[str, Any] = {"type": "app_mention", "channel": CHANNEL, "user": user, "text": text, "ts": ts}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
 
 
 def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:

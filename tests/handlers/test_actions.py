@@ -19,6 +19,7 @@ from tests.handlers.support import (
     bot_replies,
     buttons,
     click,
+    mention,
     shortcut_payload,
     wait_for_replies,
 )
@@ -41,8 +42,8 @@ SHORT = "The council said on Monday that it would spend $4 million on roads."
 
 def ask(bot: Bot, text: str) -> tuple[str, dict[str, Any]]:
     """Mention the bot with ``text``; returns the thread and the finished reply."""
-    ts = bot.slack.add_message(CHANNEL, f"<@{BOT_USER_ID}> {text}", REPORTER)
-    event = {"type": "app_mention", "channel": CHANNEL, "user": REPORTER, "text": f"<@{BOT_USER_ID}> {text}", "ts": ts}
+    event = mention(bot, f"<@{BOT_USER_ID}> {text}")
+    ts = event["ts"]
     assert bot.server.event(event).status_code == 200
     (reply,) = wait_for_replies(bot, ts)
     return ts, reply

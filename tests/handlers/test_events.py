@@ -9,38 +9,10 @@ import time
 import pytest
 
 from tests.conftest import Bot
-from tests.slack_api import BOT_USER_ID, iter_blocks_text
+from tests.handlers.support import CHANNEL, all_text, mention, wait_for_replies
+from tests.slack_api import BOT_USER_ID
 
 pytestmark = pytest.mark.slow
-
-CHANNEL = "C0NEWSROOM"
-
-
-def mention(bot: Bot, text: str, *, thread_ts: str | None = None, user: str = "U0REPORTER") -> dict[str, object]:
-    ts = bot.slack.add_message(CHANNEL, text, user, thread_ts=thread_ts)
-    event: dict[str, object] = {"type": "app_mention", "channel": CHANNEL, "user": user, "text": text, "ts": ts}
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return event
-
-
-def replies_in(bot: Bot, thread_ts: str) -> list[dict[str, object]]:
-    return [m for m in bot.slack.thread(CHANNEL, thread_ts) if m.get("ts") != thread_ts]
-
-
-def wait_for_result(bot: Bot, thread_ts: str, count: int = 1) -> list[dict[str, object]]:
-    """The bot's replies in a thread once each is no longer a progress message."""
-
-    def done() -> list[dict[str, object]] | None:
-        replies = [r for r in replies_in(bot, thread_ts) if r.get("user") == BOT_USER_ID]
-        finished = [r for r in replies if "Reading" not in str(r.get("text"))]
-        return replies if len(finished) >= count else None
-
-    return bot.slack.wait_for(done, timeout=60)
-
-
-def all_text(message: dict[str, object]) -> str:
-    return " ".join(iter_blocks_text(message.get("blocks") or [])) + " " + str(message.get("text"))
 
 
 def test_url_verification(bot: Bot) -> None:
@@ -57,7 +29,7 @@ def test_mention_with_link_is_answered_in_thread(bot: Bot) -> None:
     response = bot.server.event(event)
     assert response.status_code == 200
     assert time.monotonic() - started < 3
-    (reply,) = wait_for_result(bot, str(event["ts"]))
+    (reply,) = wait_for_replies(bot, str(event["ts"]))
     text = all_text(reply)
     assert "flood barrier" in text
     assert "Key claims" in text and "Quotes" in text
@@ -71,10 +43,10 @@ def test_same_link_twice_comes_from_cache(bot: Bot) -> None:
     url = bot.site.url("/article.html")
     first = mention(bot, f"<@{BOT_USER_ID}> <{url}>")
     bot.server.event(first)
-    wait_for_result(bot, str(first["ts"]))
+    wait_for_replies(bot, str(first["ts"]))
     second = mention(bot, f"<@{BOT_USER_ID}> again: <{url}>")
     bot.server.event(second)
-    (reply,) = wait_for_result(bot, str(second["ts"]))
+    (reply,) = wait_for_replies(bot, str(second["ts"]))
     assert "cached" in all_text(reply)
     assert bot.site.hits["/article.html"] == 1
 
@@ -95,7 +67,7 @@ def test_concurrent_deliveries_of_one_event_post_once(bot: Bot) -> None:
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
         futures = [pool.submit(bot.server.event, event, event_id="EvSAME", headers=h) for h in headers]
         assert all(f.result().status_code == 200 for f in futures)
-    wait_for_result(bot, str(event["ts"]))
+    wait_for_replies(bot, str(event["ts"]))
     time.sleep(1)
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
 
@@ -104,7 +76,7 @@ def test_retry_whose_first_delivery_never_arrived_is_answered(bot: Bot) -> None:
     event = mention(bot, f"<@{BOT_USER_ID}> The council said on Monday that it would spend $4 million on roads.")
     response = bot.server.event(event, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
     assert response.status_code == 200
-    wait_for_result(bot, str(event["ts"]))
+    wait_for_replies(bot, str(event["ts"]))
 
 
 def test_bare_mention_in_thread_analyses_the_parent(bot: Bot) -> None:
@@ -112,7 +84,7 @@ def test_bare_mention_in_thread_analyses_the_parent(bot: Bot) -> None:
     parent = bot.slack.add_message(CHANNEL, f"Has anyone read <{url}>?", "U0EDITOR")
     event = mention(bot, f"<@{BOT_USER_ID}>", thread_ts=parent)
     bot.server.event(event)
-    replies = wait_for_result(bot, parent)
+    replies = wait_for_replies(bot, parent)
     assert "flood barrier" in all_text(replies[-1])
 
 
@@ -121,7 +93,7 @@ def test_three_links_at_most(bot: Bot) -> None:
     links = [site.url(p) for p in ("/article.html", "/amp/article.html", "/status/404", "/press-release.txt")]
     event = mention(bot, f"<@{BOT_USER_ID}> " + " ".join(f"<{u}>" for u in links))
     bot.server.event(event)
-    replies = wait_for_result(bot, str(event["ts"]), count=4)
+    replies = wait_for_replies(bot, str(event["ts"]), count=4)
     texts = [all_text(r) for r in replies]
     assert any("404" in t for t in texts)
     assert any("skipped 1 more" in t for t in texts)
@@ -131,7 +103,7 @@ def test_three_links_at_most(bot: Bot) -> None:
 def test_dead_link_gets_a_clear_message_in_place(bot: Bot) -> None:
     event = mention(bot, f"<@{BOT_USER_ID}> <{bot.site.url('/status/404')}>")
     bot.server.event(event)
-    (reply,) = wait_for_result(bot, str(event["ts"]))
+    (reply,) = wait_for_replies(bot, str(event["ts"]))
     assert "404" in all_text(reply)
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
 
@@ -139,7 +111,7 @@ def test_dead_link_gets_a_clear_message_in_place(bot: Bot) -> None:
 def test_private_address_is_refused_politely(bot: Bot) -> None:
     event = mention(bot, f"<@{BOT_USER_ID}> <http://127.0.0.2:1/secret>")
     bot.server.event(event)
-    (reply,) = wait_for_result(bot, str(event["ts"]))
+    (reply,) = wait_for_replies(bot, str(event["ts"]))
     assert "private network" in all_text(reply)
 
 
@@ -178,7 +150,7 @@ def test_auto_watch(bot: Bot) -> None:
             "channel_type": "channel",
         }
     )
-    wait_for_result(bot, ts)
+    wait_for_replies(bot, ts)
     time.sleep(0.5)
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
 
@@ -203,5 +175,5 @@ def test_reaction_trigger(bot: Bot) -> None:
     }
     bot.server.event(event)
     bot.server.event({**event, "reaction": "thumbsup"})
-    (reply,) = wait_for_result(bot, ts)
+    (reply,) = wait_for_replies(bot, ts)
     assert "flood barrier" in all_text(reply)

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import Bot
-from tests.handlers.support import CHANNEL, REPORTER, all_text, assert_block_kit_accepted, wait_for_replies
+from tests.handlers.support import (
+    CHANNEL,
+    REPORTER,
+    all_text,
+    assert_block_kit_accepted,
+    mention,
+    wait_for_replies,
+)
 from tests.slack_api import BOT_USER_ID
 
 pytestmark = pytest.mark.slow
@@ -41,10 +48,9 @@ def test_home_before_any_analysis_says_so(bot: Bot) -> None:
 
 def test_home_lists_recent_stories_with_links_to_their_threads(bot: Bot) -> None:
     url = bot.site.url("/article.html")
-    ts = bot.slack.add_message(CHANNEL, f"<@{BOT_USER_ID}> <{url}>", REPORTER)
-    bot.server.event(
-        {"type": "app_mention", "channel": CHANNEL, "user": REPORTER, "text": f"<@{BOT_USER_ID}> <{url}>", "ts": ts}
-    )
+    event = mention(bot, f"<@{BOT_USER_ID}> <{url}>")
+    ts = event["ts"]
+    bot.server.event(event)
     wait_for_replies(bot, ts)
     bot.slack.wait_for(lambda: bot.runtime.store.recent_stories(5), timeout=10)
 
