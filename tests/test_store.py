@@ -1,8 +1,5 @@
 """The Redis store against a real redis-server: every method, TTLs, concurrency, and outages."""
 
-# The fixtures are imported from redis_server, so their names are parameters here too.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import logging
@@ -16,7 +13,7 @@ from typing import TypeVar
 import pytest
 import redis
 from pydantic import ValidationError
-from redis_server import RedisServer, private_redis, redis_client, redis_store, redis_url  # noqa: F401
+from redis_server import RedisServer
 
 from bot.models import Analysis, Claim, DigestSchedule, DigestStory, Entity, Quote, Source
 from bot.store import RECENT_KEPT, RedisStore, Store, cache_keys, normalise_text, story_id
