@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from redis_server import private_redis, redis_client, redis_store, redis_url  # noqa: F401
+from redis_server import private_redis, redis_client, redis_store, redis_url, second_store  # noqa: F401
 
 from bot.app import Runtime, build_runtime, wsgi_application
 from bot.nlp.pipeline import Analyzer

@@ -3,7 +3,8 @@
 ``redis_url`` is the shared server on 127.0.0.1:6379 when it answers, using a dedicated database
 (13, or ``TEST_REDIS_DB``) that ``redis_client`` flushes before and after each test; otherwise a
 private ``redis-server`` started for the session. ``private_redis`` is a server of the test's own on
-a free port, which the test may stop and restart to play a Redis outage.
+a free port, which the test may stop and restart to play a Redis outage. ``second_store`` is another
+process's view of the test database, and :func:`run_together` races actions against each other.
 """
 
 from __future__ import annotations
@@ -13,15 +14,19 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import Any, TypeVar
 
 import pytest
 import redis
 
 from bot.store import RedisStore
+
+T = TypeVar("T")
 
 HOST = "127.0.0.1"
 SHARED_PORT = 6379
@@ -169,6 +174,42 @@ def redis_store(redis_url: str, redis_client: redis.Redis) -> Iterator[RedisStor
         yield store
     finally:
         store.close()
+
+
+@pytest.fixture
+def second_store(redis_url: str, redis_store: RedisStore) -> Iterator[RedisStore]:
+    """Another process's view of the test database (its own connections and lease token)."""
+    store = RedisStore.from_url(redis_url)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def run_together(count: int, action: Callable[[int], T], timeout: float = 30.0) -> list[T]:
+    """Run ``action(i)`` in ``count`` threads released at the same moment; their results in thread order.
+
+    Fails if an action raised, or if a thread is still running ``timeout`` seconds after it was joined.
+    """
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = action(i)
+        except BaseException as exc:  # reported to the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not errors, errors
+    assert not any(thread.is_alive() for thread in threads), f"a thread was still running after {timeout}s"
+    return results
 
 
 @pytest.fixture

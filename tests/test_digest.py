@@ -6,14 +6,13 @@ import functools
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import SecretStr
-from redis_server import RedisServer, free_port
+from redis_server import RedisServer, free_port, run_together
 
 from bot import digest
 from bot.digest import (
@@ -37,8 +36,6 @@ from bot.models import Claim, DigestSchedule, DigestStory, Entity, Quote
 from bot.settings import Settings
 from bot.store import RedisStore
 from tests.slack_api import SlackEmulator
-
-T = TypeVar("T")
 
 CHANNEL = "C0NEWSROOM"
 OTHER = "C0GENERAL"
@@ -99,38 +96,6 @@ def posted_texts(slack: SlackEmulator, channel: str = CHANNEL) -> list[str]:
         parts += [str(block) for block in message.get("blocks", [])]
         texts.append("\n".join(parts))
     return texts
-
-
-def run_together(count: int, action: Callable[[int], T]) -> list[T]:
-    """Run ``action(i)`` in ``count`` threads released at the same moment; their results in thread order."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-    errors: list[BaseException] = []
-
-    def worker(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = action(i)
-        except BaseException as exc:  # reported to the test below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-    return results
-
-
-@pytest.fixture
-def second_store(redis_url: str, redis_store: RedisStore) -> Iterator[RedisStore]:
-    """Another process's view of the same Redis (its own connections and lease token)."""
-    store = RedisStore.from_url(redis_url)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 # -- parse_digest_command ------------------------------------------------------------------------

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import TypeVar
 
 import pytest
 import redis
 from pydantic import ValidationError
-from redis_server import RedisServer
+from redis_server import RedisServer, run_together
 
 from bot.models import Analysis, Claim, DigestSchedule, DigestStory, Entity, Quote, Source
 from bot.store import RECENT_KEPT, RedisStore, Store, cache_keys, normalise_text, story_id
 
 pytestmark = pytest.mark.redis
 
-T = TypeVar("T")
 UTC = timezone.utc
 NOON = datetime(2025, 3, 30, 12, 0, tzinfo=UTC)
 
@@ -75,36 +71,6 @@ def make_analysis(version: str = "v1", title: str = "Council approves budget") -
 
 def make_story(key: str, channel: str = "C1", at: datetime = NOON, title: str = "A story") -> DigestStory:
     return DigestStory(key=key, title=title, channel=channel, recorded_at=at, thread_ts="1711800000.000100")
-
-
-def run_together(count: int, action: Callable[[int], T]) -> list[T]:
-    """Run ``action(i)`` in ``count`` threads released at the same moment; their results in thread order."""
-    barrier = threading.Barrier(count)
-    results: list[T | None] = [None] * count
-    errors: list[BaseException] = []
-
-    def worker(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = action(i)
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return results  # type: ignore[return-value]
-
-
-@pytest.fixture
-def other_store(redis_url: str, redis_store: RedisStore) -> Iterator[RedisStore]:
-    """A second store on the same database, as another process would have."""
-    store = RedisStore.from_url(redis_url)
-    yield store
-    store.close()
 
 
 # -- cache keys ---------------------------------------------------------------------------------
@@ -419,22 +385,22 @@ def test_schedule_rejects_bad_times_and_zones(time_of_day: str, tz: str) -> None
         DigestSchedule(time=time_of_day, tz=tz)
 
 
-def test_lease_is_held_by_one_store(redis_store: RedisStore, other_store: RedisStore) -> None:
+def test_lease_is_held_by_one_store(redis_store: RedisStore, second_store: RedisStore) -> None:
     assert redis_store.lease("clock", ttl=5) is True
-    assert other_store.lease("clock", ttl=5) is False
+    assert second_store.lease("clock", ttl=5) is False
     assert redis_store.lease("clock", ttl=5) is True  # the holder extends it
-    other_store.release_lease("clock")  # not the holder: no effect
-    assert other_store.lease("clock", ttl=5) is False
+    second_store.release_lease("clock")  # not the holder: no effect
+    assert second_store.lease("clock", ttl=5) is False
     redis_store.release_lease("clock")
-    assert other_store.lease("clock", ttl=5) is True
+    assert second_store.lease("clock", ttl=5) is True
     assert redis_store.lease("clock", ttl=5) is False
 
 
-def test_lease_expires(redis_store: RedisStore, other_store: RedisStore, redis_client: redis.Redis) -> None:
+def test_lease_expires(redis_store: RedisStore, second_store: RedisStore, redis_client: redis.Redis) -> None:
     assert redis_store.lease("clock", ttl=0.3)
     assert 0 < redis_client.pttl("nutgraf:lease:clock") <= 300
     time.sleep(0.4)
-    assert other_store.lease("clock", ttl=5)
+    assert second_store.lease("clock", ttl=5)
 
 
 def test_concurrent_leases_one_holder(redis_url: str, redis_store: RedisStore) -> None:
