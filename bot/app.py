@@ -44,14 +44,14 @@ class Runtime:
     service: Service
     dispatcher: Dispatcher
 
-    def first_delivery(self, body: dict[str, Any]) -> bool:
-        """False for a repeat delivery of the same Slack event (retries share ``event_id``)."""
-        event_id = body.get("event_id")
-        return True if not event_id else self.store.claim(f"event:{event_id}")
+    def submit_once(self, request: AnalysisRequest | ButtonRequest | None) -> None:
+        """Queue a request unless the thing it asks about was already taken up.
 
-    def submit_once(self, body: dict[str, Any], request: AnalysisRequest | ButtonRequest | None) -> None:
-        """Queue a request unless this delivery, or the thing it asks about, was already taken up."""
-        if request is not None and self.first_delivery(body) and self.store.claim(request.key):
+        An event's request key comes from the message it is about (``msg:{channel}:{ts}``,
+        ``react:{channel}:{ts}``), so Slack's retries of the event, which share its ``event_id``, claim the
+        same key and are refused by the same claim.
+        """
+        if request is not None and self.store.claim(request.key):
             self.dispatcher.submit(request)
 
     def digest_command(self, body: dict[str, Any], arg: str) -> dict[str, Any]:

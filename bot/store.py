@@ -9,7 +9,7 @@ Key layout (every key starts with the store's prefix, ``nutgraf:`` by default)::
 
     nutgraf:a:{version}:u:{sha256}    cached Analysis JSON for a canonical URL, or "@" + the key holding it
     nutgraf:a:{version}:t:{sha256}    the same for whitespace-normalised text      (TTL: NUTGRAF_CACHE_TTL)
-    nutgraf:once:{name}               exactly-once claim, e.g. an event_id           (SET NX EX, 1 h)
+    nutgraf:once:{name}               exactly-once claim, e.g. msg:{channel}:{ts}      (SET NX EX, 1 h)
     nutgraf:reply:{request}           JSON [channel, ts] of a request's progress message    (SET NX EX, 1 day)
     nutgraf:ch:{channel}              hash of channel settings (auto = 1)
     nutgraf:d:{channel}               sorted set: story id -> recorded_at (unix seconds)

@@ -19,7 +19,7 @@ def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: B
     cache_key = parse_action_value(action.get("value"))
     if cache_key is None:
         return
-    runtime(context).submit_once(body, button_request(body, action, KINDS[action["action_id"]], cache_key))
+    runtime(context).submit_once(button_request(body, action, KINDS[action["action_id"]], cache_key))
 
 
 def register(app: App) -> None:

@@ -26,7 +26,7 @@ def on_command(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack(**rt.digest_command(body, command.arg))
     elif command.kind == "analyse":
         ack()
-        rt.submit_once(body, command_request(body))
+        rt.submit_once(command_request(body))
     else:
         ack(**help_message(rt.settings.trigger_reaction))
 

@@ -10,25 +10,25 @@ from bot.app import runtime
 from bot.triggers import auto_request, mention_request, reaction_request
 
 
-def on_mention(ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+def on_mention(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     """``@nutgraf <link or text>``, or a bare mention in a thread."""
     ack()
-    runtime(context).submit_once(body, mention_request(event))
+    runtime(context).submit_once(mention_request(event))
 
 
-def on_message(ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+def on_message(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     """Every message in channels: answered only where auto-watch is on, for people's messages with links."""
     ack()
     request = auto_request(event, context.bot_user_id)
     if request is not None and runtime(context).store.get_auto(request.channel):
-        runtime(context).submit_once(body, request)
+        runtime(context).submit_once(request)
 
 
-def on_reaction(ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+def on_reaction(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     """The trigger reaction (🔍 by default) added to a message."""
     ack()
     rt = runtime(context)
-    rt.submit_once(body, reaction_request(event, rt.settings.trigger_reaction))
+    rt.submit_once(reaction_request(event, rt.settings.trigger_reaction))
 
 
 def register(app: App) -> None:
