@@ -85,11 +85,7 @@ class BlockProblem:
 
 def _text_length(value: Any) -> int:
     """Sum the lengths of every ``text`` string inside a block tree (what Slack counts)."""
-    if isinstance(value, dict):
-        return sum(len(v) if k == "text" and isinstance(v, str) else _text_length(v) for k, v in value.items())
-    if isinstance(value, list):
-        return sum(_text_length(v) for v in value)
-    return 0
+    return sum(map(len, iter_blocks_text(value)))
 
 
 def _check_text_object(obj: Any, pointer: str, *, max_len: int, plain_only: bool = False) -> BlockProblem | None:
