@@ -7,7 +7,6 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -31,14 +30,8 @@ GENERAL = "C0GENERAL"
 
 
 @pytest.fixture
-def emulator() -> Iterator[SlackEmulator]:
-    with SlackEmulator() as slack:
-        yield slack
-
-
-@pytest.fixture
-def client(emulator: SlackEmulator) -> WebClient:
-    return emulator.client()
+def client(slack_api: SlackEmulator) -> WebClient:
+    return slack_api.client()
 
 
 def section(text: str) -> dict[str, Any]:
@@ -52,30 +45,30 @@ def api_error(exc: pytest.ExceptionInfo[SlackApiError]) -> str:
 # ---- auth -----------------------------------------------------------------------------------------
 
 
-def test_auth_test_describes_the_bot(emulator: SlackEmulator, client: WebClient) -> None:
+def test_auth_test_describes_the_bot(slack_api: SlackEmulator, client: WebClient) -> None:
     reply = client.auth_test()
     assert reply["user_id"] == BOT_USER_ID
     assert reply["bot_id"] == BOT_ID
     assert reply["url"].startswith("http://127.0.0.1:")
 
 
-def test_wrong_token_is_invalid_auth(emulator: SlackEmulator) -> None:
+def test_wrong_token_is_invalid_auth(slack_api: SlackEmulator) -> None:
     with pytest.raises(SlackApiError) as exc:
-        emulator.client(token="xoxb-wrong").chat_postMessage(channel=GENERAL, text="hi")
+        slack_api.client(token="xoxb-wrong").chat_postMessage(channel=GENERAL, text="hi")
     assert api_error(exc) == "invalid_auth"
     assert exc.value.response.status_code == 200
-    assert emulator.messages(GENERAL) == []
+    assert slack_api.messages(GENERAL) == []
 
 
-def test_missing_token_is_not_authed(emulator: SlackEmulator) -> None:
+def test_missing_token_is_not_authed(slack_api: SlackEmulator) -> None:
     with pytest.raises(SlackApiError) as exc:
-        WebClient(base_url=emulator.base_url).auth_test()
+        WebClient(base_url=slack_api.base_url).auth_test()
     assert api_error(exc) == "not_authed"
 
 
-def test_app_token_cannot_post(emulator: SlackEmulator) -> None:
+def test_app_token_cannot_post(slack_api: SlackEmulator) -> None:
     with pytest.raises(SlackApiError) as exc:
-        emulator.client(token=APP_TOKEN).chat_postMessage(channel=GENERAL, text="hi")
+        slack_api.client(token=APP_TOKEN).chat_postMessage(channel=GENERAL, text="hi")
     assert api_error(exc) == "not_allowed_token_type"
 
 
@@ -88,21 +81,21 @@ def test_unknown_method(client: WebClient) -> None:
 # ---- chat.postMessage -----------------------------------------------------------------------------
 
 
-def test_post_message_arrives_as_json_and_is_stored(emulator: SlackEmulator, client: WebClient) -> None:
+def test_post_message_arrives_as_json_and_is_stored(slack_api: SlackEmulator, client: WebClient) -> None:
     blocks = [section("*Headline*")]
     reply = client.chat_postMessage(channel=GENERAL, text="Headline", blocks=blocks, unfurl_links=False)
     assert TS_PATTERN.match(reply["ts"])
     assert reply["channel"] == GENERAL
     assert reply["message"]["bot_id"] == BOT_ID
 
-    (call,) = emulator.calls_to("chat.postMessage")
+    (call,) = slack_api.calls_to("chat.postMessage")
     assert call.encoding == "json"
     assert call.params["blocks"] == blocks
     assert call.params["unfurl_links"] is False
-    assert call.headers["Authorization"] == f"Bearer {emulator.bot_token}"
+    assert call.headers["Authorization"] == f"Bearer {slack_api.bot_token}"
     assert call.status == 200
 
-    (stored,) = emulator.messages(GENERAL)
+    (stored,) = slack_api.messages(GENERAL)
     assert stored["ts"] == reply["ts"]
     assert stored["text"] == "Headline"
     assert stored["blocks"] == blocks
@@ -124,25 +117,25 @@ def test_fixed_clock_still_gives_distinct_ts() -> None:
     assert (first, second) == ("1700000000.000000", "1700000000.000001")
 
 
-def test_channel_by_name_and_dm_by_user_id(emulator: SlackEmulator, client: WebClient) -> None:
+def test_channel_by_name_and_dm_by_user_id(slack_api: SlackEmulator, client: WebClient) -> None:
     assert client.chat_postMessage(channel="#newsroom", text="x")["channel"] == "C0NEWSROOM"
     dm = client.chat_postMessage(channel="U0REPORTER", text="psst")["channel"]
     assert dm.startswith("D")
-    assert [m["text"] for m in emulator.messages(dm)] == ["psst"]
+    assert [m["text"] for m in slack_api.messages(dm)] == ["psst"]
 
 
-def test_thread_replies_update_the_parent(emulator: SlackEmulator, client: WebClient) -> None:
-    parent = emulator.add_message(GENERAL, "read <https://example.com/story|this>", "U0REPORTER")
+def test_thread_replies_update_the_parent(slack_api: SlackEmulator, client: WebClient) -> None:
+    parent = slack_api.add_message(GENERAL, "read <https://example.com/story|this>", "U0REPORTER")
     first = client.chat_postMessage(channel=GENERAL, text="Reading…", thread_ts=parent)["ts"]
     # Replying to a reply lands in the same thread, under the parent.
     second = client.chat_postMessage(channel=GENERAL, text="more", thread_ts=first)
     assert second["message"]["thread_ts"] == parent
 
-    head = emulator.message(GENERAL, parent)
+    head = slack_api.message(GENERAL, parent)
     assert head["reply_count"] == 2
     assert head["reply_users"] == [BOT_USER_ID]
     assert head["latest_reply"] == second["ts"]
-    assert [m["ts"] for m in emulator.thread(GENERAL, parent)] == [parent, first, second["ts"]]
+    assert [m["ts"] for m in slack_api.thread(GENERAL, parent)] == [parent, first, second["ts"]]
 
 
 @pytest.mark.parametrize(
@@ -154,23 +147,23 @@ def test_thread_replies_update_the_parent(emulator: SlackEmulator, client: WebCl
         ({"channel": GENERAL, "thread_ts": "yesterday"}, "invalid_thread_ts"),
     ],
 )
-def test_post_message_errors(emulator: SlackEmulator, client: WebClient, kwargs: dict[str, str], error: str) -> None:
+def test_post_message_errors(slack_api: SlackEmulator, client: WebClient, kwargs: dict[str, str], error: str) -> None:
     with pytest.raises(SlackApiError) as exc:
         client.chat_postMessage(text="hello", **kwargs)
     assert api_error(exc) == error
     assert exc.value.response.status_code == 200
-    assert emulator.messages(GENERAL) == []
+    assert slack_api.messages(GENERAL) == []
 
 
-def test_archived_channel(emulator: SlackEmulator, client: WebClient) -> None:
-    old = emulator.add_channel("old-desk", is_archived=True)
+def test_archived_channel(slack_api: SlackEmulator, client: WebClient) -> None:
+    old = slack_api.add_channel("old-desk", is_archived=True)
     with pytest.raises(SlackApiError) as exc:
         client.chat_postMessage(channel=old, text="hi")
     assert api_error(exc) == "is_archived"
 
 
-def test_reply_broadcast_shows_in_history(emulator: SlackEmulator, client: WebClient) -> None:
-    parent = emulator.add_message(GENERAL, "story", "U0REPORTER")
+def test_reply_broadcast_shows_in_history(slack_api: SlackEmulator, client: WebClient) -> None:
+    parent = slack_api.add_message(GENERAL, "story", "U0REPORTER")
     client.chat_postMessage(channel=GENERAL, text="quiet", thread_ts=parent)
     loud = client.chat_postMessage(channel=GENERAL, text="shared", thread_ts=parent, reply_broadcast=True)
     history = client.conversations_history(channel=GENERAL)["messages"]
@@ -181,114 +174,114 @@ def test_reply_broadcast_shows_in_history(emulator: SlackEmulator, client: WebCl
 # ---- body encodings -------------------------------------------------------------------------------
 
 
-def test_form_body_with_blocks_as_json_string(emulator: SlackEmulator, client: WebClient) -> None:
+def test_form_body_with_blocks_as_json_string(slack_api: SlackEmulator, client: WebClient) -> None:
     blocks = [section("from a form")]
     client.api_call(
         "chat.postMessage",
         params={"channel": GENERAL, "text": "form", "blocks": json.dumps(blocks), "unfurl_links": False},
     )
-    (call,) = emulator.calls_to("chat.postMessage")
+    (call,) = slack_api.calls_to("chat.postMessage")
     assert call.encoding == "form"
     assert call.params["blocks"] == json.dumps(blocks)
     assert call.params["unfurl_links"] == "0"
-    assert emulator.messages(GENERAL)[0]["blocks"] == blocks
+    assert slack_api.messages(GENERAL)[0]["blocks"] == blocks
 
 
-def test_reactions_add_is_sent_as_a_form(emulator: SlackEmulator, client: WebClient) -> None:
-    ts = emulator.add_message(GENERAL, "story", "U0REPORTER")
+def test_reactions_add_is_sent_as_a_form(slack_api: SlackEmulator, client: WebClient) -> None:
+    ts = slack_api.add_message(GENERAL, "story", "U0REPORTER")
     client.reactions_add(channel=GENERAL, name="mag", timestamp=ts)
-    (call,) = emulator.calls_to("reactions.add")
+    (call,) = slack_api.calls_to("reactions.add")
     assert call.encoding == "form"
     assert call.params == {"channel": GENERAL, "name": "mag", "timestamp": ts}
 
 
-def test_get_query_string(emulator: SlackEmulator) -> None:
+def test_get_query_string(slack_api: SlackEmulator) -> None:
     # The sync WebClient POSTs even its "GET" methods; async clients and curl really send GET.
-    parent = emulator.add_message(GENERAL, "story", "U0REPORTER")
+    parent = slack_api.add_message(GENERAL, "story", "U0REPORTER")
     reply = httpx.get(
-        f"{emulator.base_url}conversations.replies",
+        f"{slack_api.base_url}conversations.replies",
         params={"channel": GENERAL, "ts": parent},
-        headers={"Authorization": f"Bearer {emulator.bot_token}"},
+        headers={"Authorization": f"Bearer {slack_api.bot_token}"},
     )
     assert reply.status_code == 200
     assert reply.json()["messages"][0]["ts"] == parent
-    (call,) = emulator.calls_to("conversations.replies")
+    (call,) = slack_api.calls_to("conversations.replies")
     assert (call.http_verb, call.encoding) == ("GET", "query")
     assert call.params == {"channel": GENERAL, "ts": parent}
 
 
-def test_sync_client_sends_get_methods_as_post_forms(emulator: SlackEmulator, client: WebClient) -> None:
+def test_sync_client_sends_get_methods_as_post_forms(slack_api: SlackEmulator, client: WebClient) -> None:
     client.users_info(user="U0REPORTER")
-    (call,) = emulator.calls_to("users.info")
+    (call,) = slack_api.calls_to("users.info")
     assert (call.http_verb, call.encoding) == ("POST", "form")
     assert call.params["user"] == "U0REPORTER"
 
 
-def test_legacy_token_parameter(emulator: SlackEmulator) -> None:
-    reply = httpx.post(f"{emulator.base_url}auth.test", data={"token": emulator.bot_token})
+def test_legacy_token_parameter(slack_api: SlackEmulator) -> None:
+    reply = httpx.post(f"{slack_api.base_url}auth.test", data={"token": slack_api.bot_token})
     assert reply.json()["ok"] is True
-    reply = httpx.post(f"{emulator.base_url}auth.test", data={"token": "nope"})
+    reply = httpx.post(f"{slack_api.base_url}auth.test", data={"token": "nope"})
     assert reply.json() == {"ok": False, "error": "invalid_auth"}
 
 
-def test_bad_json_body(emulator: SlackEmulator) -> None:
+def test_bad_json_body(slack_api: SlackEmulator) -> None:
     reply = httpx.post(
-        f"{emulator.base_url}chat.postMessage",
+        f"{slack_api.base_url}chat.postMessage",
         content=b"{not json",
-        headers={"Authorization": f"Bearer {emulator.bot_token}", "Content-Type": "application/json"},
+        headers={"Authorization": f"Bearer {slack_api.bot_token}", "Content-Type": "application/json"},
     )
     assert reply.status_code == 200
     assert reply.json()["error"] == "invalid_json"
 
 
-def test_other_paths_are_404(emulator: SlackEmulator) -> None:
-    assert httpx.get(f"{emulator.root_url}/robots.txt").status_code == 404
+def test_other_paths_are_404(slack_api: SlackEmulator) -> None:
+    assert httpx.get(f"{slack_api.root_url}/robots.txt").status_code == 404
 
 
 # ---- chat.update / postEphemeral / unfurl / getPermalink ----------------------------------------
 
 
-def test_chat_update_replaces_text_and_blocks(emulator: SlackEmulator, client: WebClient) -> None:
+def test_chat_update_replaces_text_and_blocks(slack_api: SlackEmulator, client: WebClient) -> None:
     ts = client.chat_postMessage(channel=GENERAL, text="Reading…")["ts"]
     reply = client.chat_update(channel=GENERAL, ts=ts, text="Done", blocks=[section("*Done*")])
     assert reply["ts"] == ts
     assert reply["text"] == "Done"
-    stored = emulator.message(GENERAL, ts)
+    stored = slack_api.message(GENERAL, ts)
     assert stored["text"] == "Done"
     assert list(iter_blocks_text(stored["blocks"])) == ["*Done*"]
     assert stored["edited"]["user"] == BOT_USER_ID
-    assert emulator.calls_to("chat.update")[0].encoding == "json"
+    assert slack_api.calls_to("chat.update")[0].encoding == "json"
 
 
-def test_chat_update_errors(emulator: SlackEmulator, client: WebClient) -> None:
-    human = emulator.add_message(GENERAL, "mine", "U0REPORTER")
+def test_chat_update_errors(slack_api: SlackEmulator, client: WebClient) -> None:
+    human = slack_api.add_message(GENERAL, "mine", "U0REPORTER")
     with pytest.raises(SlackApiError) as exc:
         client.chat_update(channel=GENERAL, ts="1600000000.000001", text="x")
     assert api_error(exc) == "message_not_found"
     with pytest.raises(SlackApiError) as exc:
         client.chat_update(channel=GENERAL, ts=human, text="x")
     assert api_error(exc) == "cant_update_message"
-    assert emulator.message(GENERAL, human)["text"] == "mine"
+    assert slack_api.message(GENERAL, human)["text"] == "mine"
     ts = client.chat_postMessage(channel=GENERAL, text="Reading…")["ts"]
     with pytest.raises(SlackApiError) as exc:
         client.api_call("chat.update", json={"channel": GENERAL, "ts": ts})
     assert api_error(exc) == "no_text"
 
 
-def test_seeded_bot_message_can_be_updated(emulator: SlackEmulator, client: WebClient) -> None:
-    ts = emulator.add_message(GENERAL, "Reading…", BOT_USER_ID)
+def test_seeded_bot_message_can_be_updated(slack_api: SlackEmulator, client: WebClient) -> None:
+    ts = slack_api.add_message(GENERAL, "Reading…", BOT_USER_ID)
     client.chat_update(channel=GENERAL, ts=ts, text="Done")
-    assert emulator.message(GENERAL, ts)["text"] == "Done"
+    assert slack_api.message(GENERAL, ts)["text"] == "Done"
 
 
-def test_post_ephemeral(emulator: SlackEmulator, client: WebClient) -> None:
+def test_post_ephemeral(slack_api: SlackEmulator, client: WebClient) -> None:
     reply = client.chat_postEphemeral(channel=GENERAL, user="U0REPORTER", text="only you")
     assert TS_PATTERN.match(reply["message_ts"])
-    assert emulator.messages(GENERAL) == []
-    (sent,) = emulator.ephemerals
+    assert slack_api.messages(GENERAL) == []
+    (sent,) = slack_api.ephemerals
     assert (sent["to_user"], sent["text"], sent["channel"]) == ("U0REPORTER", "only you", GENERAL)
 
-    loner = emulator.add_user("Lone Wolf", join=False)
+    loner = slack_api.add_user("Lone Wolf", join=False)
     with pytest.raises(SlackApiError) as exc:
         client.chat_postEphemeral(channel=GENERAL, user=loner, text="x")
     assert api_error(exc) == "user_not_in_channel"
@@ -297,12 +290,12 @@ def test_post_ephemeral(emulator: SlackEmulator, client: WebClient) -> None:
     assert api_error(exc) == "user_not_found"
 
 
-def test_chat_unfurl(emulator: SlackEmulator, client: WebClient) -> None:
+def test_chat_unfurl(slack_api: SlackEmulator, client: WebClient) -> None:
     url = "https://example.com/story"
-    ts = emulator.add_message(GENERAL, f"look <{url}>", "U0REPORTER")
+    ts = slack_api.add_message(GENERAL, f"look <{url}>", "U0REPORTER")
     unfurls = {url: {"blocks": [section("summary")]}}
     client.chat_unfurl(channel=GENERAL, ts=ts, unfurls=unfurls)
-    assert emulator.unfurls == [{"channel": GENERAL, "ts": ts, "unfurls": unfurls}]
+    assert slack_api.unfurls == [{"channel": GENERAL, "ts": ts, "unfurls": unfurls}]
     with pytest.raises(SlackApiError) as exc:
         client.chat_unfurl(channel=GENERAL, ts=ts, unfurls={"https://example.com/other": {"text": "x"}})
     assert api_error(exc) == "cannot_unfurl_url"
@@ -311,11 +304,11 @@ def test_chat_unfurl(emulator: SlackEmulator, client: WebClient) -> None:
     assert api_error(exc) == "message_not_found"
 
 
-def test_get_permalink(emulator: SlackEmulator, client: WebClient) -> None:
-    parent = emulator.add_message(GENERAL, "story", "U0REPORTER")
-    reply = emulator.add_message(GENERAL, "comment", "U0EDITOR", thread_ts=parent)
+def test_get_permalink(slack_api: SlackEmulator, client: WebClient) -> None:
+    parent = slack_api.add_message(GENERAL, "story", "U0REPORTER")
+    reply = slack_api.add_message(GENERAL, "comment", "U0EDITOR", thread_ts=parent)
     link = client.chat_getPermalink(channel=GENERAL, message_ts=parent)["permalink"]
-    assert link == f"{emulator.root_url}/archives/{GENERAL}/p{parent.replace('.', '')}"
+    assert link == f"{slack_api.root_url}/archives/{GENERAL}/p{parent.replace('.', '')}"
     threaded = client.chat_getPermalink(channel=GENERAL, message_ts=reply)["permalink"]
     assert f"thread_ts={parent}" in threaded
     with pytest.raises(SlackApiError) as exc:
@@ -326,16 +319,16 @@ def test_get_permalink(emulator: SlackEmulator, client: WebClient) -> None:
 # ---- reactions ------------------------------------------------------------------------------------
 
 
-def test_reactions_add_and_remove(emulator: SlackEmulator, client: WebClient) -> None:
-    ts = emulator.add_message(GENERAL, "story", "U0REPORTER")
+def test_reactions_add_and_remove(slack_api: SlackEmulator, client: WebClient) -> None:
+    ts = slack_api.add_message(GENERAL, "story", "U0REPORTER")
     client.reactions_add(channel=GENERAL, name="eyes", timestamp=ts)
-    assert emulator.message(GENERAL, ts)["reactions"] == [{"name": "eyes", "users": [BOT_USER_ID], "count": 1}]
+    assert slack_api.message(GENERAL, ts)["reactions"] == [{"name": "eyes", "users": [BOT_USER_ID], "count": 1}]
     with pytest.raises(SlackApiError) as exc:
         client.reactions_add(channel=GENERAL, name="eyes", timestamp=ts)
     assert api_error(exc) == "already_reacted"
 
     client.reactions_remove(channel=GENERAL, name="eyes", timestamp=ts)
-    assert "reactions" not in emulator.message(GENERAL, ts)
+    assert "reactions" not in slack_api.message(GENERAL, ts)
     with pytest.raises(SlackApiError) as exc:
         client.reactions_remove(channel=GENERAL, name="eyes", timestamp=ts)
     assert api_error(exc) == "no_reaction"
@@ -347,10 +340,10 @@ def test_reactions_add_and_remove(emulator: SlackEmulator, client: WebClient) ->
 # ---- conversations --------------------------------------------------------------------------------
 
 
-def test_conversations_replies_returns_the_thread(emulator: SlackEmulator, client: WebClient) -> None:
-    parent = emulator.add_message(GENERAL, "story <https://example.com/a>", "U0REPORTER")
-    replies = [emulator.add_message(GENERAL, f"r{i}", "U0EDITOR", thread_ts=parent) for i in range(3)]
-    emulator.add_message(GENERAL, "unrelated", "U0EDITOR")
+def test_conversations_replies_returns_the_thread(slack_api: SlackEmulator, client: WebClient) -> None:
+    parent = slack_api.add_message(GENERAL, "story <https://example.com/a>", "U0REPORTER")
+    replies = [slack_api.add_message(GENERAL, f"r{i}", "U0EDITOR", thread_ts=parent) for i in range(3)]
+    slack_api.add_message(GENERAL, "unrelated", "U0EDITOR")
 
     messages = client.conversations_replies(channel=GENERAL, ts=parent)["messages"]
     assert [m["ts"] for m in messages] == [parent, *replies]
@@ -359,10 +352,10 @@ def test_conversations_replies_returns_the_thread(emulator: SlackEmulator, clien
     assert client.conversations_replies(channel=GENERAL, ts=replies[1])["messages"] == messages
 
 
-def test_conversations_replies_paginates_with_cursors(emulator: SlackEmulator, client: WebClient) -> None:
-    parent = emulator.add_message(GENERAL, "story", "U0REPORTER")
+def test_conversations_replies_paginates_with_cursors(slack_api: SlackEmulator, client: WebClient) -> None:
+    parent = slack_api.add_message(GENERAL, "story", "U0REPORTER")
     for i in range(4):
-        emulator.add_message(GENERAL, f"r{i}", "U0EDITOR", thread_ts=parent)
+        slack_api.add_message(GENERAL, f"r{i}", "U0EDITOR", thread_ts=parent)
     # Iterating a SlackResponse follows next_cursor; each step reuses the same response object.
     pages = [
         [m["text"] for m in page["messages"]]
@@ -380,16 +373,16 @@ def test_conversations_replies_errors(client: WebClient) -> None:
     assert api_error(exc) == "not_in_channel"
 
 
-def test_conversations_replies_invalid_cursor(emulator: SlackEmulator, client: WebClient) -> None:
-    parent = emulator.add_message(GENERAL, "story", "U0REPORTER")
+def test_conversations_replies_invalid_cursor(slack_api: SlackEmulator, client: WebClient) -> None:
+    parent = slack_api.add_message(GENERAL, "story", "U0REPORTER")
     with pytest.raises(SlackApiError) as exc:
         client.conversations_replies(channel=GENERAL, ts=parent, cursor="garbage!")
     assert api_error(exc) == "invalid_cursor"
 
 
-def test_conversations_history_window_and_order(emulator: SlackEmulator, client: WebClient) -> None:
-    stamps = [emulator.add_message(GENERAL, f"m{i}", "U0REPORTER", ts=f"17000000{i}0.000100") for i in range(5)]
-    emulator.add_message(GENERAL, "reply", "U0EDITOR", thread_ts=stamps[0])
+def test_conversations_history_window_and_order(slack_api: SlackEmulator, client: WebClient) -> None:
+    stamps = [slack_api.add_message(GENERAL, f"m{i}", "U0REPORTER", ts=f"17000000{i}0.000100") for i in range(5)]
+    slack_api.add_message(GENERAL, "reply", "U0EDITOR", thread_ts=stamps[0])
     everything = client.conversations_history(channel=GENERAL)["messages"]
     assert [m["text"] for m in everything] == ["m4", "m3", "m2", "m1", "m0"]
 
@@ -414,8 +407,8 @@ def test_conversations_history_invalid_cursor(client: WebClient) -> None:
 # ---- users.info / views.publish / apps.connections.open -------------------------------------------
 
 
-def test_users_info(emulator: SlackEmulator, client: WebClient) -> None:
-    uid = emulator.add_user("Paula Photo", tz="Europe/Berlin")
+def test_users_info(slack_api: SlackEmulator, client: WebClient) -> None:
+    uid = slack_api.add_user("Paula Photo", tz="Europe/Berlin")
     user = client.users_info(user=uid)["user"]
     assert (user["real_name"], user["tz"], user["is_bot"]) == ("Paula Photo", "Europe/Berlin", False)
     assert user["profile"]["real_name"] == "Paula Photo"
@@ -425,18 +418,18 @@ def test_users_info(emulator: SlackEmulator, client: WebClient) -> None:
     assert api_error(exc) == "user_not_found"
 
 
-def test_new_user_joins_existing_channels(emulator: SlackEmulator) -> None:
-    uid = emulator.add_user("Nina New")
-    assert uid in emulator.channels[GENERAL].members
-    assert uid not in emulator.channels[emulator.add_channel("tiny", members=[])].members
+def test_new_user_joins_existing_channels(slack_api: SlackEmulator) -> None:
+    uid = slack_api.add_user("Nina New")
+    assert uid in slack_api.channels[GENERAL].members
+    assert uid not in slack_api.channels[slack_api.add_channel("tiny", members=[])].members
 
 
-def test_views_publish(emulator: SlackEmulator, client: WebClient) -> None:
+def test_views_publish(slack_api: SlackEmulator, client: WebClient) -> None:
     view = {"type": "home", "blocks": [section("Welcome")] * MAX_VIEW_BLOCKS}
     first = client.views_publish(user_id="U0REPORTER", view=view)["view"]
     assert first["type"] == "home"
-    assert len(emulator.views["U0REPORTER"]["blocks"]) == MAX_VIEW_BLOCKS
-    assert emulator.calls_to("views.publish")[0].encoding == "json"
+    assert len(slack_api.views["U0REPORTER"]["blocks"]) == MAX_VIEW_BLOCKS
+    assert slack_api.calls_to("views.publish")[0].encoding == "json"
 
     second = client.views_publish(
         user_id="U0REPORTER", view={"type": "home", "blocks": [section("v2")]}, hash=first["hash"]
@@ -462,19 +455,19 @@ def test_views_publish_errors(client: WebClient, user_id: str, view: dict[str, A
     assert api_error(exc) == error
 
 
-def test_apps_connections_open_hands_out_the_socket_url(emulator: SlackEmulator) -> None:
-    emulator.socket_url = "ws://127.0.0.1:9/socket"
-    client = WebClient(base_url=emulator.base_url)
-    assert client.apps_connections_open(app_token=emulator.app_token)["url"] == "ws://127.0.0.1:9/socket"
-    (call,) = emulator.calls_to("apps.connections.open")
-    assert call.headers["Authorization"] == f"Bearer {emulator.app_token}"
+def test_apps_connections_open_hands_out_the_socket_url(slack_api: SlackEmulator) -> None:
+    slack_api.socket_url = "ws://127.0.0.1:9/socket"
+    client = WebClient(base_url=slack_api.base_url)
+    assert client.apps_connections_open(app_token=slack_api.app_token)["url"] == "ws://127.0.0.1:9/socket"
+    (call,) = slack_api.calls_to("apps.connections.open")
+    assert call.headers["Authorization"] == f"Bearer {slack_api.app_token}"
     with pytest.raises(SlackApiError) as exc:
-        client.apps_connections_open(app_token=emulator.bot_token)
+        client.apps_connections_open(app_token=slack_api.bot_token)
     assert api_error(exc) == "not_allowed_token_type"
 
 
-def test_default_socket_url_is_loopback(emulator: SlackEmulator) -> None:
-    assert emulator.socket_url.startswith(f"ws://127.0.0.1:{emulator.port}/")
+def test_default_socket_url_is_loopback(slack_api: SlackEmulator) -> None:
+    assert slack_api.socket_url.startswith(f"ws://127.0.0.1:{slack_api.port}/")
 
 
 # ---- Block Kit limits -----------------------------------------------------------------------------
@@ -570,13 +563,13 @@ def test_view_limit_is_100() -> None:
 
 
 @pytest.mark.parametrize("name", ["51 blocks", "section of 3001", "header of 151", "12001 chars of text"])
-def test_block_limits_through_the_api(emulator: SlackEmulator, client: WebClient, name: str) -> None:
+def test_block_limits_through_the_api(slack_api: SlackEmulator, client: WebClient, name: str) -> None:
     blocks, error = REFUSED[name]
     with pytest.raises(SlackApiError) as exc:
         client.chat_postMessage(channel=GENERAL, text="fallback", blocks=blocks)
     assert api_error(exc) == error
     assert exc.value.response.status_code == 200
-    assert emulator.messages(GENERAL) == []
+    assert slack_api.messages(GENERAL) == []
 
 
 def test_invalid_blocks_says_where(client: WebClient) -> None:
@@ -592,7 +585,7 @@ def test_bad_blocks_json_in_a_form(client: WebClient) -> None:
     assert api_error(exc) == "invalid_blocks"
 
 
-def test_text_limits_through_the_api(emulator: SlackEmulator, client: WebClient) -> None:
+def test_text_limits_through_the_api(slack_api: SlackEmulator, client: WebClient) -> None:
     with pytest.raises(SlackApiError) as exc:
         client.api_call("chat.postMessage", json={"channel": GENERAL})
     assert api_error(exc) == "no_text"
@@ -604,55 +597,55 @@ def test_text_limits_through_the_api(emulator: SlackEmulator, client: WebClient)
             channel=GENERAL, ts=client.chat_postMessage(channel=GENERAL, text="a")["ts"], text="x" * 40_001
         )
     assert api_error(exc) == "msg_too_long"
-    assert [m["text"] for m in emulator.messages(GENERAL)] == ["a"]
+    assert [m["text"] for m in slack_api.messages(GENERAL)] == ["a"]
 
 
 # ---- faults ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_429_is_retried_after_retry_after(emulator: SlackEmulator) -> None:
-    emulator.fail_next("chat.postMessage", status=429, retry_after=1)
-    client = emulator.client(retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)])
+def test_429_is_retried_after_retry_after(slack_api: SlackEmulator) -> None:
+    slack_api.fail_next("chat.postMessage", status=429, retry_after=1)
+    client = slack_api.client(retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)])
     reply = client.chat_postMessage(channel=GENERAL, text="after the wait")
-    assert [m["ts"] for m in emulator.messages(GENERAL)] == [reply["ts"]]
-    limited, accepted = emulator.calls_to("chat.postMessage")
+    assert [m["ts"] for m in slack_api.messages(GENERAL)] == [reply["ts"]]
+    limited, accepted = slack_api.calls_to("chat.postMessage")
     assert (limited.status, accepted.status) == (429, 200)
     assert accepted.time - limited.time >= 1.0
 
 
-def test_429_without_a_retry_handler(emulator: SlackEmulator, client: WebClient) -> None:
-    emulator.fail_next("chat.postMessage", status=429, retry_after=7)
+def test_429_without_a_retry_handler(slack_api: SlackEmulator, client: WebClient) -> None:
+    slack_api.fail_next("chat.postMessage", status=429, retry_after=7)
     with pytest.raises(SlackApiError) as exc:
         client.chat_postMessage(channel=GENERAL, text="x")
     assert exc.value.response.status_code == 429
     assert exc.value.response.headers["Retry-After"] == "7"
     assert api_error(exc) == "ratelimited"
-    assert emulator.messages(GENERAL) == []
+    assert slack_api.messages(GENERAL) == []
     # The fault is used up: the next call goes through.
     client.chat_postMessage(channel=GENERAL, text="x")
-    assert len(emulator.messages(GENERAL)) == 1
+    assert len(slack_api.messages(GENERAL)) == 1
 
 
-def test_500_is_retried_by_the_server_error_handler(emulator: SlackEmulator) -> None:
-    emulator.fail_next("chat.postMessage", status=500)
-    client = emulator.client(retry_handlers=[ServerErrorRetryHandler(max_retry_count=1)])
+def test_500_is_retried_by_the_server_error_handler(slack_api: SlackEmulator) -> None:
+    slack_api.fail_next("chat.postMessage", status=500)
+    client = slack_api.client(retry_handlers=[ServerErrorRetryHandler(max_retry_count=1)])
     client.chat_postMessage(channel=GENERAL, text="eventually")
-    assert [c.status for c in emulator.calls_to("chat.postMessage")] == [500, 200]
-    assert [m["text"] for m in emulator.messages(GENERAL)] == ["eventually"]
+    assert [c.status for c in slack_api.calls_to("chat.postMessage")] == [500, 200]
+    assert [m["text"] for m in slack_api.messages(GENERAL)] == ["eventually"]
 
 
-def test_500_without_a_retry_handler(emulator: SlackEmulator, client: WebClient) -> None:
-    emulator.fail_next("reactions.add", status=500)
-    ts = emulator.add_message(GENERAL, "story", "U0REPORTER")
+def test_500_without_a_retry_handler(slack_api: SlackEmulator, client: WebClient) -> None:
+    slack_api.fail_next("reactions.add", status=500)
+    ts = slack_api.add_message(GENERAL, "story", "U0REPORTER")
     with pytest.raises(SlackApiError) as exc:
         client.reactions_add(channel=GENERAL, name="mag", timestamp=ts)
     assert exc.value.response.status_code == 500
-    assert "reactions" not in emulator.message(GENERAL, ts)
+    assert "reactions" not in slack_api.message(GENERAL, ts)
 
 
-def test_injected_error_for_n_calls(emulator: SlackEmulator, client: WebClient) -> None:
-    emulator.fail_next("users.info", error="fatal_error", times=2)
+def test_injected_error_for_n_calls(slack_api: SlackEmulator, client: WebClient) -> None:
+    slack_api.fail_next("users.info", error="fatal_error", times=2)
     for _ in range(2):
         with pytest.raises(SlackApiError) as exc:
             client.users_info(user="U0REPORTER")
@@ -661,9 +654,9 @@ def test_injected_error_for_n_calls(emulator: SlackEmulator, client: WebClient) 
     assert client.users_info(user="U0REPORTER")["user"]["id"] == "U0REPORTER"
 
 
-def test_fault_for_any_method_in_order(emulator: SlackEmulator, client: WebClient) -> None:
-    emulator.fail_next("*", error="first")
-    emulator.fail_next("*", error="second")
+def test_fault_for_any_method_in_order(slack_api: SlackEmulator, client: WebClient) -> None:
+    slack_api.fail_next("*", error="first")
+    slack_api.fail_next("*", error="second")
     errors = []
     for _ in range(2):
         with pytest.raises(SlackApiError) as exc:
@@ -673,19 +666,19 @@ def test_fault_for_any_method_in_order(emulator: SlackEmulator, client: WebClien
     assert client.auth_test()["ok"] is True
 
 
-def test_fail_next_needs_a_failure(emulator: SlackEmulator) -> None:
+def test_fail_next_needs_a_failure(slack_api: SlackEmulator) -> None:
     with pytest.raises(ValueError, match="needs"):
-        emulator.fail_next("chat.postMessage")
+        slack_api.fail_next("chat.postMessage")
 
 
 @pytest.mark.slow
-def test_delay_times_the_client_out_but_the_post_still_lands(emulator: SlackEmulator) -> None:
-    emulator.fail_next("chat.postMessage", delay=1.5)
-    client = emulator.client(timeout=1)
+def test_delay_times_the_client_out_but_the_post_still_lands(slack_api: SlackEmulator) -> None:
+    slack_api.fail_next("chat.postMessage", delay=1.5)
+    client = slack_api.client(timeout=1)
     with pytest.raises(TimeoutError):
         client.chat_postMessage(channel=GENERAL, text="slow")
     # Like a slow Slack, the message is posted although the client gave up: retries must dedupe.
-    stored = emulator.wait_for(lambda: emulator.messages(GENERAL), timeout=5)
+    stored = slack_api.wait_for(lambda: slack_api.messages(GENERAL), timeout=5)
     assert [m["text"] for m in stored] == ["slow"]
 
 
@@ -703,45 +696,45 @@ def test_posting_faster_than_once_a_second_is_rate_limited() -> None:
 # ---- recording and helpers ------------------------------------------------------------------------
 
 
-def test_every_call_is_recorded_in_order(emulator: SlackEmulator, client: WebClient) -> None:
+def test_every_call_is_recorded_in_order(slack_api: SlackEmulator, client: WebClient) -> None:
     client.auth_test()
     with pytest.raises(SlackApiError):
         client.chat_postMessage(channel="C0NOWHERE", text="x")
     ts = client.chat_postMessage(channel=GENERAL, text="x")["ts"]
     client.reactions_add(channel=GENERAL, name="white_check_mark", timestamp=ts)
-    assert [c.method for c in emulator.calls] == ["auth.test", "chat.postMessage", "chat.postMessage", "reactions.add"]
-    assert [c.response["ok"] for c in emulator.calls if c.response] == [True, False, True, True]
-    assert emulator.calls[1].response == {"ok": False, "error": "channel_not_found"}
-    times = [c.time for c in emulator.calls]
+    assert [c.method for c in slack_api.calls] == ["auth.test", "chat.postMessage", "chat.postMessage", "reactions.add"]
+    assert [c.response["ok"] for c in slack_api.calls if c.response] == [True, False, True, True]
+    assert slack_api.calls[1].response == {"ok": False, "error": "channel_not_found"}
+    times = [c.time for c in slack_api.calls]
     assert times == sorted(times)
 
 
-def test_wait_for_sees_calls_made_from_another_thread(emulator: SlackEmulator, client: WebClient) -> None:
+def test_wait_for_sees_calls_made_from_another_thread(slack_api: SlackEmulator, client: WebClient) -> None:
     def later() -> None:
         time.sleep(0.1)
         client.chat_postMessage(channel=GENERAL, text="async")
 
     worker = threading.Thread(target=later)
     worker.start()
-    calls = emulator.wait_for(lambda: emulator.calls_to("chat.postMessage"), timeout=5)
+    calls = slack_api.wait_for(lambda: slack_api.calls_to("chat.postMessage"), timeout=5)
     worker.join()
     assert calls[0].params["text"] == "async"
 
 
-def test_wait_for_fails_with_context(emulator: SlackEmulator, client: WebClient) -> None:
+def test_wait_for_fails_with_context(slack_api: SlackEmulator, client: WebClient) -> None:
     client.auth_test()
     with pytest.raises(AssertionError, match=r"auth\.test"):
-        emulator.wait_for(lambda: emulator.calls_to("chat.update"), timeout=0.05)
+        slack_api.wait_for(lambda: slack_api.calls_to("chat.update"), timeout=0.05)
 
 
-def test_reset_restores_the_default_workspace(emulator: SlackEmulator, client: WebClient) -> None:
-    extra = emulator.add_channel("extra")
+def test_reset_restores_the_default_workspace(slack_api: SlackEmulator, client: WebClient) -> None:
+    extra = slack_api.add_channel("extra")
     client.chat_postMessage(channel=GENERAL, text="x")
-    emulator.fail_next("auth.test", error="boom")
-    emulator.reset()
-    assert emulator.calls == []
-    assert emulator.messages(GENERAL) == []
-    assert extra not in emulator.channels
+    slack_api.fail_next("auth.test", error="boom")
+    slack_api.reset()
+    assert slack_api.calls == []
+    assert slack_api.messages(GENERAL) == []
+    assert extra not in slack_api.channels
     assert client.auth_test()["ok"] is True
 
 
