@@ -94,22 +94,23 @@ return slot - now
 
 # Records one story for a channel and trims the channel to `retention` seconds before its newest story.
 # KEYS: channel zset, story JSON key, recent zset.
-# ARGV: story id, score, story JSON, TTL s, retention s, story key prefix, recent member prefix, recent limit.
+# ARGV: story id, score, story JSON, retention s (also the keys' TTL), story key prefix, recent member prefix,
+# recent limit.
 _RECORD_LUA = """
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-local cutoff = '(' .. string.format('%.6f', tonumber(top[2]) - tonumber(ARGV[5]))
+local cutoff = '(' .. string.format('%.6f', tonumber(top[2]) - tonumber(ARGV[4]))
 local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', cutoff)
 for _, id in ipairs(old) do
-  redis.call('DEL', ARGV[6] .. id)
-  redis.call('ZREM', KEYS[3], ARGV[7] .. id)
+  redis.call('DEL', ARGV[5] .. id)
+  redis.call('ZREM', KEYS[3], ARGV[6] .. id)
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', cutoff)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[7] .. ARGV[1])
-  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[8]) + 1))
+  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[6] .. ARGV[1])
+  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[7]) + 1))
 end
 return #old
 """
@@ -372,7 +373,6 @@ class RedisStore:
             sid,
             repr(_timestamp(story.recorded_at)),
             story.model_dump_json(),
-            retention,
             retention,
             self._key("ds", story.channel, ""),
             f"{story.channel}:",
