@@ -292,14 +292,13 @@ def _display(forms: Counter[str]) -> str:
 
 def quoted_speakers(quotes: Sequence[Quote]) -> list[tuple[str, str | None, int]]:
     """(name, role, number of quotes) per speaker, surnames merged into full names, most quoted first."""
-    attributed = [q for q in quotes if _squash(q.speaker)]
-    root_of = merge_names(_squash(q.speaker) for q in attributed)
+    attributed = [(name, q) for q in quotes if (name := _squash(q.speaker))]
+    root_of = merge_names(name for name, _ in attributed)
     forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     roles: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     counts: Counter[tuple[str, ...]] = Counter()
     first: dict[tuple[str, ...], int] = {}
-    for index, quote in enumerate(attributed):
-        name = _squash(quote.speaker)
+    for index, (name, quote) in enumerate(attributed):
         root = root_of[name]
         counts[root] += 1
         forms[root][name] += 1
@@ -326,16 +325,16 @@ def _figure_key(figure: str) -> str | None:
 def recurring_items(stories: Sequence[DigestStory], min_stories: int = 2) -> list[tuple[str, int]]:
     """Names and figures that appear in at least ``min_stories`` stories, with how many stories, most first."""
     person_names = [e.text for s in stories for e in s.entities if e.label in ("PERSON", "PER")]
-    person_names += [_squash(q.speaker) for s in stories for q in s.quotes if _squash(q.speaker)]
+    person_names += [name for s in stories for q in s.quotes if (name := _squash(q.speaker))]
     root_of = merge_names(_squash(n) for n in person_names)
     found: dict[str, set[int]] = defaultdict(set)
     forms: dict[str, Counter[str]] = defaultdict(Counter)
-    first: dict[str, tuple[int, int]] = {}
+    first: dict[str, int] = {}
 
     def note(key: str, shown: str, index: int) -> None:
         found[key].add(index)
         forms[key][shown] += 1
-        first.setdefault(key, (len(first), 0))
+        first.setdefault(key, len(first))
 
     for index, story in enumerate(stories):
         for entity in story.entities:
