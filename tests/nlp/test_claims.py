@@ -12,19 +12,11 @@ from spacy.tokens import Doc
 
 from bot.models import Claim, Quote
 from bot.nlp import claims, consistency
-from bot.nlp.model import load_model
 from bot.nlp.normalize import normalize
 from bot.nlp.numbers import figures, parse_number
 from bot.nlp.quotes import extract_quotes
-from bot.settings import default_spacy_model
 
 ARTICLES = Path(__file__).parents[1] / "fixtures" / "articles"
-
-
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    """The spaCy pipeline, loaded once per test session."""
-    return load_model(default_spacy_model())
 
 
 def parse(nlp: Language, name: str) -> Doc:

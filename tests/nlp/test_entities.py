@@ -12,17 +12,9 @@ from spacy.tokens import Span
 
 from bot.models import Entity
 from bot.nlp.entities import clean, extract_entities, is_junk
-from bot.nlp.model import load_model
 from bot.nlp.normalize import normalize
-from bot.settings import default_spacy_model
 
 ARTICLES = Path(__file__).parents[1] / "fixtures" / "articles"
-
-
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    """The spaCy pipeline, loaded once per test session."""
-    return load_model(default_spacy_model())
 
 
 def by_name(entities: list[Entity]) -> dict[str, Entity]:

@@ -10,18 +10,10 @@ from hypothesis import strategies as st
 from spacy.language import Language
 
 from bot.nlp.claims import extract_claims
-from bot.nlp.model import load_model
 from bot.nlp.normalize import normalize
 from bot.nlp.summary import MAX_CHARS, strip_dateline, summarize
-from bot.settings import default_spacy_model
 
 ARTICLES = Path(__file__).parents[1] / "fixtures" / "articles"
-
-
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    """The spaCy pipeline, loaded once per test session."""
-    return load_model(default_spacy_model())
 
 
 def run(nlp: Language, raw: str) -> list[str]:
