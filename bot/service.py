@@ -262,19 +262,21 @@ class Service:
     def _reanalyse(self, request: ButtonRequest) -> None:
         analysis = self.store.get_analysis(request.cache_key)
         if analysis is not None and analysis.source.url:
-            text = analysis.source.url
+            # the stored URL as it is: read back as message text, "…/Foo_(bar)" or "…?q=\"x\"" would be cut short
+            item = Item(url=analysis.source.url)
         else:
             text = self._read_message(request.channel, request.thread_ts)[0] if request.thread_ts else ""
-        if not text:
-            # Keep the result on screen: only the person who clicked needs to know.
-            if request.user:
-                gone = "I no longer have that text: paste it again to analyse it afresh."
-                message = blocks.error_message(gone)
-                self.poster.ephemeral(request.channel, request.user, message, thread_ts=request.thread_ts)
-            return
-        items, _ = items_in(text, max_links=1)
-        if not items:
-            return
+            if not text:
+                # Keep the result on screen: only the person who clicked needs to know.
+                if request.user:
+                    gone = "I no longer have that text: paste it again to analyse it afresh."
+                    message = blocks.error_message(gone)
+                    self.poster.ephemeral(request.channel, request.user, message, thread_ts=request.thread_ts)
+                return
+            items, _ = items_in(text, max_links=1)
+            if not items:
+                return
+            item = items[0]
         again = AnalysisRequest(
             key=request.key,
             surface="button",
@@ -284,7 +286,7 @@ class Service:
             refresh=True,
             update_ts=request.message_ts,
         )
-        self._answer(again, items[0], request.key)
+        self._answer(again, item, request.key)
 
     # -- digests --------------------------------------------------------------------------------------------
 

@@ -246,6 +246,7 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     routes: ClassVar[dict[str, str]] = {
         "/article.html": "article",
+        "/wiki/Harbour_(Calloway)": "article",
         "/amp/article.html": "amp",
         "/paywall.html": "paywall",
         "/investigation.html": "paywall_marked",

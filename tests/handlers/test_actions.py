@@ -107,6 +107,15 @@ def test_reanalyse_updates_the_same_message_and_bypasses_the_cache(bot: Bot) -> 
     assert_block_kit_accepted(bot)
 
 
+def test_reanalyse_fetches_the_stored_url_whole(bot: Bot) -> None:
+    # A URL read back as message text would lose its closing parenthesis: "…/wiki/Harbour_(Calloway)".
+    path = "/wiki/Harbour_(Calloway)"
+    _, reply = ask(bot, f"<{bot.site.url(path)}>")
+    assert bot.site.hits[path] == 1
+    assert click(bot, reply, "nutgraf_reanalyse").status_code == 200
+    bot.slack.wait_for(lambda: bot.site.hits[path] == 2, timeout=30)
+
+
 def test_reanalyse_of_pasted_text_reads_the_thread_again(bot: Bot) -> None:
     thread, reply = ask(bot, SHORT)
     assert click(bot, reply, "nutgraf_reanalyse").status_code == 200
