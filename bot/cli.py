@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -19,7 +20,6 @@ from bot.textio import decode_bytes, looks_like_html
 logger = logging.getLogger("bot")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-BATCH_CHUNK = 64
 
 
 def _read_source(source: str, settings: Settings) -> Article:
@@ -106,17 +106,6 @@ def _batch_items(lines: IO[str], settings: Settings, failures: list[str]) -> Ite
             print(f"nutgraf batch: line {number} skipped: {exc}", file=sys.stderr)
 
 
-def _chunks(items: Iterator[tuple[str | None, Article]], size: int) -> Iterator[list[tuple[str | None, Article]]]:
-    chunk: list[tuple[str | None, Article]] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
@@ -126,18 +115,25 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     failures: list[str] = []
     inp = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")  # noqa: SIM115
     out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+    ids: deque[str | None] = deque()  # of the items handed to the analyser and not yet answered
+
+    def items() -> Iterator[tuple[str | None, Article]]:
+        for id_, article in _batch_items(inp, settings, failures):
+            ids.append(id_)
+            yield id_, article
+
     try:
         with tqdm(desc="analysing", unit="doc", file=sys.stderr, disable=args.quiet) as bar:
-            for chunk in _chunks(_batch_items(inp, settings, failures), BATCH_CHUNK):
-                results = analyzer.analyze_many(chunk, n_process=args.processes)
-                for (id_, _article), result in zip(chunk, results, strict=True):
-                    if isinstance(result, NutgrafError):
-                        failures.append(f"id {id_}: {result}")
-                        print(f"nutgraf batch: id {id_} skipped: {result}", file=sys.stderr)
-                    else:
-                        out.write(result.model_dump_json() + "\n")
-                    bar.update(1)
-                out.flush()
+            # One call for the whole input, so --processes starts spaCy's worker processes once.
+            for result in analyzer.analyze_many(items(), n_process=args.processes):
+                id_ = ids.popleft()  # results come in input order, one for each item
+                if isinstance(result, NutgrafError):
+                    failures.append(f"id {id_}: {result}")
+                    print(f"nutgraf batch: id {id_} skipped: {result}", file=sys.stderr)
+                else:
+                    out.write(result.model_dump_json() + "\n")
+                    out.flush()
+                bar.update(1)
     finally:
         if inp is not sys.stdin:
             inp.close()

@@ -6,6 +6,7 @@ Every surface (Slack replies, digests, the CLI) goes through :class:`Analyzer`, 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -93,23 +94,36 @@ class Analyzer:
     def analyze_many(
         self, items: Iterable[tuple[str | None, Article]], *, batch_size: int = 16, n_process: int = 1
     ) -> Iterator[Analysis | InputError]:
-        """Analyse many articles in order through ``nlp.pipe``; bad input yields its error in place."""
-        prepared: list[tuple[str | None, Article, Normalized, list[str], str] | InputError] = []
-        for id_, article in items:
-            try:
-                norm, notes = self.prepare(article)
-            except InputError as exc:
-                prepared.append(exc)
-                continue
-            prepared.append((id_, article, norm, notes, detect_language(norm.text)))
-        texts = (p[2].text for p in prepared if not isinstance(p, InputError))
-        docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
-        for item in prepared:
-            if isinstance(item, InputError):
+        """Analyse many articles in order through ``nlp.pipe``; bad input yields its error in place.
+
+        Items are read and prepared only as ``nlp.pipe`` asks for texts, so any number of them can stream
+        through one pipe (and one set of worker processes when ``n_process`` > 1).
+        """
+        # What was prepared, in input order, and not yet yielded: a refused item's error, or what its
+        # result is built from when its doc comes out of the pipe.
+        pending: deque[tuple[str | None, Article, Normalized, list[str], str] | InputError] = deque()
+
+        def texts() -> Iterator[str]:
+            for id_, article in items:
+                try:
+                    norm, notes = self.prepare(article)
+                except InputError as exc:
+                    pending.append(exc)
+                    continue
+                pending.append((id_, article, norm, notes, detect_language(norm.text)))
+                yield norm.text
+
+        for doc in self.nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
+            item = pending.popleft()
+            while isinstance(item, InputError):
                 yield item
-            else:
-                id_, article, norm, notes, language = item
-                yield self._build(article, norm, notes, language, next(docs), id_)
+                item = pending.popleft()
+            id_, article, norm, notes, language = item
+            yield self._build(article, norm, notes, language, doc, id_)
+        for item in pending:  # items refused after the last text
+            if not isinstance(item, InputError):
+                raise RuntimeError("nlp.pipe returned fewer docs than it was given texts")
+            yield item
 
     def _build(
         self, article: Article, norm: Normalized, notes: list[str], language: str, doc: Doc, id_: str | None
