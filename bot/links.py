@@ -12,6 +12,8 @@ _BARE_URL = re.compile(r"(?<![<|\w])https?://[^\s<>|\"']+", re.IGNORECASE)
 _MARKUP = re.compile(r"<[@!#][^>]*>")
 _TRAILING = ".,;:!?)]}'\"”’"
 
+#: Fewest words worth analysing: shorter message text is not taken as something to analyse, and the
+#: analysis pipeline (:mod:`bot.nlp.pipeline`) refuses shorter text.
 MIN_TEXT_WORDS = 5
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.errors import InputError
+from bot.links import MIN_TEXT_WORDS
 from bot.models import Analysis, Article, Claim, Quote
 from bot.nlp import claims, quotes
 from bot.nlp.entities import extract_entities
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MIN_WORDS = 5
 #: Share of control characters above which input is taken for binary data.
 MAX_CONTROL_SHARE = 0.01
 
@@ -80,8 +80,8 @@ class Analyzer:
             notes.append(f"The text is {len(text):,} characters long; only the first {cut:,} were analysed.")
             text = text[:cut]
             norm = Normalized(text=text, headline=norm.headline, byline=norm.byline)
-        if len(text.split()) < MIN_WORDS:
-            raise InputError(f"That is too short to analyse: give at least {MIN_WORDS} words or a link.")
+        if len(text.split()) < MIN_TEXT_WORDS:
+            raise InputError(f"That is too short to analyse: give at least {MIN_TEXT_WORDS} words or a link.")
         return norm, notes
 
     def analyze(self, article: Article, *, id: str | None = None) -> Analysis:
