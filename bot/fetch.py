@@ -661,13 +661,13 @@ def _site_from_url(url: str) -> str | None:
     return re.sub(r"^(?:www|w[0-9]+)\.", "", host) or None
 
 
-def _site(document: Document, final_url: httpx.URL) -> str | None:
+def _site(document: Document, final_url: str) -> str | None:
     """The page's own site name; when trafilatura made one up from the (possibly foreign) canonical URL,
     the host of the URL actually fetched."""
     name = document.sitename or None
     derived = _URL_SITE.match(document.url or "")
     if name is None or (derived is not None and name == derived.group(1)):
-        return _site_from_url(str(final_url))
+        return _site_from_url(final_url)
     return name
 
 
@@ -679,8 +679,11 @@ def _drop_title_line(text: str, title: str | None) -> str:
     return text
 
 
-def _word_count(text: str) -> int:
-    return len(text.split())
+def _require_words(text: str, source: Source, *, paywalled: bool = False) -> None:
+    """Raise :class:`TooLittleText` when ``text`` is too short to be an article (or, paywalled, a full one)."""
+    words = len(text.split())
+    if words < MIN_ARTICLE_WORDS or (paywalled and words < MIN_PAYWALLED_WORDS):
+        raise TooLittleText(source, words, paywalled=paywalled)
 
 
 def article_from_html(html: str, url: str | None = None) -> Article:
@@ -704,14 +707,11 @@ def article_from_html(html: str, url: str | None = None) -> Article:
         url=url,
         canonical_url=_canonical(document.url, url) if url else None,
         title=title,
-        site=_site(document, httpx.URL(url)) if url else document.sitename or None,
+        site=_site(document, url) if url else document.sitename or None,
         author=document.author or None,
         published=document.date or None,
     )
-    words = _word_count(text)
-    paywalled = bool(_PAYWALLED.search(html))
-    if words < MIN_ARTICLE_WORDS or (paywalled and words < MIN_PAYWALLED_WORDS):
-        raise TooLittleText(source, words, paywalled=paywalled)
+    _require_words(text, source, paywalled=bool(_PAYWALLED.search(html)))
     return Article(text=text, source=source)
 
 
@@ -719,9 +719,7 @@ def _from_text(page: _Page, text: str) -> Article:
     url = str(page.url)
     text = text.strip()
     source = Source(kind="url", url=url, canonical_url=canonicalize_url(url), site=_site_from_url(url))
-    words = _word_count(text)
-    if words < MIN_ARTICLE_WORDS:
-        raise TooLittleText(source, words)
+    _require_words(text, source)
     return Article(text=text, source=source)
 
 
