@@ -35,6 +35,8 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from corpus import percentile  # noqa: E402
+
 from tests.redis_server import RedisServer, free_port  # noqa: E402
 from tests.slack_api import BOT_USER_ID, TEAM_ID, SlackEmulator  # noqa: E402
 
@@ -44,13 +46,6 @@ TEXT = (
     "The council said on Monday that it would spend $4 million on road repairs this year, up from "
     '$2.5 million last year. "We cannot wait any longer," said Ann Hale, the council leader.'
 )
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) by nearest rank."""
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def build_events(slack: SlackEmulator, count: int, mention_share: float, seed: int) -> list[dict[str, Any]]:

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from corpus import percentile
+
 from bot.app import build_runtime, wsgi_application
 from bot.nlp.pipeline import Analyzer
 from bot.service import Service
@@ -47,12 +49,6 @@ def loopback_only(url: str) -> str:
     if not loopback:
         raise SystemExit(f"cache_hit: {url} is not on loopback; this benchmark only talks to 127.0.0.1 or ::1")
     return url
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile of ``values`` (``share`` between 0 and 1)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
 class Bench:
@@ -149,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
                 posts, answers = [p for p, _ in runs], [a for _, a in runs]
                 print(
                     f"{name:8}{len(runs):>6}{statistics.median(posts):>11.1f} ms"
-                    f"{statistics.median(answers):>13.1f} ms{percentile(answers, 0.95):>10.1f} ms"
+                    f"{statistics.median(answers):>13.1f} ms{percentile(answers, 95):>10.1f} ms"
                 )
             cold_median = statistics.median(a for _, a in cold)
             cached_median = statistics.median(a for _, a in cached)

@@ -1,12 +1,20 @@
-"""Reading an evaluation corpus (one JSON object a line, with "id" and "text") as articles for the pipeline."""
+"""Helpers the benchmarks share: reading an evaluation corpus (one JSON object a line, with "id" and "text")
+as articles for the pipeline, scoring a sentence by its claims, and a percentile."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from bot.models import Article, Source
+from bot.errors import InputError
+from bot.models import Analysis, Article, Source
+
+
+def article_of(row: dict[str, Any]) -> tuple[str, Article]:
+    """(id, article) of one corpus row, as pasted text."""
+    return row["id"], Article(text=row["text"], source=Source(kind="text"))
 
 
 def read_articles(path: Path, limit: int | None = None) -> Iterator[tuple[str, Article]]:
@@ -15,5 +23,19 @@ def read_articles(path: Path, limit: int | None = None) -> Iterator[tuple[str, A
         for n, line in enumerate(fh):
             if limit is not None and n >= limit:
                 return
-            row = json.loads(line)
-            yield row["id"], Article(text=row["text"], source=Source(kind="text"))
+            yield article_of(json.loads(line))
+
+
+def sentence_score(result: Analysis | InputError) -> float:
+    """A sentence's score as a check-worthiness ranking: its best claim's score, 0 when it was refused or
+    has no claim."""
+    if isinstance(result, InputError) or not result.claims:
+        return 0.0
+    return result.claims[0].score
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by nearest rank."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]

@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from corpus import read_articles
+from corpus import read_articles, sentence_score
 
 from bot.errors import InputError
 from bot.nlp.pipeline import Analyzer
@@ -33,17 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     analyzer = Analyzer(args.model or default_spacy_model())
-    ids = [i for i, _ in read_articles(args.gold, args.limit)]
+    articles = list(read_articles(args.gold, args.limit))
+    ids = [i for i, _ in articles]
     began = time.perf_counter()
     with args.out.open("w", encoding="utf-8") as out:
-        results = analyzer.analyze_many(read_articles(args.gold, args.limit), batch_size=256)
+        results = analyzer.analyze_many(articles, batch_size=256)
         for id_, result in zip(ids, results, strict=True):
-            if isinstance(result, InputError) or not result.claims:
-                row = {"id": id_, "score": 0.0, "label": 0}
-            else:
-                best = result.claims[0]
-                row = {"id": id_, "score": best.score, "label": int(any(c.checkworthy for c in result.claims))}
-            out.write(json.dumps(row) + "\n")
+            label = 0 if isinstance(result, InputError) else int(any(c.checkworthy for c in result.claims))
+            out.write(json.dumps({"id": id_, "score": sentence_score(result), "label": label}) + "\n")
     elapsed = time.perf_counter() - began
     print(f"analysed {len(ids)} sentences in {elapsed:.1f}s ({len(ids) / elapsed:.0f}/s)", file=sys.stderr)
     return subprocess.call([sys.executable, str(args.scorer), str(args.out), str(args.gold)])

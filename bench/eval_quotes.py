@@ -67,11 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     analyzer = Analyzer(args.model or default_spacy_model())
-    ids = [i for i, _ in read_articles(args.gold, args.limit)]
+    articles = list(read_articles(args.gold, args.limit))
+    ids = [i for i, _ in articles]
     began = time.perf_counter()
     failed = 0
     with args.out.open("w", encoding="utf-8") as out:
-        results = analyzer.analyze_many(read_articles(args.gold, args.limit), batch_size=args.batch_size)
+        results = analyzer.analyze_many(articles, batch_size=args.batch_size)
         for id_, result in zip(ids, results, strict=True):
             quotes = []
             if isinstance(result, InputError):

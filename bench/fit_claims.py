@@ -21,9 +21,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from corpus import read_articles
+from corpus import article_of, sentence_score
 
-from bot.errors import InputError
 from bot.nlp import claims
 from bot.nlp.hedges import find_hedges
 from bot.nlp.pipeline import Analyzer
@@ -68,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     labels = [int(r["label"]) for r in rows]
     analyzer = Analyzer(args.model or default_spacy_model())
 
-    shipped = []
-    for result in analyzer.analyze_many(read_articles(args.data)):
-        shipped.append(0.0 if isinstance(result, InputError) or not result.claims else result.claims[0].score)
+    shipped = [sentence_score(result) for result in analyzer.analyze_many(article_of(r) for r in rows)]
     by_register: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         by_register[row["register"]].append(i)
