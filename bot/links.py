@@ -5,16 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.nlp.normalize import unslack
+from bot.nlp.normalize import MIN_TEXT_WORDS, unslack
 
 _SLACK_URL = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
 _BARE_URL = re.compile(r"(?<![<|\w])https?://[^\s<>|\"']+", re.IGNORECASE)
 _MARKUP = re.compile(r"<[@!#][^>]*>")
 _TRAILING = ".,;:!?)]}'\"”’"
-
-#: Fewest words worth analysing: shorter message text is not taken as something to analyse, and the
-#: analysis pipeline (:mod:`bot.nlp.pipeline`) refuses shorter text.
-MIN_TEXT_WORDS = 5
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.command import Command, auto_reply, route
-from bot.links import MIN_TEXT_WORDS, Item, find_links, items_in
+from bot.links import Item, find_links, items_in
+from bot.nlp.normalize import MIN_TEXT_WORDS
 from bot.triggers import (
     SHORTCUT_CALLBACK_ID,
     auto_request,

@@ -35,6 +35,9 @@ _NAME = r"[A-Z][\w.'’-]+"
 _BYLINE = re.compile(rf"^\s*(?:[Bb]y|BY)\s+({_NAME}(?:\s+(?:{_NAME}|and|&|de|van|von|al))*)\s*[,|·-]?.{{0,60}}$")
 _FINAL_PUNCTUATION = tuple(".!?…:;\"'”’)")
 MAX_HEADLINE_CHARS = 200
+#: Fewest words worth analysing: the pipeline refuses shorter text, and shorter message text is not taken
+#: as something to analyse.
+MIN_TEXT_WORDS = 5
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.errors import InputError
-from bot.links import MIN_TEXT_WORDS
 from bot.models import Analysis, Article, Claim, Quote
 from bot.nlp import claims, quotes
 from bot.nlp.entities import extract_entities
 from bot.nlp.language import detect_language
 from bot.nlp.model import load_model
-from bot.nlp.normalize import Normalized, normalize
+from bot.nlp.normalize import MIN_TEXT_WORDS, Normalized, normalize
 from bot.nlp.summary import summarize
 from bot.textio import BINARY_MESSAGE
 
