@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from bot.models import Claim, Quote
-from bot.nlp import consistency
 from bot.nlp.hedges import find_hedges
 from bot.nlp.lexicon import REPORTING_VERBS
 from bot.nlp.numbers import ents_by_sentence, figures, is_label
@@ -406,8 +405,3 @@ def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:
                 )
             )
     return sorted(claims, key=lambda c: (-c.score, c.start))
-
-
-def find_inconsistencies(doc: Doc, claims: Sequence[Claim]) -> list[str]:
-    """Notes for an editor on figures that disagree within the story (see :mod:`bot.nlp.consistency`)."""
-    return consistency.check(doc)

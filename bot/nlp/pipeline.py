@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot import __version__
 from bot.errors import InputError
 from bot.models import Analysis, Article, Claim, Quote
-from bot.nlp import claims, quotes
+from bot.nlp import claims, consistency, quotes
 from bot.nlp.entities import extract_entities
 from bot.nlp.language import detect_language
 from bot.nlp.model import load_model
@@ -137,7 +137,7 @@ class Analyzer:
         if language == "en":
             found_quotes = quotes.extract_quotes(doc)
             found_claims = claims.extract_claims(doc, found_quotes)
-            notes = notes + claims.find_inconsistencies(doc, found_claims)
+            notes = notes + consistency.check(doc)
         else:
             notes = [
                 *notes,

@@ -109,8 +109,8 @@ def test_attribution_prefers_the_quote_extractor(nlp: Language) -> None:
 
 
 def test_inconsistent_dates_for_the_same_figure_are_noted(nlp: Language, troops: tuple[Doc, list[Claim]]) -> None:
-    doc, found = troops
-    notes = claims.find_inconsistencies(doc, found)
+    doc, _ = troops
+    notes = consistency.check(doc)
     assert notes == ["3,000 troops: 'early 2023' in paragraph 2, 'January and February' in paragraph 5."]
 
 
@@ -122,7 +122,7 @@ def test_same_small_count_with_the_same_verb_is_noted(nlp: Language) -> None:
 
 def test_two_figures_for_the_same_event_are_noted(nlp: Language) -> None:
     doc = parse(nlp, "claims_budget.txt")
-    notes = claims.find_inconsistencies(doc, claims.extract_claims(doc))
+    notes = consistency.check(doc)
     assert len(notes) == 1
     assert "'40'" in notes[0] and "'65'" in notes[0] and "jobs" in notes[0]
 
@@ -279,6 +279,6 @@ def test_figure_bounds(nlp: Language) -> None:
 def test_odd_text_never_raises(nlp: Language, text: str) -> None:
     doc = nlp(text)
     found = claims.extract_claims(doc, ())
-    claims.find_inconsistencies(doc, found)
+    consistency.check(doc)
     for claim in found:
         assert doc.text[claim.start : claim.end] == claim.text
