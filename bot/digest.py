@@ -27,13 +27,13 @@ from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from courlan import normalize_url
 from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.errors import InputError, NutgrafError
+from bot.links import canonicalize_url
 from bot.models import Claim, Digest, DigestSchedule, DigestStory, Quote
 from bot.nlp.lexicon import NAME_TITLES
 from bot.settings import Settings
@@ -207,7 +207,8 @@ def _story_identity(story: DigestStory) -> str:
     """What makes two records the same story: the canonical URL when known, else the key."""
     for candidate in (story.url, story.key):
         if candidate and candidate.startswith(("http://", "https://")):
-            parts = urlsplit(normalize_url(candidate.strip(), trailing_slash=False))
+            # the cache's canonical form, and beyond it "www." and a final "/" make no other story
+            parts = urlsplit(canonicalize_url(candidate))
             path = parts.path.rstrip("/")
             return urlunsplit((parts.scheme, parts.netloc.removeprefix("www."), path, parts.query, ""))
     return story.key

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import charset_normalizer
 import courlan
@@ -31,6 +31,7 @@ from trafilatura.settings import Document, set_date_params
 
 from bot import __version__
 from bot.errors import NutgrafError
+from bot.links import canonicalize_url
 from bot.models import Article, Source
 from bot.netguard import (
     IPAddress,
@@ -205,13 +206,6 @@ def _status_message(status: int) -> str:
 
 
 # --- URLs ---------------------------------------------------------------------------------------------
-
-
-def canonicalize_url(url: str) -> str:
-    """A stable form of ``url`` for caching: lower-case host, no default port, tracking parameters or fragment."""
-    normalized = courlan.normalize_url(url.strip(), strict=False)
-    parts = urlsplit(normalized)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
 
 
 def _parse_url(raw: str) -> httpx.URL:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import courlan
 
 from bot.nlp.normalize import MIN_TEXT_WORDS, unslack
 
@@ -48,3 +51,10 @@ def items_in(text: str, *, max_links: int) -> tuple[list[Item], int]:
     if len(plain.split()) >= MIN_TEXT_WORDS:
         return [Item(text=plain)], 0
     return [], 0
+
+
+def canonicalize_url(url: str) -> str:
+    """A stable form of ``url`` for caching: lower-case host, no default port, tracking parameters or fragment."""
+    normalized = courlan.normalize_url(url.strip(), strict=False)
+    parts = urlsplit(normalized)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
