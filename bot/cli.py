@@ -98,7 +98,10 @@ def _batch_items(lines: IO[str], settings: Settings, failures: list[str]) -> Ite
             if isinstance(record.get("text"), str):
                 yield id_, Article(text=record["text"], source=Source(kind="text"))
             elif isinstance(record.get("url"), str):
-                yield id_, _read_source(record["url"], settings)
+                from bot.fetch import fetch_article
+
+                # a link only: a file name or "-" (standard input, perhaps this very batch) is no URL
+                yield id_, fetch_article(record["url"], settings)
             else:
                 raise ValueError('a line needs "text" or "url"')
         except (ValueError, NutgrafError) as exc:

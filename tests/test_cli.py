@@ -105,6 +105,19 @@ def test_batch_keeps_order_and_survives_bad_lines(tmp_path: Path) -> None:
     assert "3 item(s) failed" in proc.stderr
 
 
+def test_batch_urls_must_be_links(tmp_path: Path) -> None:
+    local = tmp_path / "notes.txt"
+    local.write_text("The mayor said on Monday that bus fares would rise by 10 percent next year.")
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps({"id": n, "url": url}) for n, url in enumerate(["-", str(local)], 1)))
+    out = tmp_path / "out.jsonl"
+    proc = run("batch", str(src), "-o", str(out))
+    assert proc.returncode == 1
+    assert out.read_text() == ""
+    assert "line 1 skipped" in proc.stderr and "line 2 skipped" in proc.stderr
+    assert proc.stderr.count("http(s)://") == 2
+
+
 @pytest.mark.slow
 def test_batch_thousand_documents_in_order(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
