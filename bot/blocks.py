@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.models import Analysis, Claim, Digest, DigestStory, Entity, Quote
+from bot.shorten import shorten
 
 # Slack's limits (see Slack's Block Kit reference).
 MAX_BLOCKS = 50
@@ -66,6 +67,8 @@ _ENTITY_FIELD_CHARS = 600
 _NOTE_CHARS = 300
 _NOTES_CHARS = 1000
 _LIST_CHARS = 3200
+# A claim or quote in the full lists: whole unless it alone would overflow a section.
+_FULL_TEXT_CHARS = 2600
 _MAX_BOLD = 8
 _MAX_URL = 1500
 
@@ -85,23 +88,13 @@ def _squash(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def _escaped_width(char: str) -> int:
+    return len(_ESCAPES.get(char, char))
+
+
 def _shorten(raw: str, limit: int) -> str:
-    """Cut raw text (ending it with "…") so that its escaped form is at most ``limit`` characters."""
-    if len(raw) <= limit and len(escape_mrkdwn(raw)) <= limit:
-        return raw
-    if limit <= 1:
-        return "…"[:limit]
-    width = cut = 0
-    for index, char in enumerate(raw):
-        width += len(_ESCAPES.get(char, char))
-        if width > limit - 1:
-            break
-        cut = index + 1
-    head = raw[:cut]
-    space = head.rfind(" ")
-    if space > 0 and space >= cut * 3 // 4:
-        head = head[:space]
-    return head.rstrip() + "…"
+    """Shorten raw text at a word or sentence boundary (ending it with "…") so that its escaped form fits ``limit``."""
+    return shorten(raw, limit, char_width=_escaped_width)
 
 
 def _fit(raw: str | None, limit: int) -> str:
@@ -315,9 +308,12 @@ def _bold_figures(raw: str, numbers: Iterable[str]) -> str:
     return "".join(out)
 
 
-def claim_line(claim: Claim, number: int | None = None) -> str:
-    """One claim in mrkdwn: figures in bold, its attribution, and a marker when it is hedged."""
-    head = _shorten(_squash(claim.text), _CLAIM_CHARS - 2 * _MAX_BOLD)
+def claim_line(claim: Claim, number: int | None = None, *, limit: int = _CLAIM_CHARS) -> str:
+    """One claim in mrkdwn: figures in bold, its attribution, and a marker when it is hedged.
+
+    A claim longer than ``limit`` is shortened at a word boundary: the surface offers the full text.
+    """
+    head = _shorten(_squash(claim.text), limit - 2 * _MAX_BOLD)
     parts = [_bold_figures(head, claim.numbers) or "_(empty claim)_"]
     if number is not None:
         parts.insert(0, f"{number}.")
@@ -330,9 +326,9 @@ def claim_line(claim: Claim, number: int | None = None) -> str:
     return " ".join(parts)
 
 
-def quote_line(quote: Quote) -> str:
+def quote_line(quote: Quote, *, limit: int = _QUOTE_CHARS) -> str:
     """One quote as a mrkdwn block quote; an unattributed quote says so and never borrows a speaker."""
-    content = _fit(quote.content, _QUOTE_CHARS)
+    content = _fit(quote.content, limit)
     body = f"“{content}”" if quote.kind == "direct" else content
     speaker = _squash(quote.speaker)
     if speaker:
@@ -440,6 +436,13 @@ def _message(fallback: str, canvas: _Canvas) -> Message:
     return {"text": fallback, "blocks": canvas.blocks}
 
 
+def _any_shortened(claims: Sequence[Claim], quotes: Sequence[Quote]) -> bool:
+    """Whether a reply shortens any of these claims or quotes (so it must offer the full lists)."""
+    return any(_squash(c.text) != _shorten(_squash(c.text), _CLAIM_CHARS - 2 * _MAX_BOLD) for c in claims) or any(
+        _squash(q.content) != _shorten(_squash(q.content), _QUOTE_CHARS) for q in quotes
+    )
+
+
 def analysis_message(
     analysis: Analysis,
     *,
@@ -451,7 +454,7 @@ def analysis_message(
 ) -> Message:
     """The threaded reply for one analysis: headline, summary, key claims, quotes, names and buttons.
 
-    Buttons need ``key`` (the cache key); "All quotes & claims" only appears when a list was cut, and
+    Buttons need ``key`` (the cache key); "All quotes & claims" only appears when a list or a text was cut, and
     ``shareable=False`` drops "Share in channel" (for a reply already posted in the channel).
     """
     canvas = _Canvas()
@@ -497,6 +500,7 @@ def analysis_message(
     if key is not None:
         canvas.reserve(-1, -actions_size)
         cut = shown_claims < len(claims) or shown_quotes < len(quotes)
+        cut = cut or _any_shortened(claims[:shown_claims], quotes[:shown_quotes])
         canvas.add(_actions(key, show_all=cut, share=shareable))
     return _message(_fallback(analysis.headline, summary), canvas)
 
@@ -510,8 +514,8 @@ def full_lists_message(analysis: Analysis, key: str | None = None) -> Message:
     if key is not None:
         canvas.reserve(1, len(BUTTON_SHARE))
     canvas.add(_section(_headline(analysis), "headline"))
-    claims = [claim_line(c, i) for i, c in enumerate(ranked_claims(analysis.claims), 1)]
-    quotes = [quote_line(q) for q in ranked_quotes(analysis.quotes)]
+    claims = [claim_line(c, i, limit=_FULL_TEXT_CHARS) for i, c in enumerate(ranked_claims(analysis.claims), 1)]
+    quotes = [quote_line(q, limit=_FULL_TEXT_CHARS) for q in ranked_quotes(analysis.quotes)]
     need_claims = sum(len(line) + 1 for line in claims)
     need_quotes = sum(len(line) + 1 for line in quotes)
     room = canvas.free_chars - 200

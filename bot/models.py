@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.shorten import shorten
+
 QuoteKind = Literal["direct", "mixed", "indirect"]
 
 
@@ -102,8 +104,7 @@ class Analysis(_Model):
         if self.source.title:
             return self.source.title
         if self.summary:
-            first = self.summary[0]
-            return first if len(first) <= 120 else first[:119].rstrip() + "…"
+            return shorten(" ".join(self.summary[0].split()), 120)
         return "Untitled text"
 
 

@@ -53,6 +53,11 @@ ALLOWED_TOKEN = re.compile(r"<(?:https?://[^\s<>|]+(?:\|[^<>]*)?|!date\^\d+\^[^|
 ENTITY = re.compile(r"&(?:amp|lt|gt);")
 
 
+def escaped(raw: str) -> int:
+    """The length of article text as a reply shows it: whitespace squashed, then escaped."""
+    return len(escape_mrkdwn(" ".join(raw.split())))
+
+
 def assert_safe_mrkdwn(text: str) -> None:
     """No stray < or > (so no mention, <!channel> or foreign link; "> " may open a block quote line)
     and no & outside an entity."""
@@ -343,7 +348,13 @@ def test_analysis_message_always_within_limits(
         assert found == {}
     else:
         cut = shown_claims < len(analysis.claims) or shown_quotes < len(analysis.quotes)
-        assert (ACTION_SHOW_ALL in found) == cut
+        # A text shortened in the reply is also a reason to offer the full lists.
+        claim_room, quote_room = blocks._CLAIM_CHARS - 2 * blocks._MAX_BOLD, blocks._QUOTE_CHARS
+        long_claims = [c for c in blocks.ranked_claims(analysis.claims)[:shown_claims] if escaped(c.text) > claim_room]
+        long_quotes = [
+            q for q in blocks.ranked_quotes(analysis.quotes)[:shown_quotes] if escaped(q.content) > quote_room
+        ]
+        assert (ACTION_SHOW_ALL in found) == (cut or bool(long_claims or long_quotes))
         assert (ACTION_SHARE in found) == shareable
         assert ACTION_REANALYSE in found
         assert all(parse_action_value(value) == key for value in found.values())
