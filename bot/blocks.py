@@ -28,7 +28,18 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.models import Analysis, Claim, Digest, DigestStory, Entity, Quote
+from bot.models import (
+    AcrossStoriesItem,
+    Analysis,
+    Claim,
+    Digest,
+    DigestClaim,
+    DigestItem,
+    DigestStory,
+    Entity,
+    Quote,
+    QuotedSpeaker,
+)
 from bot.shorten import shorten
 
 # Slack's limits (see Slack's Block Kit reference).
@@ -67,6 +78,10 @@ _ENTITY_FIELD_CHARS = 600
 _NOTE_CHARS = 300
 _NOTES_CHARS = 1000
 _LIST_CHARS = 3200
+# A digest's claims are shorter than a reply's: each links to its story's thread for the rest.
+_DIGEST_CLAIM_CHARS = 300
+_DIGEST_STORY_REF_CHARS = 80
+_ACROSS_LINE_CHARS = 900
 # A claim or quote in the full lists: whole unless it alone would overflow a section.
 _FULL_TEXT_CHARS = 2600
 _MAX_BOLD = 8
@@ -604,50 +619,112 @@ def _story_line(story: DigestStory, *, channel: bool = False) -> str:
     return " · ".join(parts)
 
 
-def _speaker_line(name: str, role: str | None, count: int) -> str:
-    who = f"*{_fit(name, _SPEAKER_CHARS)}*"
-    if _squash(role):
-        who += f", {_fit(role, _ROLE_CHARS)}"
-    return f"• {who} — {_plural(count, 'quote')}"
+def _speaker_line(speaker: QuotedSpeaker) -> str:
+    who = f"*{_fit(speaker.name, _SPEAKER_CHARS)}*"
+    if _squash(speaker.role):
+        who += f", {_fit(speaker.role, _ROLE_CHARS)}"
+    counts = _plural(speaker.quotes, "quote")
+    if speaker.stories > 1:
+        counts += f" in {_plural(speaker.stories, 'story', 'stories')}"
+    return f"• {who} — {counts}"
 
 
-def digest_message(digest: Digest, channel_name: str | None = None) -> Message:
-    """A channel's digest: stories with links to their threads, top claims, who was quoted, what recurs."""
+def _unnamed_line(digest: Digest) -> str:
+    """Quotes from people the stories do not name, grouped, and what was left out of *Most quoted*."""
+    parts = []
+    if digest.unnamed:
+        groups = [f"{_fit(g.label, 40)} ({_plural(g.quotes, 'quote')})" for g in digest.unnamed]
+        parts.append("Unnamed: " + _join_cut(groups, " · ", 600))
+    if digest.uncounted_quotes:
+        left = _plural(digest.uncounted_quotes, "quote")
+        parts.append(f"not counted: {left} from documents, reports or no one named")
+    text = " — ".join(parts)
+    return f"_{text[:1].upper()}{text[1:]}_" if text else ""
+
+
+def _digest_claim_line(item: DigestClaim, number: int) -> str:
+    line = claim_line(item.claim, number, limit=_DIGEST_CLAIM_CHARS)
+    return f"{line} · _{_link(item.link, item.story_title, _DIGEST_STORY_REF_CHARS)}_"
+
+
+_ACROSS_KINDS = (("person", "People"), ("organisation", "Organisations"), ("place", "Places"))
+
+
+def _across_text(items: Sequence[AcrossStoriesItem]) -> str:
+    """*Across stories*: names found in two or more stories, by kind, each with its number of stories."""
+    lines = ["*Across stories*"]
+    for kind, title in _ACROSS_KINDS:
+        names = [f"*{_fit(i.name, _ENTITY_CHARS)}* ({i.stories})" for i in items if i.kind == kind]
+        if names:
+            lines.append(f"{title}: " + _join_cut(names, " · ", _ACROSS_LINE_CHARS))
+    return "\n".join(lines)
+
+
+def _section_line(item: DigestItem) -> str:
+    text = f"*{_link(item.link, item.text, _TITLE_CHARS)}*" if _squash(item.text) else "_(untitled)_"
+    detail = _fit(item.detail, _NOTE_CHARS)
+    return f"• {text}" + (f" — {detail}" if detail else "")
+
+
+def digest_message(digest: Digest, channel_name: str | None = None, *, scheduled: bool = False) -> Message:
+    """A channel's digest: its stories (each once, linked to its thread), top claims, who was quoted, the
+    names found across stories, then any sections other capabilities added.
+
+    An empty window is one line ("Nothing new …" for a scheduled digest).
+    """
     canvas = _Canvas()
     where = _channel_ref(digest.channel, channel_name)
-    title = f"Digest for #{channel_name.lstrip('#')}" if channel_name else "Channel digest"
-    canvas.add(HeaderBlock(text=PlainTextObject(text=title[:MAX_HEADER_TEXT], emoji=True), block_id="title"))
-    window = f"{_slack_date(digest.since)} – {_slack_date(digest.until)}"
+    plain_where = f"#{channel_name.lstrip('#')}" if channel_name else "this channel"
     if not digest.stories:
-        canvas.add(_section(f"Nothing analysed in {where} since {_slack_date(digest.since)}.", "empty"))
-        plain_where = f"#{channel_name.lstrip('#')}" if channel_name else "this channel"
-        return _message(_fallback(f"Nothing analysed in {plain_where} in this window."), canvas)
+        nothing = "Nothing new analysed" if scheduled else "Nothing analysed"
+        canvas.add(_section(f"{nothing} in {where} since {_slack_date(digest.since)}.", "empty"))
+        return _message(_fallback(f"{nothing} in {plain_where} in this window."), canvas)
+    title = f"Digest for #{channel_name.lstrip('#')}" if channel_name else "Channel digest"
+    canvas.add(HeaderBlock(text=PlainTextObject(text=shorten(title, MAX_HEADER_TEXT), emoji=True), block_id="title"))
+    window = f"{_slack_date(digest.since)} – {_slack_date(digest.until)}"
     count = _plural(len(digest.stories), "story", "stories")
     canvas.add(_context(f"{window} · {count}", "window"))
     stories, claims, speakers = digest.stories, digest.top_claims, digest.speakers
+    unnamed = _unnamed_line(digest)
+    across = _across_text(digest.across_stories) if digest.across_stories else ""
+    # Room for the lines that follow the lists, so the lists never push them out.
+    tail = [text for text in (unnamed, across) if text]
+    sections = [s for s in digest.sections if s.items]
+    notes = [_List(s.title, [], len(s.items), "items", "").note_size for s in sections]
+    canvas.reserve(len(tail) + len(notes), sum(map(len, tail)) + sum(notes))
     _add_lists(
         canvas,
         _List("Stories", map(_story_line, stories), len(stories), "stories", "stories", char_cap=4500),
         _List(
             "Top claims",
-            (claim_line(c, i) for i, c in enumerate(claims[:5], 1)),
+            (_digest_claim_line(c, i) for i, c in enumerate(claims[:5], 1)),
             len(claims),
             "claims",
             "claims",
             char_cap=3000,
         ),
-        _List(
-            "Most quoted",
-            (_speaker_line(*s) for s in speakers[:8]),
-            len(speakers),
-            "speakers",
-            "speakers",
-            char_cap=1500,
+        _List("Most quoted", map(_speaker_line, speakers[:8]), len(speakers), "speakers", "speakers", char_cap=1500),
+    )
+    canvas.reserve(-len(tail), -sum(map(len, tail)))
+    if unnamed:
+        canvas.add(_context(unnamed, "unnamed"))
+    if across:
+        canvas.add(_section(across, "across"))
+    canvas.reserve(-len(notes), -sum(notes))
+    _add_lists(
+        canvas,
+        *(
+            _List(
+                _fit(s.title, 100) or "More",
+                map(_section_line, s.items),
+                len(s.items),
+                "items",
+                f"section{n}",
+                char_cap=1500,
+            )
+            for n, s in enumerate(sections)
         ),
     )
-    if digest.recurring:
-        items = [f"*{_fit(text, 80)}* ({times})" for text, times in digest.recurring]
-        canvas.add(_section("*Recurring*\n" + _join_cut(items, " · ", 800), "recurring"))
     fallback = f"Digest: {count} analysed"
     return _message(_fallback(fallback, channel_name and f"in #{channel_name.lstrip('#')}"), canvas)
 

@@ -1,10 +1,18 @@
 """Channel digests: what a channel analysed over a window, on demand or on a daily schedule.
 
-A digest lists the stories recorded for a channel (a story recorded twice counts once), the top claims
-across them with near-duplicates merged, who was quoted most, and the figures and names that recur
-across stories. Schedules are a local time of day in an IANA zone; :func:`run_clock_once` fires each due
-slot exactly once across any number of clock processes (a lease picks the active clock, a per-slot claim
-guards every post) and, after downtime, catches up with one digest rather than one per missed slot.
+A digest is read by an editor, so each story is in it once, however it was analysed: records with the
+same canonical URL, or whose texts share a fingerprint (bot.nlp.fingerprint; the story read from its link
+and pasted), are one story, merged when recorded and again when the digest is built. It lists those
+stories, the most check-worthy claims of different stories (each with its story's link), who was quoted
+(named people and organisations with their stories and quotes; unnamed officials grouped; documents,
+reports and pronouns left out) and the names found *across stories* (people, organisations and places in
+at least two different stories). Other capabilities add sections through :func:`build_digest`'s
+``sections`` hook.
+
+Schedules are a local time of day in an IANA zone; :func:`run_clock_once` fires each due slot exactly
+once across any number of clock processes (a lease picks the active clock, a per-slot claim guards every
+post) and, after downtime, catches up with one digest rather than one per missed slot. A scheduled digest
+with nothing new is not posted unless asked (``NUTGRAF_DIGEST_POST_EMPTY``).
 
 Only :func:`post_digest`, the clock and :func:`main_clock` talk to Slack, through a WebClient passed in.
 """
@@ -23,7 +31,7 @@ from datetime import date, datetime, timedelta, timezone
 from datetime import time as clock_time
 from functools import cache
 from types import FrameType
-from typing import Literal
+from typing import Literal, cast
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -34,7 +42,22 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks
 from bot.errors import InputError, NutgrafError
 from bot.links import canonicalize_url
-from bot.models import Claim, Digest, DigestSchedule, DigestStory, Quote
+from bot.models import (
+    AcrossStoriesItem,
+    Claim,
+    Digest,
+    DigestClaim,
+    DigestSchedule,
+    DigestSection,
+    DigestStory,
+    Entity,
+    Quote,
+    QuotedSpeaker,
+    UnnamedSpeakers,
+)
+from bot.nlp.entities import ALIASES as ENTITY_ALIASES
+from bot.nlp.entities import TITLES as ENTITY_TITLES
+from bot.nlp.fingerprint import same_text
 from bot.nlp.lexicon import NAME_TITLES
 from bot.settings import Settings
 from bot.slack import Poster, web_client
@@ -67,10 +90,10 @@ _WEEKDAYS_WORDS = frozenset({"weekdays", "weekday", "workdays", "mon-fri", "mond
 _DAILY_WORDS = frozenset({"daily", "every", "day", "schedule", "at", "on"})
 
 #: Words before a speaker's name that are not part of it ("Gen. Gerasimov" is "Gerasimov").
-_TITLES = NAME_TITLES
-_MONTHS_DAYS = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\b(mon|tues?|wed|thu|thurs|fri|sat|sun)[a-z]*day\b",
+_TITLES = (
+    NAME_TITLES
+    | ENTITY_TITLES
+    | frozenset("councillor councilor cllr professor inspector detective superintendent sheriff".split())
 )
 _CLAIM_WORD = re.compile(r"\w+(?:[.,']\w+)*%?")
 _NUMBER_WORDS = frozenset(
@@ -80,6 +103,90 @@ _NUMBER_WORDS = frozenset(
 )
 #: Token overlap (Jaccard) above which two claims with the same figures are the same claim.
 _NEAR_DUPLICATE = 0.8
+
+AcrossKind = Literal["person", "organisation", "place"]
+_PERSON_LABELS = frozenset({"PERSON", "PER"})
+#: Entities that can be a quote's speaker: people, organisations, and countries speaking as governments.
+_SPEAKER_LABELS = _PERSON_LABELS | {"ORG", "GPE"}
+_ENTITY_KINDS: dict[str, AcrossKind] = {
+    "PERSON": "person",
+    "PER": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+}
+
+# -- what a speaker phrase is: a small lexicon of newsroom English -----------------------------------
+#: Words before the head of a speaker phrase that say nothing of who spoke.
+_DETERMINERS = frozenset(
+    """the a an this that these those some several many most few two three four five six seven eight nine ten
+    other another its their his her our one both all any each senior top local federal state national""".split()
+)
+#: Words after which a phrase's head has ended ("officials at the ministry", "a report by the trust").
+_HEAD_ENDS = frozenset("at of in for from with by on to who which that close familiar within".split())
+#: Speakers that are pronouns: left unresolved by the extractor, they name no one a digest can count.
+_PRONOUNS = frozenset(
+    """he she they it we i you him her them us me who whom which this that these those one someone somebody
+    anyone anybody everyone everybody nobody others another both each all some many most few several
+    either neither such""".split()
+)
+#: Documents, reports and abstractions a story attributes words to: not speakers.
+_DOCUMENT_NOUNS = frozenset(
+    """report reports statement statements study studies survey surveys poll polls document documents filing
+    filings memo memos letter letters analysis analyses data figures figure records record estimate
+    estimates research findings finding paper papers article articles story stories release releases notice
+    notices website site post posts tweet tweets email emails transcript transcripts minutes agenda plan plans
+    proposal proposals budget bill law laws order orders ruling rulings judgment judgement verdict complaint
+    complaints lawsuit lawsuits indictment audit audits review reviews assessment assessments forecast
+    forecasts projection projections development developments evidence guidance guideline guidelines policy
+    policies rule rules regulation regulations contract contracts agreement agreements deal deals
+    announcement announcements briefing briefings footage video videos photo photos image images map maps
+    chart charts table tables graph graphs model models index indexes indices count counts tally census
+    results result documentation dossier dossiers manifesto manifestos warning warnings alert alerts
+    message messages note notes presentation presentations slide slides spreadsheet spreadsheets draft drafts
+    text texts version versions media press headline headlines news reporting coverage
+    investigation investigations inquiry inquiries probe probes hearing hearings testimony""".split()
+)
+#: People a story describes without naming them; quotes from them are grouped under the plural.
+_PEOPLE_NOUNS = frozenset(
+    """official officials spokesperson spokespeople spokesman spokesmen spokeswoman spokeswomen source sources
+    aide aides adviser advisers advisor advisors insider insiders expert experts analyst analysts economist
+    economists critic critics resident residents witness witnesses observer observers person people man men
+    woman women officer officers investigator investigators prosecutor prosecutors lawyer lawyers attorney
+    attorneys diplomat diplomats negotiator negotiators representative representatives executive executives
+    leader leaders member members staff employee employees worker workers researcher researchers scientist
+    scientists doctor doctors nurse nurses teacher teachers student students parent parents campaigner
+    campaigners activist activists protester protesters protestor protestors organiser organisers organizer
+    organizers volunteer volunteers victim victims survivor survivors relative relatives neighbour neighbours
+    neighbor neighbors owner owners manager managers director directors minister ministers mayor governor
+    president chairman chairwoman chair councillor councillors councilor councilors lawmaker lawmakers
+    legislator legislators senator senators commander commanders soldier soldiers troops police authorities
+    users customers passengers fans voters traders investors farmers fishermen fishers skippers""".split()
+)
+#: Bodies a story names only by what they are ("the ministry said"); grouped under "the ministry".
+_BODY_NOUNS = frozenset(
+    """ministry department council authority government agency company firm union court committee board army
+    military office administration cabinet commission regulator trust association federation bank
+    hospital school university party campaign group coalition""".split()
+)
+#: One office a story names only by its title ("the mayor said"): grouped under "the mayor".
+_OFFICE_NOUNS = frozenset(
+    """mayor governor president minister chairman chairwoman chair director manager commander principal
+    headteacher chancellor treasurer secretary""".split()
+)
+_PLURALS = {
+    "spokesperson": "spokespeople",
+    "spokesman": "spokespeople",
+    "spokeswoman": "spokespeople",
+    "man": "men",
+    "woman": "women",
+    "person": "people",
+    "fisherman": "fishermen",
+    "chairman": "chairs",
+    "chairwoman": "chairs",
+}
+_UNCOUNTED_PLURALS = frozenset({"police", "staff", "people", "troops", "authorities", "men", "women"})
 
 
 class DigestUnavailableError(NutgrafError):
@@ -196,32 +303,107 @@ def command_window(cmd: DigestCommand, *, store: Store, channel: str, now: datet
     return window_bounds(cmd.window, now, tz)
 
 
-# -- building ----------------------------------------------------------------------------------
+# -- one story, one entry --------------------------------------------------------------------------
 
 
 def _squash(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").split())
 
 
-def _story_identity(story: DigestStory) -> str:
-    """What makes two records the same story: the canonical URL when known, else the key."""
-    for candidate in (story.url, story.key):
-        if candidate and candidate.startswith(("http://", "https://")):
-            # the cache's canonical form, and beyond it "www." and a final "/" make no other story
-            parts = urlsplit(canonicalize_url(candidate))
-            path = parts.path.rstrip("/")
-            return urlunsplit((parts.scheme, parts.netloc.removeprefix("www."), path, parts.query, ""))
-    return story.key
+def _url_identity(url: str) -> str:
+    """How a URL names a story: the cache's canonical form, less "www." and a final "/"."""
+    parts = urlsplit(canonicalize_url(url))
+    return urlunsplit((parts.scheme, parts.netloc.removeprefix("www."), parts.path.rstrip("/"), parts.query, ""))
+
+
+def _url_identities(story: DigestStory) -> set[str]:
+    """The canonical URLs a record names its story by: its key (for a link) and the page it was read from."""
+    return {_url_identity(u) for u in (story.key, story.url) if u and u.startswith(("http://", "https://"))}
+
+
+def same_story(a: DigestStory, b: DigestStory) -> bool:
+    """Whether two records are of one story: the same canonical URL, else the same text (small edits aside)."""
+    if _url_identities(a) & _url_identities(b):
+        return True
+    return same_text(a.fingerprint, b.fingerprint)
+
+
+def merge_records(records: Sequence[DigestStory]) -> DigestStory:
+    """One record for a story recorded several times: the latest analysis, under the page's name when known.
+
+    The content (claims, quotes, names) and the thread are the latest record's, so a story counts once
+    and a re-analysis refreshes it; a record read from a link lends its key, URL, site and page title to
+    a later one made from pasted text.
+    """
+    ordered = sorted(records, key=lambda s: _aware(s.recorded_at))
+    latest = ordered[-1]
+    if latest.url:
+        return latest
+    linked = next((s for s in reversed(ordered) if s.url), None)
+    if linked is None:
+        return latest
+    return latest.model_copy(update={"key": linked.key, "url": linked.url, "site": linked.site, "title": linked.title})
+
+
+def _clusters(stories: Sequence[DigestStory]) -> list[list[int]]:
+    """Indexes of ``stories`` grouped by story (same canonical URL or same text), in order of first record."""
+    parent = list(range(len(stories)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int) -> None:
+        parent[root(j)] = root(i)
+
+    by_url: dict[str, int] = {}
+    by_hash: dict[int, list[int]] = defaultdict(list)
+    for index, story in enumerate(stories):
+        for identity in _url_identities(story):
+            if identity in by_url:
+                join(by_url[identity], index)
+            else:
+                by_url[identity] = index
+        # Only records sharing a sampled word run can hold the same text: compare those, not every pair.
+        candidates = {other for h in story.fingerprint for other in by_hash.get(h, ())}
+        for other in sorted(candidates):
+            if root(other) != root(index) and same_text(stories[other].fingerprint, story.fingerprint):
+                join(other, index)
+        for h in story.fingerprint:
+            by_hash[h].append(index)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(stories)):
+        groups[root(index)].append(index)
+    return sorted(groups.values(), key=lambda g: g[0])
 
 
 def unique_stories(stories: Iterable[DigestStory]) -> list[DigestStory]:
-    """One record per story (the latest), oldest first: a link pasted twice counts once."""
-    latest: dict[str, DigestStory] = {}
-    for story in stories:
-        identity = _story_identity(story)
-        if identity not in latest or story.recorded_at >= latest[identity].recorded_at:
-            latest[identity] = story
-    return sorted(latest.values(), key=lambda s: _aware(s.recorded_at))
+    """One record per story, oldest first: a link pasted twice, or read from its link and pasted, counts once."""
+    records = list(stories)
+    merged = [merge_records([records[i] for i in group]) for group in _clusters(records)]
+    return sorted(merged, key=lambda s: _aware(s.recorded_at))
+
+
+#: How far back a new record looks for an earlier record of the same story in its channel.
+RECORD_LOOKBACK = timedelta(days=7)
+
+
+def record_story(store: Store, story: DigestStory, retention_days: int) -> DigestStory:
+    """Record an analysed story for its channel's digests, merged with earlier records of the same story.
+
+    A story read from its link and then pasted (or re-analysed, or reached through another link to the
+    same page) replaces its earlier records instead of adding one. Returns what was recorded.
+    """
+    since = max(_aware(story.recorded_at) - RECORD_LOOKBACK, _aware(story.recorded_at) - timedelta(days=retention_days))
+    earlier = [s for s in store.stories(story.channel, since, _aware(story.recorded_at)) if same_story(s, story)]
+    merged = merge_records([*earlier, story]) if earlier else story
+    store.record_story(merged, retention_days, replaces=[s.key for s in earlier])
+    return merged
+
+
+# -- top claims --------------------------------------------------------------------------------
 
 
 def claim_tokens(text: str) -> tuple[str, ...]:
@@ -234,15 +416,26 @@ def _claim_figures(tokens: Iterable[str]) -> frozenset[str]:
     return frozenset(t for t in tokens if t in _NUMBER_WORDS or any(c.isdigit() for c in t))
 
 
-def top_claims(claims: Iterable[Claim]) -> list[Claim]:
-    """Claims across stories, check-worthy first then by score, each near-duplicate kept once (its best).
+def story_link(story: DigestStory) -> str | None:
+    """Where a reader finds the whole story: the thread of its analysis, else its page."""
+    for candidate in (story.permalink, story.url):
+        if candidate and candidate.startswith(("http://", "https://")):
+            return candidate
+    return None
 
-    Near-duplicates state the same figures and share most of their words (case and punctuation aside).
+
+def top_claims(stories: Sequence[DigestStory], *, distinct_first: int = 3) -> list[DigestClaim]:
+    """The window's check-worthy claims, best first, each near-duplicate once (its best), with its story.
+
+    The first ``distinct_first`` come from different stories (while there are stories left), so one long
+    story cannot fill the top of the list. Near-duplicates state the same figures and share most words.
     """
-    ranked = blocks.ranked_claims(list(claims))
-    kept: list[Claim] = []
+    candidates = [(claim, story) for story in stories for claim in story.claims if claim.checkworthy]
+    order = {id(claim): index for index, (claim, _) in enumerate(candidates)}
+    ranked = sorted(candidates, key=lambda pair: (-pair[0].score, order[id(pair[0])]))
+    kept: list[tuple[Claim, DigestStory]] = []
     by_figures: dict[frozenset[str], list[frozenset[str]]] = defaultdict(list)
-    for claim in ranked:
+    for claim, story in ranked:
         tokens = claim_tokens(claim.text)
         if not tokens:
             continue
@@ -251,8 +444,20 @@ def top_claims(claims: Iterable[Claim]) -> list[Claim]:
         if any(len(words & seen) / len(words | seen) >= _NEAR_DUPLICATE for seen in similar):
             continue
         similar.append(words)
-        kept.append(claim)
-    return kept
+        kept.append((claim, story))
+    first: list[tuple[Claim, DigestStory]] = []
+    used: set[int] = set()
+    for pair in kept:
+        if len(first) < distinct_first and id(pair[1]) not in used:
+            first.append(pair)
+            used.add(id(pair[1]))
+    rest = [pair for pair in kept if all(pair is not chosen for chosen in first)]
+    return [
+        DigestClaim(claim=claim, story_title=story.title, link=story_link(story)) for claim, story in [*first, *rest]
+    ]
+
+
+# -- most quoted -------------------------------------------------------------------------------
 
 
 def _name_words(name: str) -> tuple[str, ...]:
@@ -287,87 +492,269 @@ def merge_names(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _display(forms: Counter[str]) -> str:
-    """The name to show for a person: the fullest form, then the most used, then the one without a title."""
+    """The name to show: the fullest form, then the most used, then the one without a title."""
     return max(forms.items(), key=lambda kv: (len(_name_words(kv[0])), kv[1], -len(kv[0]), kv[0]))[0]
 
 
-def quoted_speakers(quotes: Sequence[Quote]) -> list[tuple[str, str | None, int]]:
-    """(name, role, number of quotes) per speaker, surnames merged into full names, most quoted first."""
-    attributed = [(name, q) for q in quotes if (name := _squash(q.speaker))]
-    root_of = merge_names(name for name, _ in attributed)
-    forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    roles: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    counts: Counter[tuple[str, ...]] = Counter()
-    first: dict[tuple[str, ...], int] = {}
-    for index, (name, quote) in enumerate(attributed):
-        root = root_of[name]
-        counts[root] += 1
-        forms[root][name] += 1
-        first.setdefault(root, index)
+def _head(phrase: str) -> tuple[list[str], str]:
+    """A speaker phrase's words (leading determiners dropped) and its head noun, case-folded.
+
+    The head of "the city's two largest unions" is "unions", of "officials at the ministry" "officials".
+    """
+    words = phrase.strip(" ,;:\"“”‘’'()[]").split()
+    while words and words[0].casefold() in _DETERMINERS:
+        words = words[1:]
+    for index, word in enumerate(words[1:], 1):
+        # "officials at the ministry": the head comes before "at"; "Ministry of Defence" is one name.
+        proper_of = word == "of" and index + 1 < len(words) and words[index + 1][:1].isupper()
+        if word.casefold() in _HEAD_ENDS and not proper_of:
+            words = words[:index]
+            break
+    head = words[-1].casefold().strip(".,;:'’\"“”()") if words else ""
+    return words, head.removesuffix("'s").removesuffix("’s")
+
+
+def _plural(noun: str) -> str:
+    if noun in _PLURALS:
+        return _PLURALS[noun]
+    if noun.endswith(("s", "ff")) or noun in _UNCOUNTED_PLURALS:
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    if noun.endswith(("x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+SpeakerKind = Literal["named", "unnamed", "uncounted"]
+
+
+def classify_speaker(speaker: str | None, entities: Sequence[Entity] = ()) -> tuple[SpeakerKind, str]:
+    """Whether a quote's speaker is named, and the name (or, for unnamed people, the group) to count it under.
+
+    Named: a person or organisation among the story's entities (a surname alone names the one person of
+    the story who has it), or a phrase ending in a proper name ("Reuters", "the Port Authority"). Unnamed:
+    people and bodies the story describes without naming them, grouped by the noun it uses ("officials",
+    "the ministry"). Uncounted: documents and reports ("a report", "recent developments"), pronouns the
+    extractor left unresolved, and quotes with no speaker.
+    """
+    phrase = _squash(speaker)
+    words, head = _head(phrase)
+    if not words or head in _PRONOUNS:
+        return "uncounted", ""
+    matched = _entity_name(phrase, entities)
+    if matched is not None:
+        return "named", matched
+    if head in _DOCUMENT_NOUNS:
+        return "uncounted", ""
+    generic = head in _PEOPLE_NOUNS or head in _BODY_NOUNS or _singular(head) in _BODY_NOUNS
+    capitalised = [w[:1].isupper() for w in words]
+    # "Officials" opening a sentence is still generic; "Port Authority" and "Reuters" are names.
+    if capitalised[-1] and (not generic or (len(words) > 1 and capitalised[-2])):
+        return "named", " ".join(words)
+    if head in _OFFICE_NOUNS:
+        return "unnamed", "the " + head
+    if head in _PEOPLE_NOUNS:
+        return "unnamed", _plural(head)
+    if head in _BODY_NOUNS:
+        return "unnamed", "the " + head
+    if _singular(head) in _BODY_NOUNS:
+        return "unnamed", head
+    return "uncounted", ""
+
+
+def _singular(noun: str) -> str:
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun.removesuffix("s")
+
+
+def _entity_name(phrase: str, entities: Sequence[Entity]) -> str | None:
+    """The name of the story's person or organisation that ``phrase`` names, if any."""
+    wanted = _name_words(phrase)
+    if not wanted:
+        return None
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        if entity.label not in _SPEAKER_LABELS:
+            continue
+        if any(_name_words(form) == wanted for form in (entity.text, *entity.variants)):
+            return entity.text
+        if entity.label in _PERSON_LABELS and (words := _name_words(entity.text)):
+            surnames[words[-1]].add(entity.text)
+    if len(wanted) == 1 and len(surnames.get(wanted[0], ())) == 1:
+        return next(iter(surnames[wanted[0]]))
+    return None
+
+
+@dataclass
+class _Tally:
+    forms: Counter[str] = field(default_factory=Counter)
+    roles: Counter[str] = field(default_factory=Counter)
+    stories: set[int] = field(default_factory=set)
+    quotes: int = 0
+    first: int = 0
+
+
+def quoted_speakers(stories: Sequence[DigestStory]) -> tuple[list[QuotedSpeaker], list[UnnamedSpeakers], int]:
+    """Who was quoted in ``stories``: named speakers (most quoted first), unnamed groups, and uncounted quotes.
+
+    A named speaker's surname and titles merge into the full name across stories; each story counts
+    once toward "stories". Stance attributions (beliefs, intentions) are not quotes and are skipped.
+    """
+    named: list[tuple[int, str, Quote]] = []
+    unnamed: dict[str, _Tally] = {}
+    uncounted = 0
+    for index, story in enumerate(stories):
+        for quote in story.quotes:
+            if str(quote.kind) == "stance":  # a belief or intention ascribed to someone, not words they said
+                continue
+            kind, name = classify_speaker(quote.speaker, story.entities)
+            if kind == "named":
+                named.append((index, name, quote))
+            elif kind == "unnamed":
+                tally = unnamed.setdefault(name, _Tally(first=len(unnamed)))
+                tally.stories.add(index)
+                tally.quotes += 1
+            else:
+                uncounted += 1
+    root_of = merge_names(name for _, name, _ in named)
+    tallies: dict[tuple[str, ...], _Tally] = {}
+    for index, name, quote in named:
+        tally = tallies.setdefault(root_of[name], _Tally(first=len(tallies)))
+        tally.forms[name] += 1
+        tally.stories.add(index)
+        tally.quotes += 1
         if role := _squash(quote.speaker_role):
-            roles[root][role] += 1
-    ordered = sorted(counts, key=lambda root: (-counts[root], first[root]))
-    return [
-        (_display(forms[root]), roles[root].most_common(1)[0][0] if roles[root] else None, counts[root])
-        for root in ordered
+            tally.roles[role] += 1
+    speakers = [
+        QuotedSpeaker(
+            name=_display(t.forms),
+            role=t.roles.most_common(1)[0][0] if t.roles else None,
+            stories=len(t.stories),
+            quotes=t.quotes,
+        )
+        for t in sorted(tallies.values(), key=lambda t: (-t.quotes, -len(t.stories), t.first))
     ]
+    groups = [
+        UnnamedSpeakers(label=label, stories=len(t.stories), quotes=t.quotes)
+        for label, t in sorted(unnamed.items(), key=lambda kv: (-kv[1].quotes, kv[1].first))
+    ]
+    return speakers, groups, uncounted
 
 
-def _figure_key(figure: str) -> str | None:
-    """How a figure is compared across stories, or None when it is a date or too common to mean anything."""
-    text = _squash(figure).casefold()
-    if not any(c.isdigit() for c in text) or _MONTHS_DAYS.search(text):
-        return None
-    if re.fullmatch(r"\d|(1[89]|20)\d\d(s)?", text):
-        return None
-    return text.replace(" ", "")
+# -- across stories ----------------------------------------------------------------------------
 
 
-def recurring_items(stories: Sequence[DigestStory], min_stories: int = 2) -> list[tuple[str, int]]:
-    """Names and figures that appear in at least ``min_stories`` stories, with how many stories, most first."""
-    person_names = [e.text for s in stories for e in s.entities if e.label in ("PERSON", "PER")]
-    person_names += [name for s in stories for q in s.quotes if (name := _squash(q.speaker))]
-    root_of = merge_names(_squash(n) for n in person_names)
-    found: dict[str, set[int]] = defaultdict(set)
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
-    first: dict[str, int] = {}
+def _entity_key(text: str) -> str:
+    """How a non-person name is compared across stories: case, dots and spacing aside, spellings of one
+    country or body as one ("U.S." is "United States")."""
+    key = " ".join(_squash(text).replace(".", "").casefold().split())
+    alias = ENTITY_ALIASES.get(key)
+    return " ".join(alias.casefold().split()) if alias else key
 
-    def note(key: str, shown: str, index: int) -> None:
-        found[key].add(index)
-        forms[key][shown] += 1
-        first.setdefault(key, len(first))
 
+def across_stories(stories: Sequence[DigestStory], min_stories: int = 2) -> list[AcrossStoriesItem]:
+    """Named people, organisations and places found in at least ``min_stories`` different stories.
+
+    Each appears once, under its fullest name: a surname joins the one full name it ends, and spellings
+    of a place or body join ("U.S." and "United States", an acronym listed as a variant of its name).
+    Figures are not names: they belong to desk memory. Ranked by the number of stories, then first seen.
+    """
+    person_forms = [
+        form
+        for story in stories
+        for e in story.entities
+        if e.label in _PERSON_LABELS
+        for form in (e.text, *e.variants)
+        if _squash(form)
+    ]
+    root_of = merge_names(_squash(f) for f in person_forms)
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def join(a: str, b: str) -> None:
+        parent[root(b)] = root(a)
+
+    occurrences: list[tuple[str, int, Entity]] = []
     for index, story in enumerate(stories):
         for entity in story.entities:
-            text = _squash(entity.text)
-            if entity.label in ("PERSON", "PER"):
-                note("p:" + " ".join(root_of[text]), text, index)
-            elif text:
-                note(f"e:{text.casefold()}", text, index)
-        for quote in story.quotes:
-            if speaker := _squash(quote.speaker):
-                note("p:" + " ".join(root_of[speaker]), speaker, index)
-        for claim in story.claims:
-            for figure in claim.numbers:
-                if (key := _figure_key(figure)) is not None:
-                    note("f:" + key, _squash(figure), index)
-    items = [(key, len(indexes)) for key, indexes in found.items() if len(indexes) >= min_stories]
-    items.sort(key=lambda kv: (-kv[1], first[kv[0]]))
-    return [(_display(forms[key]) if key.startswith("p:") else forms[key].most_common(1)[0][0], n) for key, n in items]
+            kind = _ENTITY_KINDS.get(entity.label)
+            if kind is None or not _squash(entity.text):
+                continue
+            if kind == "person":
+                key = "p:" + " ".join(root_of[_squash(entity.text)])
+                for variant in entity.variants:
+                    if _squash(variant):
+                        join(key, "p:" + " ".join(root_of[_squash(variant)]))
+            else:
+                key = "n:" + _entity_key(entity.text)
+                for variant in entity.variants:
+                    if _squash(variant):
+                        join(key, "n:" + _entity_key(variant))
+            root(key)
+            occurrences.append((key, index, entity))
+    found: dict[str, set[int]] = defaultdict(set)
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    first: dict[str, int] = {}
+    for key, index, entity in occurrences:
+        top = root(key)
+        found[top].add(index)
+        forms[top][_squash(entity.text)] += 1
+        forms[top].update({_squash(v): 0 for v in entity.variants if _squash(v)})
+        kinds[top][_ENTITY_KINDS[entity.label]] += 1
+        first.setdefault(top, len(first))
+    items = []
+    for top, indexes in found.items():
+        if len(indexes) < min_stories:
+            continue
+        shown = forms[top]
+        name = _display(+shown) if shown else top
+        kind = cast(AcrossKind, kinds[top].most_common(1)[0][0])
+        variants = sorted(f for f in shown if f != name)
+        items.append((top, AcrossStoriesItem(name=name, kind=kind, stories=len(indexes), variants=variants)))
+    items.sort(key=lambda pair: (-pair[1].stories, first[pair[0]]))
+    return [item for _, item in items]
 
 
-def build_digest(store: Store, channel: str, since: datetime, until: datetime) -> Digest:
-    """The digest of what ``channel`` analysed from ``since`` to ``until`` (Slack-agnostic)."""
+#: What builds a digest section from the window's stories (a hook for capabilities such as desk memory).
+SectionBuilder = Callable[[Sequence[DigestStory]], DigestSection | None]
+
+
+def build_digest(
+    store: Store,
+    channel: str,
+    since: datetime,
+    until: datetime,
+    *,
+    sections: Sequence[SectionBuilder] = (),
+) -> Digest:
+    """The digest of what ``channel`` analysed from ``since`` to ``until`` (Slack-agnostic).
+
+    Each builder in ``sections`` adds a section after the digest's own, from the same unique stories.
+    """
     since, until = _aware(since), _aware(until)
     stories = unique_stories(store.stories(channel, since, until))
+    speakers, unnamed, uncounted = quoted_speakers(stories)
+    extra = [section for build in sections if (section := build(stories)) is not None and section.items]
     return Digest(
         channel=channel,
         since=since,
         until=until,
         stories=stories,
-        top_claims=top_claims(c for s in stories for c in s.claims),
-        speakers=quoted_speakers([q for s in stories for q in s.quotes]),
-        recurring=recurring_items(stories),
+        top_claims=top_claims(stories),
+        speakers=speakers,
+        unnamed=unnamed,
+        uncounted_quotes=uncounted,
+        across_stories=across_stories(stories),
+        sections=extra,
     )
 
 
@@ -379,16 +766,24 @@ def post_digest(
     until: datetime,
     *,
     channel_name: str | None = None,
-) -> str:
+    scheduled: bool = False,
+    post_empty: bool = True,
+) -> str | None:
     """Post ``channel``'s digest of the window to the channel and return the message's ts.
 
-    Posts are spaced per channel across processes (Slack allows about one message a second). Raises
-    :class:`DigestUnavailableError` instead of posting when Redis could not be read.
+    An empty window is said in one line, or, with ``post_empty=False`` (a scheduled digest with nothing
+    new), not posted at all: then None is returned. Posts are spaced per channel across processes (Slack
+    allows about one message a second). Raises :class:`DigestUnavailableError` instead of posting when
+    Redis could not be read.
     """
     built = build_digest(store, channel, since, until)
     if not store.available:
         raise DigestUnavailableError("Redis is unreachable, so there is no digest to post. Try again in a minute.")
-    return Poster(client, store).post(channel, blocks.digest_message(built, channel_name))
+    if not built.stories and not post_empty:
+        logger.info("Nothing new analysed in %s since %s: no digest posted.", channel, since.isoformat())
+        return None
+    message = blocks.digest_message(built, channel_name, scheduled=scheduled)
+    return Poster(client, store).post(channel, message)
 
 
 # -- scheduling --------------------------------------------------------------------------------
@@ -546,12 +941,20 @@ def _mark_fired(store: Store, channel: str, fired: DigestSchedule, now: datetime
     store.set_schedule(channel, current.model_copy(update={"last_fired": now}))
 
 
-def run_clock_once(client: WebClient, store: Store, *, now: datetime, lease_ttl: float | None = 90.0) -> list[str]:
+def run_clock_once(
+    client: WebClient,
+    store: Store,
+    *,
+    now: datetime,
+    lease_ttl: float | None = 90.0,
+    post_empty: bool = False,
+) -> list[str]:
     """Post every digest due at ``now``, each slot exactly once across clocks; returns the posts' ts.
 
     With ``lease_ttl``, only the clock holding the lease works (the others return []); every slot is
     also claimed in Redis before posting, so even clocks without the lease never post it twice. A
     failed post is retried on the next tick when Slack asked to slow down or could not be reached.
+    A slot with nothing new analysed since the last one passes without a post unless ``post_empty``.
     """
     now = _aware(now)
     if lease_ttl is not None and not store.lease(CLOCK_LEASE, lease_ttl):
@@ -566,7 +969,7 @@ def run_clock_once(client: WebClient, store: Store, *, now: datetime, lease_ttl:
             continue
         since = previous_slot(schedule, slot) or slot - timedelta(hours=24)
         try:
-            posted.append(post_digest(client, store, channel, since, now))
+            ts = post_digest(client, store, channel, since, now, scheduled=True, post_empty=post_empty)
         except SlackApiError as exc:
             if exc.response.status_code == 429:
                 store.release(claim)
@@ -586,6 +989,9 @@ def run_clock_once(client: WebClient, store: Store, *, now: datetime, lease_ttl:
             store.release(claim)
             logger.warning("Could not reach Slack to post the digest for %s (%s); retrying.", channel, exc)
             continue
+        else:
+            if ts is not None:
+                posted.append(ts)
         _mark_fired(store, channel, schedule, now)
     return posted
 
@@ -601,13 +1007,14 @@ def run_clock(
     interval: float = 30.0,
     now_fn: Callable[[], datetime] = _utc_now,
     stop: threading.Event,
+    post_empty: bool = False,
 ) -> None:
     """Fire due digests every ``interval`` s until ``stop`` is set (``nutgraf clock``)."""
     lease_ttl = max(3 * interval, 10.0)
     logger.info("Digest clock started (checking every %g s).", interval)
     try:
         while not stop.is_set():
-            posted = run_clock_once(client, store, now=now_fn(), lease_ttl=lease_ttl)
+            posted = run_clock_once(client, store, now=now_fn(), lease_ttl=lease_ttl, post_empty=post_empty)
             if posted:
                 logger.info("Posted %d scheduled digest(s).", len(posted))
             stop.wait(interval)
@@ -629,7 +1036,7 @@ def main_clock(settings: Settings) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        run_clock(client, store, stop=stop)
+        run_clock(client, store, stop=stop, post_empty=settings.digest_post_empty)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

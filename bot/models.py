@@ -97,6 +97,8 @@ class Analysis(_Model):
     entities: list[Entity] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     analysed_at: datetime | None = None
+    #: The analysed text's fingerprint (bot.nlp.fingerprint): how digests know one story read twice.
+    fingerprint: list[int] = Field(default_factory=list)
 
     @property
     def headline(self) -> str:
@@ -109,7 +111,11 @@ class Analysis(_Model):
 
 
 class DigestStory(_Model):
-    """One analysed story as recorded for a channel's digest."""
+    """One analysed story as recorded for a channel's digest.
+
+    ``key`` is the canonical URL of a story read from a link, else the cache key of its text;
+    ``fingerprint`` is its text's (bot.nlp.fingerprint), so the same story pasted later is known.
+    """
 
     key: str
     title: str
@@ -122,18 +128,74 @@ class DigestStory(_Model):
     claims: list[Claim] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
+    fingerprint: list[int] = Field(default_factory=list)
+
+
+class DigestClaim(_Model):
+    """One of a digest's top claims, with the story it comes from."""
+
+    claim: Claim
+    story_title: str
+    #: Where the whole story is: the thread of its analysis, else its page.
+    link: str | None = None
+
+
+class QuotedSpeaker(_Model):
+    """A named person or organisation quoted in a digest's window."""
+
+    name: str
+    role: str | None = None
+    stories: int = Field(ge=1)
+    quotes: int = Field(ge=1)
+
+
+class UnnamedSpeakers(_Model):
+    """Quotes from people a story does not name, grouped by what it calls them ("officials", "residents")."""
+
+    label: str
+    stories: int = Field(ge=1)
+    quotes: int = Field(ge=1)
+
+
+class AcrossStoriesItem(_Model):
+    """A named person, organisation or place that appears in several different stories of a window."""
+
+    name: str
+    kind: Literal["person", "organisation", "place"]
+    stories: int = Field(ge=2)
+    #: Other forms the name took across those stories ("Whitcombe", "U.S.").
+    variants: list[str] = Field(default_factory=list)
+
+
+class DigestItem(_Model):
+    """One line of a :class:`DigestSection`."""
+
+    text: str
+    detail: str | None = None
+    link: str | None = None
+
+
+class DigestSection(_Model):
+    """A digest section built by another capability from plain models (e.g. desk memory's figures)."""
+
+    title: str
+    items: list[DigestItem] = Field(default_factory=list)
 
 
 class Digest(_Model):
-    """A channel's digest over a window of time."""
+    """A channel's digest over a window of time: each story once, however often it was analysed."""
 
     channel: str
     since: datetime
     until: datetime
     stories: list[DigestStory] = Field(default_factory=list)
-    top_claims: list[Claim] = Field(default_factory=list)
-    speakers: list[tuple[str, str | None, int]] = Field(default_factory=list)
-    recurring: list[tuple[str, int]] = Field(default_factory=list)
+    top_claims: list[DigestClaim] = Field(default_factory=list)
+    speakers: list[QuotedSpeaker] = Field(default_factory=list)
+    unnamed: list[UnnamedSpeakers] = Field(default_factory=list)
+    #: Quotes not counted in *Most quoted*: attributed to a document, a pronoun left unresolved, or no one.
+    uncounted_quotes: int = 0
+    across_stories: list[AcrossStoriesItem] = Field(default_factory=list)
+    sections: list[DigestSection] = Field(default_factory=list)
 
 
 class DigestSchedule(_Model):

@@ -218,6 +218,9 @@ class Service:
         return "", None
 
     def _record(self, request: AnalysisRequest, analysis: Analysis, cache_key: str, ts: str) -> None:
+        """Record the story for the channel's digests, merged with an earlier record of the same story."""
+        from bot.digest import record_story
+
         story = DigestStory(
             key=analysis.source.canonical_url or cache_key,
             title=analysis.headline,
@@ -230,8 +233,9 @@ class Service:
             claims=analysis.claims[:10],
             quotes=analysis.quotes[:20],
             entities=analysis.entities[:20],
+            fingerprint=analysis.fingerprint,
         )
-        self.store.record_story(story, self.settings.digest_retention_days)
+        record_story(self.store, story, self.settings.digest_retention_days)
 
     def _permalink(self, channel: str, ts: str) -> str | None:
         try:

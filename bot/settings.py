@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(100_000, gt=0, validation_alias=_env("NUTGRAF_MAX_TEXT_CHARS"))
     max_links_per_message: int = Field(3, ge=1, validation_alias=_env("NUTGRAF_MAX_LINKS"))
     digest_retention_days: int = Field(30, ge=1, validation_alias=_env("NUTGRAF_DIGEST_RETENTION_DAYS"))
+    digest_post_empty: bool = Field(False, validation_alias=_env("NUTGRAF_DIGEST_POST_EMPTY"))
     log_level: str = Field("INFO", validation_alias=_env("NUTGRAF_LOG_LEVEL"))
 
     @field_validator("fetch_allowed_private_hosts", mode="before")

@@ -92,11 +92,19 @@ redis.call('SET', KEYS[1], string.format('%.0f', free), 'PX', math.ceil((free - 
 return slot - now
 """
 
-# Records one story for a channel and trims the channel to `retention` seconds before its newest story.
+# Records one story for a channel, drops the records it replaces, and trims the channel to `retention`
+# seconds before its newest story.
 # KEYS: channel zset, story JSON key, recent zset.
 # ARGV: story id, score, story JSON, retention s (also the keys' TTL), story key prefix, recent member prefix,
-# recent limit.
+# recent limit, then the ids of the records it replaces.
 _RECORD_LUA = """
+for i = 8, #ARGV do
+  if ARGV[i] ~= ARGV[1] then
+    redis.call('DEL', ARGV[5] .. ARGV[i])
+    redis.call('ZREM', KEYS[1], ARGV[i])
+    redis.call('ZREM', KEYS[3], ARGV[6] .. ARGV[i])
+  end
+end
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -171,7 +179,7 @@ class Store(Protocol):
     def set_reply(self, request_key: str, channel: str, ts: str, ttl: int = 86400) -> bool: ...
     def get_auto(self, channel: str) -> bool: ...
     def set_auto(self, channel: str, on: bool) -> None: ...
-    def record_story(self, story: DigestStory, retention_days: int) -> None: ...
+    def record_story(self, story: DigestStory, retention_days: int, replaces: Sequence[str] = ()) -> None: ...
     def stories(self, channel: str, since: datetime, until: datetime) -> list[DigestStory]: ...
     def recent_stories(self, limit: int = 10) -> list[DigestStory]: ...
     def set_schedule(self, channel: str, schedule: DigestSchedule) -> None: ...
@@ -357,10 +365,12 @@ class RedisStore:
 
     # -- digest records -------------------------------------------------------------------------
 
-    def record_story(self, story: DigestStory, retention_days: int) -> None:
-        """Record a story for its channel's digests, replacing an earlier record of the same story.
+    def record_story(self, story: DigestStory, retention_days: int, replaces: Sequence[str] = ()) -> None:
+        """Record a story for its channel's digests, replacing an earlier record under the same key.
 
-        Stories recorded more than ``retention_days`` before the channel's newest one are dropped.
+        The records under the keys in ``replaces`` (earlier records of the same story, merged into this
+        one by the caller) are dropped in the same step. Stories recorded more than ``retention_days``
+        before the channel's newest one are dropped.
         """
         sid = story_id(story.key)
         retention = retention_days * 86400
@@ -377,6 +387,7 @@ class RedisStore:
             self._key("ds", story.channel, ""),
             f"{story.channel}:",
             RECENT_KEPT,
+            *(story_id(key) for key in replaces),
         ]
         self._call(None, lambda: self._record_script(keys=keys, args=args))
 

@@ -28,7 +28,21 @@ from bot.blocks import (
     quote_line,
     skipped_links_message,
 )
-from bot.models import Analysis, Claim, Digest, DigestStory, Entity, Quote, Source
+from bot.models import (
+    AcrossStoriesItem,
+    Analysis,
+    Claim,
+    Digest,
+    DigestClaim,
+    DigestItem,
+    DigestSection,
+    DigestStory,
+    Entity,
+    Quote,
+    QuotedSpeaker,
+    Source,
+    UnnamedSpeakers,
+)
 
 # Hypothesis warns when a failing example is too big to print; the failure itself must still show.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
@@ -302,15 +316,30 @@ def stories(draw: st.DrawFn) -> DigestStory:
 
 @st.composite
 def digests(draw: st.DrawFn) -> Digest:
-    speakers = st.tuples(odd_text(), optional_text(), st.integers(1, 500))
+    top = st.builds(DigestClaim, claim=claims_strategy(), story_title=odd_text(), link=URLS)
+    speakers = st.builds(
+        QuotedSpeaker, name=odd_text(), role=optional_text(), stories=st.integers(1, 50), quotes=st.integers(1, 500)
+    )
+    unnamed = st.builds(UnnamedSpeakers, label=odd_text(), stories=st.integers(1, 9), quotes=st.integers(1, 99))
+    across = st.builds(
+        AcrossStoriesItem,
+        name=odd_text(),
+        kind=st.sampled_from(["person", "organisation", "place"]),
+        stories=st.integers(2, 99),
+    )
+    items = st.builds(DigestItem, text=odd_text(), detail=optional_text(), link=URLS)
+    sections = st.builds(DigestSection, title=odd_text(), items=repeated(items, (0, 1, 12)))
     return Digest(
         channel=draw(st.sampled_from(["C0123ABC", "junk&<>"])),
         since=WHEN - timedelta(days=1),
         until=WHEN,
         stories=draw(repeated(stories(), (1, 1, 20, 100))),
-        top_claims=draw(repeated(claims_strategy(), (1, 1, 10))),
+        top_claims=draw(repeated(top, (1, 1, 10))),
         speakers=draw(repeated(speakers, (1, 1, 30))),
-        recurring=draw(repeated(st.tuples(odd_text(), st.integers(2, 99)), (1, 1, 50))),
+        unnamed=draw(repeated(unnamed, (0, 1, 12))),
+        uncounted_quotes=draw(st.integers(0, 3)),
+        across_stories=draw(repeated(across, (1, 1, 60))),
+        sections=draw(st.lists(sections, max_size=2)),
     )
 
 
@@ -384,6 +413,11 @@ def test_digest_message_always_within_limits(digest: Digest, channel_name: str |
         assert shown_claims + more_count(message, "claims") == len(digest.top_claims)
         shown_speakers = list_lines(message, "speakers", r"• ")
         assert shown_speakers + more_count(message, "speakers") == len(digest.speakers)
+        for number, section in enumerate(s for s in digest.sections if s.items):
+            shown_items = list_lines(message, f"section{number}", r"• ")
+            assert shown_items + more_count(message, f"section{number}") == len(section.items)
+        if digest.across_stories:
+            assert any(b.get("block_id") == "across" for b in message["blocks"])
 
 
 @PROPERTY
@@ -687,7 +721,7 @@ def test_empty_digest_says_so() -> None:
     since = datetime(2026, 11, 26, 17, 30)
     message = digest_message(Digest(channel="C0123ABC", since=since, until=WHEN), "newsroom")
     check_slack_limits(message)
-    empty = next(b for b in message["blocks"] if b.get("block_id") == "empty")
+    [empty] = message["blocks"]  # one line
     assert empty["text"]["text"] == (
         f"Nothing analysed in #newsroom since <!date^{int(since.replace(tzinfo=timezone.utc).timestamp())}"
         "^{date_short_pretty} {time}|2026-11-26 17:30 UTC>."
@@ -695,17 +729,37 @@ def test_empty_digest_says_so() -> None:
     assert message["text"] == "Nothing analysed in #newsroom in this window."
     unnamed = digest_message(Digest(channel="C0123ABC", since=since, until=WHEN), None)
     assert "Nothing analysed in <#C0123ABC> since" in all_text(unnamed)
+    scheduled = digest_message(Digest(channel="C0123ABC", since=since, until=WHEN), "newsroom", scheduled=True)
+    assert scheduled["text"] == "Nothing new analysed in #newsroom in this window."
 
 
 def test_digest_content() -> None:
+    long_claim = "The harbour authority said the new cranes would cost " + "a great deal more than planned, " * 12
     digest = Digest(
         channel="C0123ABC",
         since=WHEN - timedelta(days=1),
         until=WHEN,
         stories=[story(1), story(2, permalink=None), story(3, permalink=None, url=None, site=None)],
-        top_claims=[claim("GDP fell 2%", 0.9, numbers=["2%"])],
-        speakers=[("Jane Doe", "finance minister", 4), ("John Roe", None, 1)],
-        recurring=[("4.2%", 3), ("ONS", 2)],
+        top_claims=[
+            DigestClaim(
+                claim=claim("GDP fell 2%", 0.9, numbers=["2%"]),
+                story_title="Story 1 & co",
+                link="https://team.slack.com/archives/C0123ABC/p1",
+            ),
+            DigestClaim(claim=claim(long_claim, 0.8), story_title="Story 3 & co"),
+        ],
+        speakers=[
+            QuotedSpeaker(name="Jane Doe", role="finance minister", stories=2, quotes=4),
+            QuotedSpeaker(name="John Roe", stories=1, quotes=1),
+        ],
+        unnamed=[UnnamedSpeakers(label="officials", stories=2, quotes=3)],
+        uncounted_quotes=2,
+        across_stories=[
+            AcrossStoriesItem(name="Jane Doe", kind="person", stories=3, variants=["Doe"]),
+            AcrossStoriesItem(name="ONS", kind="organisation", stories=2),
+            AcrossStoriesItem(name="Wales", kind="place", stories=2),
+        ],
+        sections=[DigestSection(title="Figures that changed", items=[DigestItem(text="Fare", detail="£3 → £4")])],
     )
     message = digest_message(digest, "newsroom")
     check_slack_limits(message)
@@ -720,12 +774,25 @@ def test_digest_content() -> None:
         "• *<https://news.example/2|Story 2 &amp; co>* · News Example\n"
         "• *Story 3 &amp; co*"
     ]
-    assert texts_of(message, "claims") == ["*Top claims*\n1. GDP fell *2%*"]
+    [claims] = texts_of(message, "claims")
+    first, second = claims.split("\n")[1:]
+    assert first == "1. GDP fell *2%* · _<https://team.slack.com/archives/C0123ABC/p1|Story 1 &amp; co>_"
+    # Shortened at a word, and the story it comes from is named for the rest.
+    head, _, story_ref = second.removeprefix("2. ").partition("… · ")
+    assert len(head) > 200 and long_claim.startswith(head) and long_claim[len(head)] in " ,"
+    assert story_ref == "_Story 3 &amp; co_"
     assert texts_of(message, "speakers") == [
-        "*Most quoted*\n• *Jane Doe*, finance minister — 4 quotes\n• *John Roe* — 1 quote"
+        "*Most quoted*\n• *Jane Doe*, finance minister — 4 quotes in 2 stories\n• *John Roe* — 1 quote"
     ]
-    recurring = next(b for b in message["blocks"] if b.get("block_id") == "recurring")
-    assert recurring["text"]["text"] == "*Recurring*\n*4.2%* (3) · *ONS* (2)"
+    unnamed = next(b for b in message["blocks"] if b.get("block_id") == "unnamed")
+    assert unnamed["elements"][0]["text"] == (
+        "_Unnamed: officials (3 quotes) — not counted: 2 quotes from documents, reports or no one named_"
+    )
+    across = next(b for b in message["blocks"] if b.get("block_id") == "across")
+    assert across["text"]["text"] == (
+        "*Across stories*\nPeople: *Jane Doe* (3)\nOrganisations: *ONS* (2)\nPlaces: *Wales* (2)"
+    )
+    assert texts_of(message, "section0") == ["*Figures that changed*\n• *Fare* — £3 → £4"]
     assert "3 stories" in message["blocks"][1]["elements"][0]["text"]
 
 
@@ -736,9 +803,11 @@ def test_digest_big_enough_to_hit_the_limits() -> None:
         since=WHEN - timedelta(days=7),
         until=WHEN,
         stories=[story(i, title=f"{long_title}{i}") for i in range(400)],
-        top_claims=[claim(f"claim {i} " + "x " * 200, numbers=[]) for i in range(60)],
-        speakers=[(f"Speaker {i}", "role " * 30, i + 1) for i in range(200)],
-        recurring=[(f"figure {i}", 2) for i in range(300)],
+        top_claims=[
+            DigestClaim(claim=claim(f"claim {i} " + "x " * 200, numbers=[]), story_title=long_title) for i in range(60)
+        ],
+        speakers=[QuotedSpeaker(name=f"Speaker {i}", role="role " * 30, stories=1, quotes=i + 1) for i in range(200)],
+        across_stories=[AcrossStoriesItem(name=f"Place {i}", kind="place", stories=2) for i in range(300)],
     )
     message = digest_message(digest, "newsroom")
     check_slack_limits(message)
@@ -746,10 +815,10 @@ def test_digest_big_enough_to_hit_the_limits() -> None:
     assert 0 < shown < 400 and more_count(message, "stories") == 400 - shown
     assert list_lines(message, "claims", CLAIM_LINE) + more_count(message, "claims") == 60
     assert list_lines(message, "speakers", r"• ") + more_count(message, "speakers") == 200
-    recurring = next(b for b in message["blocks"] if b.get("block_id") == "recurring")
-    match = re.search(r"\+(\d+) more$", recurring["text"]["text"])
+    across = next(b for b in message["blocks"] if b.get("block_id") == "across")
+    match = re.search(r"\+(\d+) more$", across["text"]["text"])
     assert match is not None
-    assert recurring["text"]["text"].count("(2)") + int(match.group(1)) == 300
+    assert across["text"]["text"].count("(2)") + int(match.group(1)) == 300
 
 
 def test_home_view_lists_recent_analyses() -> None:

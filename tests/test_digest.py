@@ -5,8 +5,11 @@ from __future__ import annotations
 import functools
 import os
 import signal
+import textwrap
 import threading
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +22,7 @@ from bot.digest import (
     DigestCommand,
     DigestUnavailableError,
     build_digest,
+    classify_speaker,
     command_window,
     due_slot,
     handle_digest_command,
@@ -27,15 +31,29 @@ from bot.digest import (
     parse_digest_command,
     post_digest,
     previous_slot,
+    quoted_speakers,
+    record_story,
     run_clock,
     run_clock_once,
     window_bounds,
 )
 from bot.errors import InputError
-from bot.models import Claim, DigestSchedule, DigestStory, Entity, Quote
+from bot.models import (
+    AcrossStoriesItem,
+    Claim,
+    DigestItem,
+    DigestSchedule,
+    DigestSection,
+    DigestStory,
+    Entity,
+    Quote,
+    QuotedSpeaker,
+    UnnamedSpeakers,
+)
+from bot.nlp.fingerprint import fingerprint
 from bot.settings import Settings
 from bot.store import RedisStore
-from tests.slack_api import SlackEmulator
+from tests.slack_api import SlackEmulator, iter_blocks_text
 
 CHANNEL = "C0NEWSROOM"
 OTHER = "C0GENERAL"
@@ -67,6 +85,7 @@ def story(
     claims: list[Claim] | None = None,
     quotes: list[Quote] | None = None,
     entities: list[Entity] | None = None,
+    fingerprint: list[int] | None = None,
 ) -> DigestStory:
     return DigestStory(
         key=key,
@@ -80,6 +99,7 @@ def story(
         claims=claims or [],
         quotes=quotes or [],
         entities=entities or [],
+        fingerprint=fingerprint or [],
     )
 
 
@@ -245,6 +265,7 @@ def newsroom_day(store: RedisStore) -> None:
             url="https://example.org/ferry",
             claims=[claim("The ministry will spend $4.3bn on the harbour over five years", 0.6, ("$4.3bn",))],
             quotes=[quote("Back to work tomorrow", "Gen. Gerasimov"), quote("Good news", "Anna Ivanova")],
+            entities=[Entity(text="U.S.", label="GPE", count=1)],
         ),
         # The harbour story pasted again later, filed under another key but with the same canonical URL.
         story(
@@ -254,6 +275,10 @@ def newsroom_day(store: RedisStore) -> None:
             url="https://www.example.org/harbour/#comments",
             claims=[claim(BUDGET, 0.9, ("$4.2bn",))],
             quotes=[quote("We will build it", "Valery Gerasimov", "chief of the general staff")],
+            entities=[
+                Entity(text="Valery Gerasimov", label="PERSON", count=1),
+                Entity(text="United States", label="GPE", count=1, variants=["US"]),
+            ],
         ),
         story("https://example.org/old", "Yesterday's news", at - timedelta(days=2), url="https://example.org/old"),
         story("https://example.org/elsewhere", "Elsewhere", at, channel=OTHER, url="https://example.org/elsewhere"),
@@ -272,17 +297,24 @@ def test_digest_over_stored_analyses(redis_store: RedisStore) -> None:
         "Ferry strike called off",
         "Harbour plan approved (again)",
     ]
-    assert [(c.text, c.score) for c in result.top_claims] == [
-        (BUDGET, 0.9),
-        ("Costs have risen by 12% since 2024", 0.8),
-        ("The ministry will spend $4.3bn on the harbour over five years", 0.6),
+    # Check-worthy claims only, near-duplicates once, each with the thread of its story.
+    assert [(c.claim.text, c.claim.score, c.story_title) for c in result.top_claims] == [
+        (BUDGET, 0.9, "Harbour plan approved (again)"),
+        ("Costs have risen by 12% since 2024", 0.8, "Harbour costs questioned"),
+        ("The ministry will spend $4.3bn on the harbour over five years", 0.6, "Ferry strike called off"),
     ]
+    assert result.top_claims[0].link == result.stories[2].permalink
     assert result.speakers == [
-        ("Valery Gerasimov", "chief of the general staff", 3),
-        ("Anna Ivanova", None, 1),
+        QuotedSpeaker(name="Valery Gerasimov", role="chief of the general staff", stories=3, quotes=3),
+        QuotedSpeaker(name="Anna Ivanova", stories=1, quotes=1),
     ]
-    # NATO and Anna Ivanova appear in one story each now that the first harbour record is replaced.
-    assert result.recurring == [("Valery Gerasimov", 3), ("$4.2bn", 2)]
+    assert (result.unnamed, result.uncounted_quotes) == ([], 1)
+    # NATO and Anna Ivanova appear in one story each now that the first harbour record is replaced;
+    # "U.S." and "United States" are one country.
+    assert result.across_stories == [
+        AcrossStoriesItem(name="Valery Gerasimov", kind="person", stories=2, variants=["Gerasimov"]),
+        AcrossStoriesItem(name="United States", kind="place", stories=2, variants=["U.S.", "US"]),
+    ]
 
 
 def test_a_story_recorded_twice_counts_once(redis_store: RedisStore) -> None:
@@ -291,8 +323,8 @@ def test_a_story_recorded_twice_counts_once(redis_store: RedisStore) -> None:
     record(redis_store, first, first.model_copy(update={"key": "k2", "recorded_at": at + timedelta(minutes=5)}))
     result = build_digest(redis_store, CHANNEL, at - timedelta(hours=1), at + timedelta(hours=1))
     assert len(result.stories) == 1
-    assert result.speakers == [("Anna Ivanova", "mayor", 1)]
-    assert result.recurring == []
+    assert result.speakers == [QuotedSpeaker(name="Anna Ivanova", role="mayor", stories=1, quotes=1)]
+    assert result.across_stories == []
 
 
 def test_a_surname_shared_by_two_people_is_not_merged(redis_store: RedisStore) -> None:
@@ -303,8 +335,11 @@ def test_a_surname_shared_by_two_people_is_not_merged(redis_store: RedisStore) -
         story("b", "B", at, quotes=[quote("d", "Melania Trump"), quote("e", "Mr Trump")]),
     )
     result = build_digest(redis_store, CHANNEL, at, at)
-    assert sorted(result.speakers) == [("Donald Trump", None, 1), ("Melania Trump", None, 2), ("Trump", None, 2)]
-    assert sorted(result.recurring) == [("Melania Trump", 2), ("Trump", 2)]
+    assert sorted((s.name, s.stories, s.quotes) for s in result.speakers) == [
+        ("Donald Trump", 1, 1),
+        ("Melania Trump", 2, 2),
+        ("Trump", 2, 2),
+    ]
 
 
 def test_claims_with_different_figures_are_never_merged(redis_store: RedisStore) -> None:
@@ -316,14 +351,38 @@ def test_claims_with_different_figures_are_never_merged(redis_store: RedisStore)
         story("c", "C", at, claims=[claim("twelve people DIED, police said on Tuesday!", 0.5, ("12",))]),
     )
     result = build_digest(redis_store, CHANNEL, at, at)
-    assert [c.score for c in result.top_claims] == [0.9, 0.8]
+    assert [c.claim.score for c in result.top_claims] == [0.9, 0.8]
 
 
-def test_dates_years_and_single_digits_do_not_recur(redis_store: RedisStore) -> None:
+def test_the_top_three_claims_come_from_three_stories(redis_store: RedisStore) -> None:
     at = utc(2026, 11, 27, 9, 0)
-    figures = ("2024", "March 3", "Tuesday", "5", "1990s", "350 jobs")
+    long_story = [
+        claim(f"The port will hire {n}00 workers", round(0.95 - n / 100, 2), (f"{n}00",)) for n in range(1, 6)
+    ]
+    record(
+        redis_store,
+        story("https://example.org/port", "Port", at, url="https://example.org/port", claims=long_story),
+        story("https://example.org/ferry", "Ferry", at, claims=[claim("Fares rise 12%", 0.5, ("12%",))]),
+        story("https://example.org/rail", "Rail", at, claims=[claim("Trains cut by a third", 0.4, ("a third",))]),
+    )
+    result = build_digest(redis_store, CHANNEL, at, at)
+    assert [(c.story_title, c.claim.score) for c in result.top_claims] == [
+        ("Port", 0.94),
+        ("Ferry", 0.5),
+        ("Rail", 0.4),
+        ("Port", 0.93),
+        ("Port", 0.92),
+        ("Port", 0.91),
+        ("Port", 0.9),
+    ]
+    assert [c.link for c in result.top_claims[:3]] == [s.permalink for s in result.stories[:3]]
+
+
+def test_figures_are_not_names_across_stories(redis_store: RedisStore) -> None:
+    at = utc(2026, 11, 27, 9, 0)
+    figures = ("2024", "March 3", "some 3,000", "350 jobs")
     record(redis_store, *(story(k, k, at, claims=[claim(f"Claim {k}", 0.5, figures)]) for k in "ab"))
-    assert build_digest(redis_store, CHANNEL, at, at).recurring == [("350 jobs", 2)]
+    assert build_digest(redis_store, CHANNEL, at, at).across_stories == []
 
 
 def test_window_edges_are_inclusive(redis_store: RedisStore) -> None:
@@ -332,6 +391,247 @@ def test_window_edges_are_inclusive(redis_store: RedisStore) -> None:
     record(redis_store, story("c", "Just after", at + timedelta(hours=1, seconds=1)))
     titles = [s.title for s in build_digest(redis_store, CHANNEL, at, at + timedelta(hours=1)).stories]
     assert titles == ["At the start", "At the end"]
+
+
+# -- one story, one entry -----------------------------------------------------------------------
+
+ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+
+
+def fixture_text(name: str) -> str:
+    return (ARTICLES / name).read_text(encoding="utf-8")
+
+
+def as_pasted(text: str) -> str:
+    """The story as a reporter pastes it: a byline, an advert line, hard wraps and straight quotes."""
+    headline, _, body = text.partition("\n\n")
+    paragraphs = body.split("\n\n")
+    paragraphs.insert(3, "Advertisement")
+    wrapped = "\n\n".join(textwrap.fill(p, 68) for p in paragraphs)
+    return f"{headline}\nBy Sam Whitaker, Harbour Reporter\n\n{wrapped}".replace("“", '"').replace("”", '"')
+
+
+def story_of(name: str, at: datetime, *, link: bool, text: str | None = None) -> DigestStory:
+    """A record of fixture story ``name`` as the service makes it, read from its link or pasted."""
+    body = (text or fixture_text(name)).partition("\n\n")[2]
+    url = f"https://news.example/{name.removesuffix('.txt')}" if link else None
+    return story(
+        url or f"a:test:t:{name}",
+        fixture_text(name).partition("\n")[0] if link else f"Pasted {name}",
+        at,
+        url=url,
+        fingerprint=fingerprint(body),
+    )
+
+
+def test_a_story_read_from_its_link_and_then_pasted_is_recorded_once(redis_store: RedisStore) -> None:
+    at = utc(2026, 11, 27, 9, 0)
+    linked = story_of("digest_ferry_fares.txt", at, link=True)
+    pasted = story_of(
+        "digest_ferry_fares.txt",
+        at + timedelta(hours=1),
+        link=False,
+        text=as_pasted(fixture_text("digest_ferry_fares.txt")),
+    )
+    other = story_of("digest_port_dredging.txt", at + timedelta(hours=2), link=False)
+    for item in (linked, pasted, other):
+        record_story(redis_store, item, RETENTION)
+    stored = redis_store.stories(CHANNEL, at, at + timedelta(hours=3))
+    assert [(s.title, s.url, s.recorded_at) for s in stored] == [
+        ("Brennan Bay ferry fares to rise 12 percent as fuel costs bite", linked.url, pasted.recorded_at),
+        ("Pasted digest_port_dredging.txt", None, other.recorded_at),
+    ]
+    # The latest analysis and thread are kept, under the page's key and title.
+    assert stored[0].key == linked.key and stored[0].permalink == pasted.permalink
+    assert [s.title for s in redis_store.recent_stories(5)] == [s.title for s in reversed(stored)]
+
+
+def test_a_story_pasted_and_then_linked_is_recorded_once(redis_store: RedisStore) -> None:
+    at = utc(2026, 11, 27, 9, 0)
+    pasted = story_of("digest_water_bills.txt", at, link=False, text=as_pasted(fixture_text("digest_water_bills.txt")))
+    linked = story_of("digest_water_bills.txt", at + timedelta(minutes=3), link=True)
+    record_story(redis_store, pasted, RETENTION)
+    record_story(redis_store, linked, RETENTION)
+    [stored] = redis_store.stories(CHANNEL, at, at + timedelta(hours=1))
+    assert (stored.key, stored.title) == (linked.key, "Northgate Water to freeze bills for a year after leak inquiry")
+
+
+def test_stories_about_the_same_people_and_places_stay_apart(redis_store: RedisStore) -> None:
+    at = utc(2026, 11, 27, 9, 0)
+    names = sorted(p.name for p in ARTICLES.glob("digest_*.txt"))
+    assert len(names) == 6
+    for offset, name in enumerate(names):
+        record_story(redis_store, story_of(name, at + timedelta(minutes=offset), link=False), RETENTION)
+    assert len(redis_store.stories(CHANNEL, at, at + timedelta(hours=1))) == 6
+    assert len(build_digest(redis_store, CHANNEL, at, at + timedelta(hours=1)).stories) == 6
+
+
+def test_records_that_raced_each_other_are_merged_in_the_digest(redis_store: RedisStore) -> None:
+    # Recorded side by side (as two workers would, each before seeing the other): the digest merges them.
+    at = utc(2026, 11, 27, 9, 0)
+    text = fixture_text("digest_council_budget.txt")
+    edited = text.replace("$214 million", "$215 million").replace("7 to 2", "seven to two")
+    record(
+        redis_store,
+        story_of("digest_council_budget.txt", at, link=True),
+        story_of("digest_council_budget.txt", at + timedelta(minutes=1), link=False, text=as_pasted(edited)),
+    )
+    assert len(redis_store.stories(CHANNEL, at, at + timedelta(hours=1))) == 2
+    [entry] = build_digest(redis_store, CHANNEL, at, at + timedelta(hours=1)).stories
+    assert entry.title == "Brennan Bay council passes $214 million budget after late-night session"
+
+
+def test_two_links_to_one_page_are_one_story(redis_store: RedisStore) -> None:
+    at = utc(2026, 11, 27, 9, 0)
+    amp = story("https://example.org/harbour", "Harbour", at, url="https://example.org/amp/harbour")
+    again = story("https://example.org/harbour", "Harbour", at + timedelta(hours=1), url="https://example.org/harbour")
+    record_story(redis_store, amp, RETENTION)
+    record_story(redis_store, again, RETENTION)
+    assert [s.url for s in redis_store.stories(CHANNEL, at, at + timedelta(hours=2))] == [again.url]
+
+
+# -- who was quoted -----------------------------------------------------------------------------
+
+WHITCOMBE = Entity(text="Dana Whitcombe", label="PERSON", count=3, variants=["Whitcombe"])
+NATO = Entity(text="North Atlantic Treaty Organization", label="ORG", count=2, variants=["NATO"])
+
+
+@pytest.mark.parametrize(
+    ("speaker", "expected"),
+    [
+        ("Whitcombe", ("named", "Dana Whitcombe")),
+        ("Ms Whitcombe", ("named", "Dana Whitcombe")),
+        ("NATO", ("named", "North Atlantic Treaty Organization")),
+        ("Gen. Gerasimov", ("named", "Gen. Gerasimov")),
+        ("Reuters", ("named", "Reuters")),
+        ("the Port Authority", ("named", "Port Authority")),
+        ("The Ministry of Defence", ("named", "Ministry of Defence")),
+        ("Officials", ("unnamed", "officials")),
+        ("officials at the ministry", ("unnamed", "officials")),
+        ("Pentagon officials", ("unnamed", "officials")),
+        ("a spokesperson", ("unnamed", "spokespeople")),
+        ("the mayor", ("unnamed", "the mayor")),
+        ("the council", ("unnamed", "the council")),
+        ("the city's two largest unions", ("unnamed", "unions")),
+        ("recent developments", ("uncounted", "")),
+        ("Reports", ("uncounted", "")),
+        ("a report by the Harbour Trust", ("uncounted", "")),
+        ("The figures", ("uncounted", "")),
+        ("He", ("uncounted", "")),
+        ("they", ("uncounted", "")),
+        ("", ("uncounted", "")),
+        (None, ("uncounted", "")),
+    ],
+)
+def test_which_speakers_are_named(speaker: str | None, expected: tuple[str, str]) -> None:
+    assert classify_speaker(speaker, [WHITCOMBE, NATO]) == expected
+
+
+def test_most_quoted_counts_named_speakers_and_groups_the_rest(redis_store: RedisStore) -> None:
+    at = utc(2026, 11, 27, 9, 0)
+    record(
+        redis_store,
+        story(
+            "a",
+            "A",
+            at,
+            quotes=[
+                quote("We are on time", "Dana Whitcombe", "chief executive"),
+                quote("The costs are fine", "Whitcombe"),
+                quote("Cuts are coming", "officials"),
+                quote("Trade fell", "recent developments"),
+                quote("It works", "he"),
+            ],
+            entities=[WHITCOMBE],
+        ),
+        story(
+            "b",
+            "B",
+            at + timedelta(minutes=1),
+            quotes=[
+                quote("No comment", "Ms Whitcombe"),
+                quote("Nothing to add", "Officials"),
+                quote("Late again", "a spokesperson"),
+                quote("Budget holds", "NATO"),
+            ],
+            entities=[NATO],
+        ),
+    )
+    result = build_digest(redis_store, CHANNEL, at, at + timedelta(minutes=1))
+    assert result.speakers == [
+        QuotedSpeaker(name="Dana Whitcombe", role="chief executive", stories=2, quotes=3),
+        QuotedSpeaker(name="North Atlantic Treaty Organization", stories=1, quotes=1),
+    ]
+    assert result.unnamed == [
+        UnnamedSpeakers(label="officials", stories=2, quotes=2),
+        UnnamedSpeakers(label="spokespeople", stories=1, quotes=1),
+    ]
+    assert result.uncounted_quotes == 2
+
+
+def test_a_stance_is_not_a_quote() -> None:
+    said = quote("We are on time", "Dana Whitcombe", "chief executive")
+    # A belief or intention ascribed to someone, which the quote extractor marks with its own kind.
+    believes = said.model_copy(update={"content": "the plan will work", "kind": "stance"})
+    at = utc(2026, 11, 27, 9, 0)
+    speakers, unnamed, uncounted = quoted_speakers([story("a", "A", at, quotes=[said, believes, believes])])
+    assert speakers == [QuotedSpeaker(name="Dana Whitcombe", role="chief executive", stories=1, quotes=1)]
+    assert (unnamed, uncounted) == ([], 0)
+
+
+def test_across_stories_merges_name_variants_and_counts_stories_once(redis_store: RedisStore) -> None:
+    at = utc(2026, 11, 27, 9, 0)
+
+    def entities(*items: tuple[str, str] | Entity) -> list[Entity]:
+        return [i if isinstance(i, Entity) else Entity(text=i[0], label=i[1], count=1) for i in items]
+
+    record(
+        redis_store,
+        story(
+            "a",
+            "A",
+            at + timedelta(minutes=0),
+            entities=entities(WHITCOMBE, NATO, ("United States", "GPE"), ("Kestrel Island", "LOC")),
+        ),
+        story(
+            "b",
+            "B",
+            at + timedelta(minutes=1),
+            entities=entities(("Whitcombe", "PERSON"), ("NATO", "ORG"), ("U.S.", "GPE")),
+        ),
+        story(
+            "c",
+            "C",
+            at + timedelta(minutes=2),
+            entities=entities(("Dana Whitcombe", "PERSON"), ("Tomas Reyes", "PERSON")),
+        ),
+        story("d", "D", at + timedelta(minutes=3), entities=entities(("Kestrel Island", "GPE"), ("Reyes", "PERSON"))),
+        story("e", "E", at + timedelta(minutes=4), entities=entities(("Marta Lindqvist", "PERSON"), ("Harlow", "GPE"))),
+    )
+    result = build_digest(redis_store, CHANNEL, at, at + timedelta(hours=1))
+    assert [(i.name, i.kind, i.stories) for i in result.across_stories] == [
+        ("Dana Whitcombe", "person", 3),
+        ("North Atlantic Treaty Organization", "organisation", 2),
+        ("United States", "place", 2),
+        ("Kestrel Island", "place", 2),
+        ("Tomas Reyes", "person", 2),
+    ]
+
+
+def test_a_section_hook_adds_sections_built_from_plain_models(redis_store: RedisStore) -> None:
+    at = utc(2026, 11, 27, 9, 0)
+    record(redis_store, story("a", "A", at), story("b", "B", at))
+
+    def figures(stories: Sequence[DigestStory]) -> DigestSection | None:
+        return DigestSection(
+            title="Figures that changed",
+            items=[DigestItem(text="Ferry fare", detail=f"in {len(stories)} stories")],
+        )
+
+    result = build_digest(redis_store, CHANNEL, at, at, sections=[figures, lambda stories: None])
+    assert result.sections == [
+        DigestSection(title="Figures that changed", items=[DigestItem(text="Ferry fare", detail="in 2 stories")])
+    ]
 
 
 # -- posting ------------------------------------------------------------------------------------
@@ -356,17 +656,44 @@ def test_post_digest_to_the_channel(redis_store: RedisStore, slack_api: SlackEmu
         assert expected in text
     assert "Yesterday's news" not in text
     assert "Elsewhere" not in text
-    assert text.count("Harbour plan approved") == 1
+    stories = " ".join(
+        t for b in message["blocks"] if b["block_id"].startswith("stories-") for t in iter_blocks_text([b])
+    )
+    assert stories.count("Harbour plan approved") == 1
 
 
 def test_empty_digest_says_nothing_was_analysed(redis_store: RedisStore, slack_api: SlackEmulator) -> None:
     record(redis_store, story("a", "Old", utc(2026, 11, 20, 9, 0)))
     since = utc(2026, 11, 26, 18, 0)
     post_digest(slack_api.client(), redis_store, CHANNEL, since, utc(2026, 11, 27, 18, 0), channel_name="newsroom")
+    [message] = slack_api.messages(CHANNEL)
+    [line] = message["blocks"]  # one line, no header
+    assert line["text"]["text"] == (
+        f"Nothing analysed in #newsroom since <!date^{int(since.timestamp())}^{{date_short_pretty}} {{time}}"
+        "|2026-11-26 18:00 UTC>."
+    )
+
+
+def test_a_scheduled_digest_with_nothing_new_is_not_posted(redis_store: RedisStore, slack_api: SlackEmulator) -> None:
+    schedule_at(redis_store, CHANNEL, utc(2026, 11, 26, 17, 30))
+    record(redis_store, story("a", "Before the last digest", utc(2026, 11, 26, 12, 0)))
+    assert run_clock_once(slack_api.client(), redis_store, now=utc(2026, 11, 27, 17, 30)) == []
+    assert slack_api.calls_to("chat.postMessage") == []
+    saved = redis_store.get_schedule(CHANNEL)
+    assert saved is not None and saved.last_fired == utc(2026, 11, 27, 17, 30)  # the slot passed, quietly
+    record(redis_store, story("b", "Something new", utc(2026, 11, 28, 9, 0)))
+    assert len(run_clock_once(slack_api.client(), redis_store, now=utc(2026, 11, 28, 17, 30))) == 1
     [text] = posted_texts(slack_api)
-    assert "Nothing analysed in #newsroom" in text
-    assert f"<!date^{int(since.timestamp())}^" in text
-    assert "Old" not in text
+    assert "Something new" in text and "Before the last digest" not in text
+
+
+def test_a_setting_posts_nothing_new(redis_store: RedisStore, slack_api: SlackEmulator) -> None:
+    schedule_at(redis_store, CHANNEL, utc(2026, 11, 26, 17, 30))
+    assert len(run_clock_once(slack_api.client(), redis_store, now=utc(2026, 11, 27, 17, 30), post_empty=True)) == 1
+    [message] = slack_api.messages(CHANNEL)
+    [line] = message["blocks"]
+    assert line["text"]["text"].startswith("Nothing new analysed in <#C0NEWSROOM> since <!date^")
+    assert message["text"] == "Nothing new analysed in this channel in this window."
 
 
 @pytest.mark.slow
@@ -622,14 +949,14 @@ def schedule_at(store: RedisStore, channel: str, last_fired: datetime | None, **
 def test_clock_fires_each_slot_once(redis_store: RedisStore, slack_api: SlackEmulator) -> None:
     client = slack_api.client()
     schedule_at(redis_store, CHANNEL, utc(2026, 11, 26, 18, 0))
-    assert run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 29)) == []
-    first = run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 30, 10))
+    assert run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 29), post_empty=True) == []
+    first = run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 30, 10), post_empty=True)
     assert len(first) == 1
-    assert run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 30, 40)) == []
-    assert run_clock_once(client, redis_store, now=utc(2026, 11, 27, 23, 0)) == []
+    assert run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 30, 40), post_empty=True) == []
+    assert run_clock_once(client, redis_store, now=utc(2026, 11, 27, 23, 0), post_empty=True) == []
     saved = redis_store.get_schedule(CHANNEL)
     assert saved is not None and saved.last_fired == utc(2026, 11, 27, 17, 30, 10)
-    second = run_clock_once(client, redis_store, now=utc(2026, 11, 28, 17, 30))
+    second = run_clock_once(client, redis_store, now=utc(2026, 11, 28, 17, 30), post_empty=True)
     assert len(second) == 1
     assert [m["ts"] for m in slack_api.messages(CHANNEL)] == first + second
 
@@ -653,9 +980,9 @@ def test_clock_catches_up_once_after_downtime(redis_store: RedisStore, slack_api
     schedule_at(redis_store, CHANNEL, utc(2026, 11, 20, 17, 30))
     record(redis_store, story("a", "Sunday story", utc(2026, 11, 29, 12, 0)))
     now = utc(2026, 11, 30, 9, 0)  # a week of missed slots
-    assert len(run_clock_once(client, redis_store, now=now)) == 1
+    assert len(run_clock_once(client, redis_store, now=now, post_empty=True)) == 1
     for minutes in (1, 2, 30, 60 * 8):
-        assert run_clock_once(client, redis_store, now=now + timedelta(minutes=minutes)) == []
+        assert run_clock_once(client, redis_store, now=now + timedelta(minutes=minutes), post_empty=True) == []
     assert len(slack_api.calls_to("chat.postMessage")) == 1
     [text] = posted_texts(slack_api)
     assert "Sunday story" in text  # the window starts at the slot before the one caught up
@@ -665,7 +992,7 @@ def test_clock_fires_every_due_channel(redis_store: RedisStore, slack_api: Slack
     schedule_at(redis_store, CHANNEL, utc(2026, 11, 26, 18, 0))
     schedule_at(redis_store, OTHER, utc(2026, 11, 26, 18, 0), time="12:30", tz="America/New_York")
     schedule_at(redis_store, "C0LATER", utc(2026, 11, 27, 0, 0), time="23:00", tz="Europe/London")
-    assert len(run_clock_once(slack_api.client(), redis_store, now=utc(2026, 11, 27, 17, 45))) == 2
+    assert len(run_clock_once(slack_api.client(), redis_store, now=utc(2026, 11, 27, 17, 45), post_empty=True)) == 2
     assert len(slack_api.messages(CHANNEL)) == 1
     assert len(slack_api.messages(OTHER)) == 1
 
@@ -679,7 +1006,7 @@ def test_two_clocks_post_each_slot_once(
     clients = [slack_api.client(), slack_api.client()]
 
     def tick(i: int, now: datetime) -> list[str]:
-        return run_clock_once(clients[i], stores[i], now=now, lease_ttl=lease_ttl)
+        return run_clock_once(clients[i], stores[i], now=now, lease_ttl=lease_ttl, post_empty=True)
 
     for day in range(3):
         results = run_together(2, functools.partial(tick, now=utc(2026, 11, 21 + day, 17, 30, 2)))
@@ -693,18 +1020,20 @@ def test_a_clock_without_the_lease_stands_by(
     redis_store: RedisStore, second_store: RedisStore, slack_api: SlackEmulator
 ) -> None:
     schedule_at(redis_store, CHANNEL, utc(2026, 11, 26, 18, 0))
-    assert run_clock_once(slack_api.client(), redis_store, now=utc(2026, 11, 27, 17, 0)) == []  # takes the lease
-    assert run_clock_once(slack_api.client(), second_store, now=utc(2026, 11, 27, 17, 31)) == []
+    assert (
+        run_clock_once(slack_api.client(), redis_store, now=utc(2026, 11, 27, 17, 0), post_empty=True) == []
+    )  # takes the lease
+    assert run_clock_once(slack_api.client(), second_store, now=utc(2026, 11, 27, 17, 31), post_empty=True) == []
     redis_store.release_lease(digest.CLOCK_LEASE)
-    assert len(run_clock_once(slack_api.client(), second_store, now=utc(2026, 11, 27, 17, 31))) == 1
+    assert len(run_clock_once(slack_api.client(), second_store, now=utc(2026, 11, 27, 17, 31), post_empty=True)) == 1
 
 
 def test_rate_limited_post_is_retried_next_tick(redis_store: RedisStore, slack_api: SlackEmulator) -> None:
     schedule_at(redis_store, CHANNEL, utc(2026, 11, 26, 18, 0))
     slack_api.fail_next("chat.postMessage", status=429, retry_after=1)
     client = slack_api.client()
-    assert run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 30)) == []
-    assert len(run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 30, 30))) == 1
+    assert run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 30), post_empty=True) == []
+    assert len(run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 30, 30), post_empty=True)) == 1
     assert len(slack_api.messages(CHANNEL)) == 1
 
 
@@ -712,14 +1041,14 @@ def test_a_channel_slack_refuses_is_skipped_not_retried(redis_store: RedisStore,
     schedule_at(redis_store, "C0OUTSIDE", utc(2026, 11, 26, 18, 0))
     schedule_at(redis_store, CHANNEL, utc(2026, 11, 26, 18, 0))
     client = slack_api.client()
-    assert len(run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 30))) == 1
+    assert len(run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 30), post_empty=True)) == 1
     refused = [c for c in slack_api.calls_to("chat.postMessage") if c.params["channel"] == "C0OUTSIDE"]
     assert len(refused) == 1 and refused[0].response is not None
     assert refused[0].response["error"] == "not_in_channel"
     saved = redis_store.get_schedule("C0OUTSIDE")
     assert saved is not None and saved.last_fired == utc(2026, 11, 27, 17, 30)
     redis_store.client.delete(*redis_store.client.keys("nutgraf:once:*"))
-    assert run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 31)) == []
+    assert run_clock_once(client, redis_store, now=utc(2026, 11, 27, 17, 31), post_empty=True) == []
     assert len(slack_api.calls_to("chat.postMessage")) == 2
 
 
@@ -733,7 +1062,7 @@ def test_a_schedule_changed_while_posting_is_kept(redis_store: RedisStore, slack
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(digest, "post_digest", post_and_reschedule)
-        assert len(run_clock_once(slack_api.client(), redis_store, now=utc(2026, 11, 27, 17, 31))) == 1
+        assert len(run_clock_once(slack_api.client(), redis_store, now=utc(2026, 11, 27, 17, 31), post_empty=True)) == 1
     saved = redis_store.get_schedule(CHANNEL)
     assert saved == DigestSchedule(time="09:00", tz="Europe/London", last_fired=utc(2026, 11, 27, 17, 30))
 
@@ -754,7 +1083,7 @@ def test_run_clock_loops_until_stopped(
     thread = threading.Thread(
         target=run_clock,
         args=(slack_api.client(), redis_store),
-        kwargs={"interval": 0.01, "now_fn": now_fn, "stop": stop},
+        kwargs={"interval": 0.01, "now_fn": now_fn, "stop": stop, "post_empty": True},
     )
     thread.start()
     thread.join(timeout=30)
@@ -769,7 +1098,10 @@ def test_main_clock_stops_on_sigterm(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     settings = Settings(
-        slack_bot_token=SecretStr(slack_api.bot_token), slack_api_url=slack_api.base_url, redis_url=redis_url
+        slack_bot_token=SecretStr(slack_api.bot_token),
+        slack_api_url=slack_api.base_url,
+        redis_url=redis_url,
+        digest_post_empty=True,
     )
     schedule_at(redis_store, CHANNEL, None)  # never fired: its latest slot is due now
     before = signal.getsignal(signal.SIGTERM)

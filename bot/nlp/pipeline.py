@@ -16,6 +16,7 @@ from bot.errors import InputError
 from bot.models import Analysis, Article, Claim, Quote
 from bot.nlp import claims, consistency, quotes
 from bot.nlp.entities import extract_entities
+from bot.nlp.fingerprint import fingerprint
 from bot.nlp.language import detect_language
 from bot.nlp.model import load_model
 from bot.nlp.normalize import MIN_TEXT_WORDS, Normalized, normalize
@@ -156,4 +157,5 @@ class Analyzer:
             entities=extract_entities(doc) if language == "en" else [],
             notes=notes,
             analysed_at=datetime.now(timezone.utc),
+            fingerprint=fingerprint(norm.text),
         )
