@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta, timezone
 from datetime import time as clock_time
 from functools import cache
 from types import FrameType
-from typing import Literal, cast
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -186,6 +186,12 @@ _PLURALS = {
     "chairman": "chairs",
     "chairwoman": "chairs",
 }
+#: Last words of a body's name: a named speaker ending so is an organisation, not a person.
+_BODY_WORDS = frozenset(
+    """council authority union service board ministry department agency company corporation corp inc ltd llc
+    group bank trust association federation water shipping engineers party court police university school
+    hospital news times post press commission committee office institute foundation club society network""".split()
+)
 _UNCOUNTED_PLURALS = frozenset({"police", "staff", "people", "troops", "authorities", "men", "women"})
 
 
@@ -491,9 +497,19 @@ def merge_names(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {name: roots[key] for name, key in keys.items()}
 
 
+def _untitled(name: str) -> str:
+    """A full name without the title before it ("Mayor Ines Calder" is "Ines Calder"); "Gen. Gerasimov" stays."""
+    words = name.split()
+    start = 0
+    while start < len(words) - 2 and words[start].casefold().rstrip(".") in _TITLES:
+        start += 1
+    return " ".join(words[start:])
+
+
 def _display(forms: Counter[str]) -> str:
-    """The name to show: the fullest form, then the most used, then the one without a title."""
-    return max(forms.items(), key=lambda kv: (len(_name_words(kv[0])), kv[1], -len(kv[0]), kv[0]))[0]
+    """The name to show: the fullest form, without a title when a full name remains, then the most used."""
+    best = max(forms, key=lambda form: (len(_name_words(form)), forms[form], -len(form), form))
+    return _untitled(best)
 
 
 def _head(phrase: str) -> tuple[list[str], str]:
@@ -542,7 +558,7 @@ def classify_speaker(speaker: str | None, entities: Sequence[Entity] = ()) -> tu
     words, head = _head(phrase)
     if not words or head in _PRONOUNS:
         return "uncounted", ""
-    matched = _entity_name(phrase, entities)
+    matched = _entity_name(" ".join(words), entities)
     if matched is not None:
         return "named", matched
     if head in _DOCUMENT_NOUNS:
@@ -584,6 +600,17 @@ def _entity_name(phrase: str, entities: Sequence[Entity]) -> str | None:
             surnames[words[-1]].add(entity.text)
     if len(wanted) == 1 and len(surnames.get(wanted[0], ())) == 1:
         return next(iter(surnames[wanted[0]]))
+    # "the authority", "the weather service": the one body of the story whose name ends with those words.
+    if phrase[:1].islower() or (phrase.split()[0].casefold() in _DETERMINERS):
+        described = [
+            e.text
+            for e in entities
+            if e.label not in _PERSON_LABELS
+            and len(words := _name_words(e.text)) > len(wanted)
+            and words[-len(wanted) :] == wanted
+        ]
+        if len(set(described)) == 1:
+            return described[0]
     return None
 
 
@@ -657,71 +684,99 @@ def _entity_key(text: str) -> str:
 def across_stories(stories: Sequence[DigestStory], min_stories: int = 2) -> list[AcrossStoriesItem]:
     """Named people, organisations and places found in at least ``min_stories`` different stories.
 
-    Each appears once, under its fullest name: a surname joins the one full name it ends, and spellings
-    of a place or body join ("U.S." and "United States", an acronym listed as a variant of its name).
-    Figures are not names: they belong to desk memory. Ranked by the number of stories, then first seen.
+    Names come from each story's entities and its named speakers. Each appears once, under its fullest
+    name: a surname joins the one full name it ends, and spellings of a place or body join ("U.S." and
+    "United States", an acronym listed as a variant of its name). Figures are not names: they belong to
+    desk memory. Ranked by the number of stories, then by first appearance.
     """
-    person_forms = [
-        form
-        for story in stories
-        for e in story.entities
-        if e.label in _PERSON_LABELS
-        for form in (e.text, *e.variants)
-        if _squash(form)
-    ]
-    root_of = merge_names(_squash(f) for f in person_forms)
-    parent: dict[str, str] = {}
-
-    def root(key: str) -> str:
-        parent.setdefault(key, key)
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    def join(a: str, b: str) -> None:
-        parent[root(b)] = root(a)
-
-    occurrences: list[tuple[str, int, Entity]] = []
+    mentions: list[tuple[int, str, str | None, list[str]]] = []  # story, name, entity label, variants
     for index, story in enumerate(stories):
         for entity in story.entities:
-            kind = _ENTITY_KINDS.get(entity.label)
-            if kind is None or not _squash(entity.text):
-                continue
-            if kind == "person":
-                key = "p:" + " ".join(root_of[_squash(entity.text)])
-                for variant in entity.variants:
-                    if _squash(variant):
-                        join(key, "p:" + " ".join(root_of[_squash(variant)]))
-            else:
-                key = "n:" + _entity_key(entity.text)
-                for variant in entity.variants:
-                    if _squash(variant):
-                        join(key, "n:" + _entity_key(variant))
-            root(key)
-            occurrences.append((key, index, entity))
+            if entity.label in _ENTITY_KINDS and _squash(entity.text):
+                mentions.append((index, _squash(entity.text), entity.label, [_squash(v) for v in entity.variants]))
+        for quote in story.quotes:
+            if str(quote.kind) != "stance":
+                status, name = classify_speaker(quote.speaker, story.entities)
+                if status == "named":
+                    mentions.append((index, name, None, []))
+    people = {
+        form
+        for _, name, label, variants in mentions
+        if label in _PERSON_LABELS or label is None
+        for form in (name, *variants)
+        if form
+    }
+    root_of = merge_names(people)
+
+    def key(name: str, person_like: bool) -> str:
+        if person_like and name in root_of:
+            return " ".join(root_of[name])
+        return _entity_key(name)
+
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    keyed = []
+    for index, name, label, variants in mentions:
+        person_like = label is None or label in _PERSON_LABELS
+        node = root(key(name, person_like))
+        for variant in variants:
+            other = key(variant, person_like)
+            # A surname alone could be anyone's: it joins a full name only through merge_names.
+            if variant and (not person_like or len(other.split()) > 1):
+                parent[root(other)] = node
+        keyed.append((index, name, label, node, variants))
+    inside_bodies = _names_inside_bodies(mentions)
     found: dict[str, set[int]] = defaultdict(set)
     forms: dict[str, Counter[str]] = defaultdict(Counter)
-    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    kinds: dict[str, Counter[AcrossKind]] = defaultdict(Counter)
     first: dict[str, int] = {}
-    for key, index, entity in occurrences:
-        top = root(key)
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for index, name, label, node, variants in keyed:
+        top = root(node)
         found[top].add(index)
-        forms[top][_squash(entity.text)] += 1
-        forms[top].update({_squash(v): 0 for v in entity.variants if _squash(v)})
-        kinds[top][_ENTITY_KINDS[entity.label]] += 1
+        forms[top][name] += 1
+        spellings[top].update(v for v in variants if v)
+        kinds[top][_kind_of(name, label, inside_bodies)] += 1
         first.setdefault(top, len(first))
     items = []
     for top, indexes in found.items():
         if len(indexes) < min_stories:
             continue
-        shown = forms[top]
-        name = _display(+shown) if shown else top
-        kind = cast(AcrossKind, kinds[top].most_common(1)[0][0])
-        variants = sorted(f for f in shown if f != name)
-        items.append((top, AcrossStoriesItem(name=name, kind=kind, stories=len(indexes), variants=variants)))
-    items.sort(key=lambda pair: (-pair[1].stories, first[pair[0]]))
+        name = _display(forms[top])
+        kind = kinds[top].most_common(1)[0][0]
+        variants = sorted((set(forms[top]) | spellings[top]) - {name})
+        items.append((first[top], AcrossStoriesItem(name=name, kind=kind, stories=len(indexes), variants=variants)))
+    items.sort(key=lambda pair: (-pair[1].stories, pair[0]))
     return [item for _, item in items]
+
+
+def _names_inside_bodies(mentions: Iterable[tuple[int, str, str | None, list[str]]]) -> set[str]:
+    """Folded names that open a longer organisation or place name of the window ("Brennan Bay" in
+    "Brennan Bay Transit Authority"): the small model often takes such a place for a person."""
+    bodies = [_entity_key(name) for _, name, label, _ in mentions if label is not None and label not in _PERSON_LABELS]
+    return {
+        words for body in bodies for size in range(1, len(body.split())) if (words := " ".join(body.split()[:size]))
+    }
+
+
+def _kind_of(name: str, label: str | None, inside_bodies: set[str]) -> AcrossKind:
+    """What a name is, from its entity label; a named speaker with no entity is a person unless it reads
+    like a body ("Northgate Water", "Harbour Workers Union")."""
+    if label is not None and label not in _PERSON_LABELS:
+        return _ENTITY_KINDS[label]
+    if _entity_key(name) in inside_bodies:
+        return "place"
+    last = _name_words(name)[-1:]
+    if label is None and (len(name.split()) == 1 or (last and last[0] in _BODY_WORDS)):
+        return "organisation"
+    return "person"
 
 
 #: What builds a digest section from the window's stories (a hook for capabilities such as desk memory).

@@ -312,7 +312,8 @@ def test_digest_over_stored_analyses(redis_store: RedisStore) -> None:
     # NATO and Anna Ivanova appear in one story each now that the first harbour record is replaced;
     # "U.S." and "United States" are one country.
     assert result.across_stories == [
-        AcrossStoriesItem(name="Valery Gerasimov", kind="person", stories=2, variants=["Gerasimov"]),
+        # Named as a speaker in the ferry story, without an entity there.
+        AcrossStoriesItem(name="Valery Gerasimov", kind="person", stories=3, variants=["Gen. Gerasimov", "Gerasimov"]),
         AcrossStoriesItem(name="United States", kind="place", stories=2, variants=["U.S.", "US"]),
     ]
 
@@ -1116,3 +1117,33 @@ def test_main_clock_stops_on_sigterm(
     timer.join(timeout=5)
     assert len(slack_api.calls_to("chat.postMessage")) == 1
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_body_named_by_what_it_is_is_the_body_the_story_names() -> None:
+    service = Entity(text="National Weather Service", label="ORG", count=2)
+    authority = Entity(text="Brennan Bay Transit Authority", label="LOC", count=1)
+    assert classify_speaker("The weather service", [service, authority]) == ("named", "National Weather Service")
+    assert classify_speaker("the authority", [service, authority]) == ("named", "Brennan Bay Transit Authority")
+    assert classify_speaker("the authority", [service]) == ("unnamed", "the authority")
+
+
+def test_across_stories_reads_names_as_an_editor_would(redis_store: RedisStore) -> None:
+    at = utc(2026, 11, 27, 9, 0)
+    bay = Entity(text="Brennan Bay", label="PERSON", count=1)  # the small model's reading of a place
+    record(
+        redis_store,
+        story(
+            "a",
+            "A",
+            at,
+            quotes=[quote("We sail at dawn", "Mayor Ines Calder")],
+            entities=[bay, Entity(text="Brennan Bay Transit Authority", label="ORG", count=1)],
+        ),
+        story("b", "B", at + timedelta(minutes=1), quotes=[quote("Not yet", "Calder")], entities=[bay]),
+    )
+    result = build_digest(redis_store, CHANNEL, at, at + timedelta(hours=1))
+    assert result.across_stories == [
+        AcrossStoriesItem(name="Brennan Bay", kind="place", stories=2),
+        AcrossStoriesItem(name="Ines Calder", kind="person", stories=2, variants=["Calder", "Mayor Ines Calder"]),
+    ]
+    assert result.speakers == [QuotedSpeaker(name="Ines Calder", stories=2, quotes=2)]

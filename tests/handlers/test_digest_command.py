@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import re
+import textwrap
+
 import pytest
 
+from bot.blocks import escape_mrkdwn
 from tests.conftest import Bot
+from tests.fetch_server import page
+from tests.handlers.support import CHANNEL, all_text, assert_block_kit_accepted, mention, wait_for_replies
 from tests.slack_api import BOT_USER_ID, iter_blocks_text
 
 pytestmark = pytest.mark.slow
-
-CHANNEL = "C0NEWSROOM"
 
 
 def test_digest_now_lists_what_was_analysed(bot: Bot) -> None:
@@ -48,3 +53,47 @@ def test_bad_digest_input_explains_usage(bot: Bot) -> None:
     reply = bot.server.command("digest daily 25:99 Mars/Olympus", channel=CHANNEL).text
     assert "/nutgraf digest" in reply
     assert not bot.slack.calls_to("chat.postMessage")
+
+
+def pasted_copy(page: str) -> str:
+    """The article of a fixture page as a reporter pastes it from a browser: headline, byline, an advert
+    line between paragraphs, and hard line breaks."""
+    article = page.split("<article", 1)[1].split("</article>", 1)[0]
+    headline = html.unescape(re.search(r"<h1>(.*?)</h1>", article, re.S).group(1))  # type: ignore[union-attr]
+    paragraphs = [html.unescape(re.sub(r"<[^>]+>", "", p)) for p in re.findall(r"<p>(.*?)</p>", article, re.S)]
+    paragraphs.insert(4, "Advertisement")
+    body = "\n\n".join(textwrap.fill(p, 70) for p in paragraphs)
+    return f"{headline}\nBy Priya Okonkwo-Hale, local democracy reporter\n\n{body}"
+
+
+def test_a_story_analysed_from_its_link_and_as_pasted_text_is_one_digest_entry(bot: Bot) -> None:
+    url = bot.site.url("/article.html")
+    link = mention(bot, f"<@{BOT_USER_ID}> <{url}>")
+    bot.server.event(link)
+    wait_for_replies(bot, link["ts"])
+    paste = mention(bot, f"<@{BOT_USER_ID}> {escape_mrkdwn(pasted_copy(page('article.html', bot.site.base)))}")
+    bot.server.event(paste)
+    [reply] = wait_for_replies(bot, paste["ts"])
+    assert "flood barrier" in all_text(reply)
+    bot.slack.wait_for(lambda: len(bot.slack.calls_to("chat.getPermalink")) >= 2, timeout=30)
+    # Recorded once: the pasted copy replaced the record made from the link.
+    assert len(bot.runtime.store.recent_stories(10)) == 1
+
+    bot.server.command("digest today", channel=CHANNEL)
+    (call,) = bot.slack.wait_for(
+        lambda: [c for c in bot.slack.calls_to("chat.postMessage") if not c.params.get("thread_ts")], timeout=30
+    )
+    blocks = call.params["blocks"]
+    stories = [b["text"]["text"] for b in blocks if b.get("block_id", "").startswith("stories-")]
+    # One entry, under the page's title, linked to the latest analysis's thread.
+    [entry] = stories
+    assert re.fullmatch(
+        r"\*Stories\*\n• \*<http://127\.0\.0\.1:\d+/archives/C0NEWSROOM/p"
+        + paste["ts"].replace(".", "")
+        + r"\|Harbourside council approves £48m flood barrier after decade of delays>\* · The Wexmoor Courier",
+        entry,
+    ), entry
+    assert "1 story" in " ".join(iter_blocks_text(blocks))
+    speakers = " ".join(b["text"]["text"] for b in blocks if b.get("block_id", "").startswith("speakers-"))
+    assert "*Marguerite Ashdown*" in speakers and "2 stories" not in speakers
+    assert assert_block_kit_accepted(bot) >= 5
