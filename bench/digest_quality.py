@@ -5,7 +5,8 @@ pages on 127.0.0.1 and runs nutgraf over HTTP in this process with the local Sla
 real Redis (--redis-url on loopback; keys under a private prefix, deleted at the end). Each story is
 mentioned twice in one channel: with its link, and pasted as a reporter pastes it (headline, byline, an
 advert line, curly quotes, hard line breaks), half of them pasted first. Then `/nutgraf digest today`, and
-the digest is read as posted. Prints the digest as text, then what an editor would object to:
+the digest is read as posted (the last story is pasted without its headline, as a body alone). Prints the
+digest as text, then what an editor would object to:
 
   duplicate entries            entries beyond one per story                              goal 0
   missing stories              stories analysed but not in the digest                    goal 0
@@ -88,13 +89,15 @@ class Story:
 <section id="comments"><h2>Comments (2)</h2><p>About time someone looked at this.</p></section></main>
 <footer><p>&copy; 2027 {site}. All rights reserved.</p></footer></body></html>""".encode()
 
-    def pasted(self, wrap: bool) -> str:
-        """The story copied from a browser: headline, byline, an advert line, curly quotes, maybe hard wraps."""
+    def pasted(self, wrap: bool, headline: bool = True) -> str:
+        """The story copied from a browser: headline and byline (or the body alone), an advert line, curly
+        quotes, maybe hard wraps."""
         paragraphs = [re.sub(r'"([^"]*)"', r"“\1”", p) for p in self.paragraphs]
         paragraphs.insert(min(3, len(paragraphs)), "Advertisement")
         if wrap:
             paragraphs = [textwrap.fill(p, 66) for p in paragraphs]
-        return f"{self.headline}\nBy {self.author}\n\n" + "\n\n".join(paragraphs)
+        head = f"{self.headline}\nBy {self.author}\n\n" if headline else ""
+        return head + "\n\n".join(paragraphs)
 
 
 def load_stories() -> tuple[list[Story], str, list[set[str]]]:
@@ -236,7 +239,8 @@ def analyse_all(slack: SlackEmulator, server: BotServer, stories: list[Story], b
     ts_to_story: dict[str, str] = {}
     for number, story in enumerate(stories):
         link = f"<{base}{story.path}>"
-        paste = story.pasted(wrap=number % 2 == 0).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        pasted = story.pasted(wrap=number % 2 == 0, headline=number < len(stories) - 1)  # the last: body only
+        paste = pasted.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         for body in (link, paste) if number % 2 == 0 else (paste, link):
             text = f"<@{BOT_USER_ID}> {body}"
             ts = slack.add_message(CHANNEL, text, "U0REPORTER")
