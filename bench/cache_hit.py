@@ -12,7 +12,6 @@ usage: python bench/cache_hit.py [--cached-runs N] [--cold-runs N] [--redis-url 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import statistics
 import sys
@@ -20,11 +19,10 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus import percentile
+from corpus import loopback_only, percentile
 
 from bot.app import build_runtime, wsgi_application
 from bot.nlp.pipeline import Analyzer
@@ -37,18 +35,6 @@ from tests.fetch_server import PageServer
 from tests.slack_api import BOT_USER_ID, SlackEmulator
 
 GOAL_MS = 50.0
-
-
-def loopback_only(url: str) -> str:
-    """Refuse a Redis URL that is not on this machine's loopback interface."""
-    host = urlsplit(url).hostname or ""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise SystemExit(f"cache_hit: {url} is not on loopback; this benchmark only talks to 127.0.0.1 or ::1")
-    return url
 
 
 class Bench:

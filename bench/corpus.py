@@ -1,12 +1,15 @@
 """Helpers the benchmarks share: reading an evaluation corpus (one JSON object a line, with "id" and "text")
-as articles for the pipeline, scoring a sentence by its claims, and a percentile."""
+as articles for the pipeline, scoring a sentence by its claims, a percentile, and a loopback check."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.errors import InputError
 from bot.models import Analysis, Article, Source
@@ -39,3 +42,16 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
     return ordered[rank]
+
+
+def loopback_only(url: str) -> str:
+    """Refuse a Redis URL that is not on this machine's loopback interface."""
+    host = urlsplit(url).hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        name = Path(sys.argv[0]).stem or "bench"
+        raise SystemExit(f"{name}: {url} is not on loopback; this benchmark only talks to 127.0.0.1 or ::1")
+    return url

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import ipaddress
 import json
 import logging
 import re
@@ -39,6 +38,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from corpus import loopback_only  # noqa: E402
 
 from bot.app import build_runtime, wsgi_application  # noqa: E402
 from bot.nlp.pipeline import Analyzer  # noqa: E402
@@ -221,17 +222,6 @@ def mentions(name: str, kind: str, text: str) -> bool:
 
 
 # -- the run ------------------------------------------------------------------------------------
-
-
-def loopback_only(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise SystemExit(f"digest_quality: {url} is not on loopback; this benchmark only talks to 127.0.0.1 or ::1")
-    return url
 
 
 def analyse_all(slack: SlackEmulator, server: BotServer, stories: list[Story], base: str) -> dict[str, str]:
