@@ -126,3 +126,21 @@ def test_a_claim_the_reply_shortens_is_whole_one_tap_away() -> None:
     assert blocks.ACTION_SHOW_ALL in buttons  # the list was not cut, but the claim was
     full = blocks.full_lists_message(analysis)
     assert any(text in b["text"]["text"] for b in full["blocks"] if b["type"] == "section")
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    items=st.lists(
+        st.lists(words.filter(lambda w: "·" not in w and "+" not in w), min_size=1, max_size=6).map(" ".join),
+        max_size=30,
+    ),
+    limit=st.integers(12, 600),
+)
+def test_a_joined_list_is_cut_between_whole_items(items: list[str], limit: int) -> None:
+    joined = blocks._join_cut(items, " · ", limit)
+    assert len(joined) <= limit
+    shown, more = joined, 0
+    if joined.endswith(" more") and (tail := joined.rsplit("+", 1))[-1].removesuffix(" more").isdigit():
+        shown, more = tail[0].rstrip(), int(tail[1].removesuffix(" more"))
+    parts = shown.split(" · ") if shown else []
+    assert " · ".join(parts) == " · ".join(items[: len(items) - more])

@@ -76,8 +76,12 @@ def test_a_story_analysed_from_its_link_and_as_pasted_text_is_one_digest_entry(b
     [reply] = wait_for_replies(bot, paste["ts"])
     assert "flood barrier" in all_text(reply)
     bot.slack.wait_for(lambda: len(bot.slack.calls_to("chat.getPermalink")) >= 2, timeout=30)
-    # Recorded once: the pasted copy replaced the record made from the link.
+    # Recorded once: the pasted copy replaced the record made from the link, so App Home lists it once.
     assert len(bot.runtime.store.recent_stories(10)) == 1
+    bot.server.event({"type": "app_home_opened", "user": "U0EDITOR", "channel": "D0EDITOR", "tab": "home"})
+    view = bot.slack.wait_for(lambda: bot.slack.views.get("U0EDITOR"), timeout=10)
+    recent = [b["text"]["text"] for b in view["blocks"] if b.get("block_id", "").startswith("recent-")]
+    assert len(recent) == 1 and recent[0].count("\n• ") == 1 and "flood barrier" in recent[0]
 
     bot.server.command("digest today", channel=CHANNEL)
     (call,) = bot.slack.wait_for(
