@@ -162,7 +162,9 @@ _PEOPLE_NOUNS = frozenset(
     neighbor neighbors owner owners manager managers director directors minister ministers mayor governor
     president chairman chairwoman chair councillor councillors councilor councilors lawmaker lawmakers
     legislator legislators senator senators commander commanders soldier soldiers troops police authorities
-    users customers passengers fans voters traders investors farmers fishermen fishers skippers""".split()
+    users customers passengers fans voters traders investors farmers fishermen fishers skippers opponents
+    supporters proponents backers engineers planners councillors landlords tenants shoppers commuters
+    islanders locals villagers citizens taxpayers families pupils unions""".split()
 )
 #: Bodies a story names only by what they are ("the ministry said"); grouped under "the ministry".
 _BODY_NOUNS = frozenset(
@@ -563,9 +565,12 @@ def classify_speaker(speaker: str | None, entities: Sequence[Entity] = ()) -> tu
         return "named", matched
     if head in _DOCUMENT_NOUNS:
         return "uncounted", ""
-    generic = head in _PEOPLE_NOUNS or head in _BODY_NOUNS or _singular(head) in _BODY_NOUNS
+    # A lone capitalised plural no entity names ("Opponents", "Harris") may be a common noun opening a
+    # sentence or a surname the model missed: never listed as a name, grouped only if the lexicon knows it.
+    plural = len(words) == 1 and head.endswith("s") and not head.endswith(("ss", "'s", "’s"))
+    generic = head in _PEOPLE_NOUNS or head in _BODY_NOUNS or _singular(head) in _BODY_NOUNS or plural
     capitalised = [w[:1].isupper() for w in words]
-    # "Officials" opening a sentence is still generic; "Port Authority" and "Reuters" are names.
+    # "Officials" opening a sentence is still generic; "Port Authority" and "Reuters" (an entity) are names.
     if capitalised[-1] and (not generic or (len(words) > 1 and capitalised[-2])):
         return "named", " ".join(words)
     if head in _OFFICE_NOUNS:
