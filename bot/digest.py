@@ -145,7 +145,7 @@ _DOCUMENT_NOUNS = frozenset(
     chart charts table tables graph graphs model models index indexes indices count counts tally census
     results result documentation dossier dossiers manifesto manifestos warning warnings alert alerts
     message messages note notes presentation presentations slide slides spreadsheet spreadsheets draft drafts
-    text texts version versions media press headline headlines news reporting coverage
+    text texts version versions headline headlines news reporting coverage
     investigation investigations inquiry inquiries probe probes hearing hearings testimony""".split()
 )
 #: People a story describes without naming them; quotes from them are grouped under the plural.
