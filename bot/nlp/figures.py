@@ -230,6 +230,18 @@ def extract(
     return [_record(d, main, quotes, claims, reference) for d in drafts]
 
 
+def story_date(published: str | None, fallback: date) -> date:
+    """The date a story's relative dates are read against: its publication date when known, else ``fallback``."""
+    if published:
+        match = re.match(r"(\d{4})-(\d{2})-(\d{2})", published.strip())
+        if match:
+            try:
+                return date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                pass
+    return fallback
+
+
 # -- values -----------------------------------------------------------------------------------------------
 
 
@@ -269,9 +281,12 @@ def _shares(sent: Span) -> list[_Quantity]:
                 span = doc[i - 1 : i + 1]
             if span is not None and nxt is not None and nxt.pos_ in ("NOUN", "ADJ", "PROPN"):
                 span = None  # "a third term", "a quarter century"
-        elif token.lower_ == "half" and (nxt is None or nxt.lower_ in ("of", "the", "its", "their", ".", ",")):
-            if i == sent.start or doc[i - 1].lower_ not in ("first", "second", "last", "a", "one"):
-                span = doc[i : i + 1]
+        elif (
+            token.lower_ == "half"
+            and (nxt is None or nxt.lower_ in ("of", "the", "its", "their", ".", ","))
+            and (i == sent.start or doc[i - 1].lower_ not in ("first", "second", "last", "a", "one"))
+        ):
+            span = doc[i : i + 1]
         if span is not None and (value := parse_share([t.text for t in span])) is not None:
             found.append(
                 _Quantity(
@@ -301,8 +316,7 @@ def _amount(span: Span) -> _Quantity | None:
         or (doc[end].lower_ == "per" and end + 1 < sent.end and doc[end + 1].lower_ == "cent")
         or (doc[end].lower_ == "cent" and doc[end - 1].lower_ == "per")
         or (doc[end].lower_ in ("percentage", "points", "point") and end > span.start)
-        or currency(doc[end].text) is not None
-        and doc[end].is_alpha
+        or (doc[end].is_alpha and currency(doc[end].text) is not None)
     ):
         end += 1
     span = doc[start:end]
@@ -310,7 +324,7 @@ def _amount(span: Span) -> _Quantity | None:
     lowered = [w.lower() for w in words]
     before = [t.text for t in doc[max(sent.start, start - 3) : start]] + words
     approx = approximation(before)
-    numerals = [w for w in words if not w.lower() in approx.split()] if approx else words
+    numerals = [w for w in words if w.lower() not in approx.split()] if approx else words
     value = parse_number([w for w in numerals if not w.lower().endswith("$") and w.lower() not in ("per", "cent")])
     if value is None:
         return None
@@ -372,9 +386,9 @@ def _read(quantity: _Quantity, sent: Span, dates: list[Figure], count: int, refe
     root = quantity.span.root
     head = root.head
     holder: Token | None = None
-    if root.dep_ in ("nummod", "compound", "amod", "nmod", "quantmod", "npadvmod") and head.pos_ in ("NOUN", "PROPN"):
-        if head.i >= quantity.span.end:
-            holder = head
+    modifier = root.dep_ in ("nummod", "compound", "amod", "nmod", "quantmod", "npadvmod")
+    if modifier and head.pos_ in ("NOUN", "PROPN") and head.i >= quantity.span.end:
+        holder = head
     if holder is None and root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
         holder = head.head  # "a deficit of $120 million", "a rise of 18 percent"
     of_object = _of_object(root)
@@ -412,9 +426,13 @@ def _read(quantity: _Quantity, sent: Span, dates: list[Figure], count: int, refe
     if family is None:
         return None
     level = prep in ("to", "at") or (verb is not None and _neutral(verb))
-    change = quantity.unit != "count" and not level and (
-        event in ("rise", "fall", "cut", "add")
-        or (holder is not None and EVENTS.get(holder.lemma_.lower()) in ("rise", "fall"))
+    change = (
+        quantity.unit != "count"
+        and not level
+        and (
+            event in ("rise", "fall", "cut", "add")
+            or (holder is not None and EVENTS.get(holder.lemma_.lower()) in ("rise", "fall"))
+        )
     )
     if quantity.unit != "count" and level:
         event = None
@@ -458,7 +476,7 @@ def _measure(
         assert counted is not None
         lemma = counted.lemma_.lower()
         family = FAMILIES.get(lemma)
-        if lemma in EVENTS or family == "jobs" and lemma in ("layoff", "redundancy"):
+        if lemma in EVENTS or (family == "jobs" and lemma in ("layoff", "redundancy")):
             words.append(lemma)
             inner = _child(counted, "compound") or _of_object(counted)
             if inner is not None and family is None:
@@ -627,7 +645,7 @@ def subject_key(text: str, label: str | None = None) -> str:
     "the Port of Calloway", "Calloway Port Authority" and "Calloway's port" are all ``calloway port``; a
     person is filed under the last word of the name ("Mayor Tom Becker" and "Becker" are ``becker``).
     """
-    words = re.findall(r"[a-z0-9]+", re.sub(r"(?:'s|’s)\b", "", text.lower()))
+    words: list[str] = re.findall(r"[a-z0-9]+", re.sub(r"(?:'s|’s)\b", "", text.lower()))
     if label == "PERSON" and words:
         return words[-1]
     kept = sorted({w for w in words if w not in GENERIC_NAME_WORDS})
@@ -686,8 +704,8 @@ def _record(
         period=draft.period,
         reference=reference,
         asserted_by=_speaker(quantity.span.start_char, quotes, claims),
-        sentence=sent.text,
-        sentence_start=sent.start_char,
+        sentence=sent.text.strip(),
+        sentence_start=sent.start_char + len(sent.text) - len(sent.text.lstrip()),
         start=quantity.span.start_char,
         end=quantity.span.end_char,
     )
@@ -754,7 +772,7 @@ def conflicts_within(records: Iterable[FigureRecord]) -> list[tuple[FigureRecord
             for b in group[i + 1 :]:
                 if a.sentence_start == b.sentence_start or not conflict(a, b):
                     continue
-                key = (a.measure, *sorted((a.value, b.value)))
+                key = (a.measure, min(a.value, b.value), max(a.value, b.value))
                 if key not in seen:
                     seen.add(key)
                     found.append((a, b))

@@ -39,10 +39,16 @@ _UNITS = {"day": 1, "week": 7, "month": 30, "year": 365, "decade": 3652}
 #: Words after a figure that make a date expression a rate ("$85 million a year"), not a time.
 RATE = re.compile(r"^(?:a|an|per|each|every)\s+(day|week|month|quarter|year)$")
 _HALF = re.compile(r"^(first|second|1st|2nd|last) half(?: of)?(?: (.+))?$")
-_QUARTER = re.compile(r"^(?:(first|second|third|fourth|final|last|1st|2nd|3rd|4th) quarter|q([1-4]))(?: of)?(?: (.+))?$")
-_PART = re.compile(r"^(early|mid|middle of|late|the end of|end of|the start of|start of|the beginning of|beginning of)[- ](.+)$")
+_QUARTER = re.compile(
+    r"^(?:(first|second|third|fourth|final|last|1st|2nd|3rd|4th) quarter|q([1-4]))(?: of)?(?: (.+))?$"
+)
+_PART = re.compile(
+    r"^(early|mid|middle of|late|the end of|end of|the start of|start of|the beginning of|beginning of)[- ](.+)$"
+)
 _SPAN_BACK = re.compile(r"^(?:the )?(?:past|last|previous|preceding) (?:(.+?) )?(day|week|month|year|decade)s?$")
-_SPAN_AHEAD = re.compile(r"^(?:within|in the next|over the next|the next|the coming) (?:(.+?) )?(day|week|month|year|decade)s?$")
+_SPAN_AHEAD = re.compile(
+    r"^(?:within|in the next|over the next|the next|the coming) (?:(.+?) )?(day|week|month|year|decade)s?$"
+)
 _RANGE = re.compile(r"^(?:between |from )?(.+?) (?:and|to|through|until|till|-|–) (.+)$")
 _YEAR_RANGE = re.compile(r"^(\d{4})\s*[-–/]\s*(\d{2}|\d{4})$")
 _DECADE = re.compile(r"^(?:the )?(?:early |mid |late )?(\d{3})0'?s$")
@@ -85,8 +91,9 @@ def _interval(words: str, reference: date, prefer: Prefer) -> tuple[date, date] 
         year = _year_of(match[2], reference, prefer)
         if year is None:
             return None
-        first = match[1] in ("first", "1st")
-        return (date(year[0].year, 1, 1), date(year[0].year, 6, 30)) if first else (date(year[0].year, 7, 1), year[1])
+        if match[1] in ("first", "1st"):
+            return date(year[0].year, 1, 1), date(year[0].year, 6, 30)
+        return date(year[0].year, 7, 1), year[1]
     if match := _QUARTER.match(words):
         year = _year_of(match[3], reference, prefer)
         if year is None:
@@ -119,8 +126,8 @@ def _interval(words: str, reference: date, prefer: Prefer) -> tuple[date, date] 
     if match := _DECADE.match(words):
         return date(int(match[1]) * 10, 1, 1), date(int(match[1]) * 10 + 9, 12, 31)
     if match := _FISCAL.match(words):
-        year = int(match[1]) if len(match[1]) == 4 else 2000 + int(match[1])
-        return date(year, 1, 1), date(year, 12, 31)
+        fiscal = int(match[1]) if len(match[1]) == 4 else 2000 + int(match[1])
+        return date(fiscal, 1, 1), date(fiscal, 12, 31)
     season = _season(words, reference, prefer)
     if season is not None:
         return season
