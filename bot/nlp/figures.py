@@ -43,6 +43,7 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.models import Claim, FigureRecord, FigureUnit, Period, Quote
 from bot.nlp import periods
+from bot.nlp.lexicon import NAME_TITLES
 from bot.nlp.numbers import (
     FRACTIONS,
     SHARE_TOLERANCE,
@@ -464,6 +465,9 @@ def _arguments(verb: Token, root: Token, holder: Token | None) -> list[Token]:
     for dep in ("dobj", "nsubjpass", "nsubj", "attr"):
         children = [c for c in verb.children if c.dep_ == dep and c != own and own not in c.subtree]
         found += sorted((c for c in children if c.pos_ in ("NOUN", "PROPN")), key=lambda c: abs(c.i - verb.i))
+    if verb.dep_ == "xcomp" and not any(c.dep_.startswith("nsubj") for c in verb.children):
+        # "the economy is expected to grow 2.1%": the subject of "expected" is the subject of "grow"
+        found += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")]
     return found
 
 
@@ -586,7 +590,8 @@ def _subject(verb: Token | None, root: Token, holder: Token | None, measured: To
     """The named entity a figure is about: the clause's subject or agent, or a name in the measured phrase."""
     candidates: list[Token] = []
     if verb is not None:
-        for child in sorted(verb.children, key=lambda c: abs(c.i - verb.i)):
+        clause = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
+        for child in [c for v in clause for c in sorted(v.children, key=lambda c: abs(c.i - v.i))]:
             if child.dep_ in ("nsubj", "nsubjpass") and root not in child.subtree:
                 candidates.append(child)
             if child.dep_ == "agent" and (pobj := _child(child, "pobj")) is not None:
@@ -608,9 +613,23 @@ def _subject(verb: Token | None, root: Token, holder: Token | None, measured: To
     for candidate in candidates:
         if candidate.ent_type_ in ("DATE", "TIME"):
             continue
-        if (ent := _entity_in(candidate)) is not None and root not in ent:
+        if (ent := _entity_in(candidate)) is not None and root not in ent and (measured is None or measured not in ent):
             return ent
+        if (name := _proper_name(candidate)) is not None and (measured is None or measured not in name):
+            return name
     return None
+
+
+def _proper_name(token: Token) -> Span | None:
+    """A name the NER missed: proper nouns heading the phrase ("Harlow council", "Fenwick Foods")."""
+    names = [t for t in token.subtree if t.pos_ == "PROPN" and (t == token or t.head == token) and t.is_title]
+    if not names:
+        return None
+    left = min(t.i for t in names)
+    right = max(t.i for t in names) + 1
+    while left > 0 and token.doc[left - 1].pos_ == "PROPN" and token.doc[left - 1].head.i in range(left, right):
+        left -= 1
+    return token.doc[left:right]
 
 
 def _main_subject(doc: Doc, drafts: list[_Draft]) -> Span | None:
@@ -643,11 +662,11 @@ def subject_key(text: str, label: str | None = None) -> str:
     """A subject as memory files it: the words that tell it apart, lower-cased and sorted.
 
     "the Port of Calloway", "Calloway Port Authority" and "Calloway's port" are all ``calloway port``; a
-    person is filed under the last word of the name ("Mayor Tom Becker" and "Becker" are ``becker``).
+    person's title is dropped ("Mayor Tom Becker" is ``becker tom``).
     """
     words: list[str] = re.findall(r"[a-z0-9]+", re.sub(r"(?:'s|’s)\b", "", text.lower()))
-    if label == "PERSON" and words:
-        return words[-1]
+    if label == "PERSON":
+        words = [w for w in words if w not in NAME_TITLES]
     kept = sorted({w for w in words if w not in GENERIC_NAME_WORDS})
     return " ".join(kept or words)
 
