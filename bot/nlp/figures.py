@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.models import Claim, FigureRecord, FigureUnit, Period, Quote
 from bot.nlp import periods
-from bot.nlp.lexicon import NAME_TITLES
+from bot.nlp.lexicon import NAME_TITLES, REPORTING_VERBS
 from bot.nlp.numbers import (
     FRACTIONS,
     SHARE_TOLERANCE,
@@ -172,7 +172,8 @@ FORECAST_WORDS = frozenset("forecast project predict expect anticipate could may
 #: Words of an organisation's name that do not tell it apart ("Calloway Port Authority" is the Port of Calloway).
 GENERIC_NAME_WORDS = frozenset(
     """the of and for a an authority company group inc ltd plc llc corp corporation co council government
-    department ministry agency office board administration service services""".split()
+    department ministry agency office board administration service services province county region district
+    borough municipality""".split()
 )
 #: Modifiers that make a figure count part of a whole ("the first 300", "another 500").
 PART_WORDS = frozenset("first last second third next additional another other remaining extra initial".split())
@@ -278,6 +279,8 @@ def _shares(sent: Span) -> list[_Quantity]:
         elif token.lower_.split("-")[-1] in FRACTIONS and token.lower_ not in ("half", "halves"):
             if "-" in token.text:
                 span = doc[i : i + 1]
+            elif i - 2 >= sent.start and doc[i - 1].text == "-" and doc[i - 2].like_num:
+                span = doc[i - 2 : i + 1]  # "Two", "-", "thirds"
             elif i > sent.start and (doc[i - 1].like_num or doc[i - 1].lower_ in ("a", "an", "one")):
                 span = doc[i - 1 : i + 1]
             if span is not None and nxt is not None and nxt.pos_ in ("NOUN", "ADJ", "PROPN"):
@@ -464,7 +467,8 @@ def _arguments(verb: Token, root: Token, holder: Token | None) -> list[Token]:
     found = []
     for dep in ("dobj", "nsubjpass", "nsubj", "attr"):
         children = [c for c in verb.children if c.dep_ == dep and c != own and own not in c.subtree]
-        found += sorted((c for c in children if c.pos_ in ("NOUN", "PROPN")), key=lambda c: abs(c.i - verb.i))
+        nominal = (c for c in children if c.pos_ not in ("PRON", "NUM", "DET", "PUNCT"))
+        found += sorted(nominal, key=lambda c: abs(c.i - verb.i))
     if verb.dep_ == "xcomp" and not any(c.dep_.startswith("nsubj") for c in verb.children):
         # "the economy is expected to grow 2.1%": the subject of "expected" is the subject of "grow"
         found += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")]
@@ -492,6 +496,8 @@ def _measure(
         words += [c.lemma_.lower() for c in counted.children if c.dep_ == "amod"]
         words += [c.lower_ for c in counted.children if c.dep_ == "amod"]
     elif quantity.unit == "money":
+        if any(t.lower_ in ("worth", "valued", "value") for t in quantity.span.root.ancestors):
+            return "value", None  # "a deal worth €1.4bn", "the purchase is valued at ..."
         if anchor is not None:
             family = MONEY_FAMILIES.get(anchor.lemma_.lower(), anchor.lemma_.lower())
         elif verb is not None:
@@ -560,7 +566,10 @@ def _period(
                 per = text.split()[-1].lower()
             continue
         inside = fig.span.root in own.subtree
-        if inside or (verb is not None and _governor(fig.span.root) == verb) or count == 1:
+        governor = _governor(fig.span.root)
+        if not inside and governor is not None and governor != verb and governor.lemma_.lower() in REPORTING_VERBS:
+            continue  # "..., the company said on Thursday": when it was said, not what the figure is about
+        if inside or (verb is not None and governor == verb) or count == 1:
             mine.append(fig)
     if not mine:
         return per, None
@@ -575,15 +584,42 @@ def _period(
 # -- subjects ---------------------------------------------------------------------------------------------
 
 
-def _entity_in(token: Token) -> Span | None:
-    """The first named entity of a token's subtree, or None."""
+#: Common nouns that name an institution by place ("Westmere council", "Calloway port"): part of its name.
+INSTITUTIONS = frozenset(
+    """port airport council hospital bank university school academy college police government ministry
+    authority company firm club court prison station plant mill factory county province state city""".split()
+)
+
+
+def _name_tokens(token: Token) -> list[Token]:
+    """The words that name what a noun phrase is: its head when it is a name or an institution, the
+    capitalised modifiers before it ("Westmere council", "Veridia's economy"), and an "of" name ("Port of
+    Calloway")."""
+    found = [t for t in token.children if t.dep_ in ("compound", "nmod", "poss") and t.i < token.i and t.is_title]
+    found += [g for t in list(found) for g in t.children if g.dep_ == "compound" and g.is_title]
+    head_named = token.pos_ == "PROPN" or (token.lower_ in INSTITUTIONS and bool(found))
+    if token.pos_ == "PROPN" or token.ent_type_ in SUBJECT_LABELS:
+        of = _child(token, "prep", word="of")
+        inner = _child(of, "pobj") if of is not None else None
+        if of is not None and inner is not None and inner.pos_ == "PROPN":
+            found += [of, inner, *(c for c in inner.children if c.dep_ == "compound")]
+            head_named = True
+    if head_named:
+        found.append(token)
+    return sorted(found, key=lambda t: t.i)
+
+
+def _name_of(token: Token) -> Span | None:
+    """The name a noun phrase gives its head: a named entity over its name words, else those words."""
+    words = _name_tokens(token)
+    if not words:
+        return None
     doc = token.doc
-    subtree = list(token.subtree)
-    left, right = subtree[0].i, subtree[-1].i + 1
-    for ent in doc[left:right].ents:
-        if ent.label_ in SUBJECT_LABELS:
+    span = doc[words[0].i : words[-1].i + 1]
+    for ent in doc[max(0, span.start - 1) : span.end + 1].ents:
+        if ent.label_ in SUBJECT_LABELS and ent.start <= span.start and ent.end >= span.end:
             return ent
-    return None
+    return span
 
 
 def _subject(verb: Token | None, root: Token, holder: Token | None, measured: Token | None) -> Span | None:
@@ -598,11 +634,10 @@ def _subject(verb: Token | None, root: Token, holder: Token | None, measured: To
                 candidates.append(pobj)
     for token in (measured, holder):
         if token is not None:
-            candidates += [c for c in token.children if c.dep_ in ("poss", "compound") and c.pos_ == "PROPN"]
             candidates += [
                 o
                 for c in token.children
-                if c.dep_ == "prep" and c.lower_ in ("in", "at", "for") and (o := _child(c, "pobj")) is not None
+                if c.dep_ == "prep" and c.lower_ in ("in", "at", "for", "from") and (o := _child(c, "pobj")) is not None
             ]
     if verb is not None:
         candidates += [
@@ -611,25 +646,14 @@ def _subject(verb: Token | None, root: Token, holder: Token | None, measured: To
             if c.dep_ == "prep" and c.lower_ in ("in", "at") and (o := _child(c, "pobj")) is not None
         ]
     for candidate in candidates:
-        if candidate.ent_type_ in ("DATE", "TIME"):
+        if candidate.ent_type_ in ("DATE", "TIME") or candidate == measured:
             continue
-        if (ent := _entity_in(candidate)) is not None and root not in ent and (measured is None or measured not in ent):
-            return ent
-        if (name := _proper_name(candidate)) is not None and (measured is None or measured not in name):
+        name = _name_of(candidate)
+        if name is not None and root not in name and (measured is None or measured not in name):
             return name
+    if measured is not None and (name := _name_of(measured)) is not None and name.root != measured:
+        return name  # "Veridia's jobless rate", "Dellmoor's nurses"
     return None
-
-
-def _proper_name(token: Token) -> Span | None:
-    """A name the NER missed: proper nouns heading the phrase ("Harlow council", "Fenwick Foods")."""
-    names = [t for t in token.subtree if t.pos_ == "PROPN" and (t == token or t.head == token) and t.is_title]
-    if not names:
-        return None
-    left = min(t.i for t in names)
-    right = max(t.i for t in names) + 1
-    while left > 0 and token.doc[left - 1].pos_ == "PROPN" and token.doc[left - 1].head.i in range(left, right):
-        left -= 1
-    return token.doc[left:right]
 
 
 def _main_subject(doc: Doc, drafts: list[_Draft]) -> Span | None:
