@@ -173,7 +173,7 @@ FORECAST_WORDS = frozenset("forecast project predict expect anticipate could may
 GENERIC_NAME_WORDS = frozenset(
     """the of and for a an authority company group inc ltd plc llc corp corporation co council government
     department ministry agency office board administration service services province county region district
-    borough municipality""".split()
+    borough municipality police""".split()
 )
 #: Modifiers that make a figure count part of a whole ("the first 300", "another 500").
 PART_WORDS = frozenset("first last second third next additional another other remaining extra initial".split())
@@ -632,7 +632,7 @@ def _subject(verb: Token | None, root: Token, holder: Token | None, measured: To
                 candidates.append(child)
             if child.dep_ == "agent" and (pobj := _child(child, "pobj")) is not None:
                 candidates.append(pobj)
-    for token in (measured, holder):
+    for token in (measured, holder, root):
         if token is not None:
             candidates += [
                 o
