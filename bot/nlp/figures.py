@@ -400,8 +400,11 @@ def _read(quantity: _Quantity, sent: Span, dates: list[Figure], count: int, refe
     if verb is not None and any(c.dep_ == "neg" for c in verb.children):
         return None
     prep = head.lower_ if root.dep_ == "pobj" else None
-    subset = any(t.lower_ in PART_WORDS for t in quantity.span.root.children) or (
-        holder is not None and any(c.lower_ in PART_WORDS and c.i < quantity.span.start for c in holder.children)
+    following = root.doc[quantity.span.end] if quantity.span.end < sent.end else None
+    subset = (
+        any(_part(t) for t in quantity.span.root.children)
+        or (holder is not None and any(_part(c) and c.i < quantity.span.start for c in holder.children))
+        or (following is not None and following.lower_ in ("more", "additional", "extra", "further"))
     )
     if of_object is not None and any(c.like_num for c in of_object.subtree):
         subset = True  # "300 of the 1,200 jobs"
@@ -455,6 +458,13 @@ def _read(quantity: _Quantity, sent: Span, dates: list[Figure], count: int, refe
         period=period,
         sentence=sent,
     )
+
+
+def _part(token: Token) -> bool:
+    """A word that makes a count part of a whole: "the first 300", "another 60", "300 more" (not "more than")."""
+    if token.lower_ == "more":
+        return token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ != "than"
+    return token.lower_ in PART_WORDS
 
 
 def _neutral(verb: Token | None) -> bool:
@@ -519,6 +529,9 @@ def _measure(
             if inner_object is not None:
                 family = _name(inner_object)
     if verb is not None:
+        named = VERB_FAMILIES.get(_verb_word(verb)) == family
+        if named and _verb_word(verb) not in EVENTS and _verb_word(verb) not in FAMILY_EVENTS.get(family or "", {}):
+            return family, None  # "12 people were injured": the verb said what was counted
         words.append(_verb_word(verb))
     overrides = FAMILY_EVENTS.get(family or "", {})
     for word in words:
@@ -557,7 +570,9 @@ def _period(
     quantity: _Quantity, sent: Span, dates: list[Figure], verb: Token | None, own: Token, count: int, reference: date
 ) -> tuple[str | None, Period | None]:
     """The rate a figure is given for ("a year") and the period it is about, from the dates of its clause."""
-    per = None
+    doc = sent.doc
+    after = doc[quantity.span.end : min(sent.end, quantity.span.end + 2)]
+    per = after[-1].lower_ if len(after) == 2 and periods.is_rate(after.text) else None
     mine: list[Figure] = []
     for fig in dates:
         text = fig.text
