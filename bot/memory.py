@@ -60,6 +60,8 @@ LOOKUP_LIMIT = 50
 MAX_NOTES = 5
 #: Jaccard similarity of content words above which two claims are the same claim in other words.
 SIMILAR = 0.6
+#: Share of content words two versions of a quote keep for it to count as reworded, not replaced.
+REWORDED = 0.5
 #: MinHash: BANDS bands of ROWS values each; two claims with similarity 0.6 share a band 99.5% of the time.
 BANDS = 12
 ROWS = 2
@@ -126,6 +128,13 @@ class FigureChange(_Model):
     after: FigureRecord
 
 
+class QuoteChange(_Model):
+    """A quote given again in other words (a figure in it corrected, say)."""
+
+    before: Quote
+    after: Quote
+
+
 class AttributionChange(_Model):
     """The same quoted words given to another speaker."""
 
@@ -142,6 +151,7 @@ class StoryChanges(_Model):
     figures_removed: list[FigureRecord] = Field(default_factory=list)
     quotes_added: list[Quote] = Field(default_factory=list)
     quotes_removed: list[Quote] = Field(default_factory=list)
+    quotes_reworded: list[QuoteChange] = Field(default_factory=list)
     attributions_changed: list[AttributionChange] = Field(default_factory=list)
 
     @property
@@ -153,6 +163,7 @@ class StoryChanges(_Model):
             or self.figures_removed
             or self.quotes_added
             or self.quotes_removed
+            or self.quotes_reworded
             or self.attributions_changed
         )
 
@@ -226,7 +237,8 @@ def diff(before: Analysis, after: Analysis) -> StoryChanges:
     """What changed between two analyses of one story: figures, quotes and who is quoted.
 
     Figures are paired by subject and measure (in order, when a story gives several); quotes by their
-    words, so a quote whose speaker changed is an attribution change, not a quote removed and added.
+    words, so a quote whose speaker changed is an attribution change, not a quote removed and added, and a
+    quote whose words mostly stayed (a figure in it corrected) is reworded.
     """
     changes = StoryChanges()
     old_figures: dict[tuple[object, ...], list[FigureRecord]] = defaultdict(list)
@@ -254,13 +266,23 @@ def diff(before: Analysis, after: Analysis) -> StoryChanges:
             changes.attributions_changed.append(
                 AttributionChange(content=quote.content, before=old_quotes[key].speaker, after=quote.speaker)
             )
-    changes.quotes_removed = [q for key, q in old_quotes.items() if key not in new_quotes]
+    removed = [q for key, q in old_quotes.items() if key not in new_quotes]
+    for quote in list(changes.quotes_added):
+        words = shingles(quote.content)
+        match = max(removed, key=lambda q: similarity(words, shingles(q.content)), default=None)
+        if match is not None and similarity(words, shingles(match.content)) >= REWORDED:
+            removed.remove(match)
+            changes.quotes_added.remove(quote)
+            changes.quotes_reworded.append(QuoteChange(before=match, after=quote))
+    changes.quotes_removed = removed
     return changes
 
 
 def snapshot(analysis: Analysis) -> Analysis:
-    """What memory keeps of a story's first version to say later what changed: its quotes and figures."""
-    return analysis.model_copy(update={"summary": [], "claims": [], "entities": [], "notes": []})
+    """What memory keeps of a story's first version to say later what changed: its quotes and its figures
+    (without their sentences, which the quotes and the earlier records already hold)."""
+    figures = [f.model_copy(update={"sentence": ""}) for f in analysis.figures[:MAX_FIGURES]]
+    return analysis.model_copy(update={"summary": [], "claims": [], "entities": [], "notes": [], "figures": figures})
 
 
 # -- storage ----------------------------------------------------------------------------------------------
@@ -477,13 +499,6 @@ class RedisMemory:
                 return None
 
         return self._call(None, read)
-
-    def bytes_used(self, channel: str, story_ids: Sequence[str]) -> int:
-        """Bytes Redis uses for these stories' records and the channel's indexes (MEMORY USAGE)."""
-        total = 0
-        for sid in story_ids:
-            total += self.client.memory_usage(self._key(channel, "s", sid), samples=0) or 0
-        return total
 
 
 # -- what memory says about a new analysis ----------------------------------------------------------------
