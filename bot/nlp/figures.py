@@ -46,6 +46,7 @@ from bot.nlp import periods
 from bot.nlp.lexicon import NAME_TITLES, REPORTING_VERBS
 from bot.nlp.numbers import (
     FRACTIONS,
+    NAME_LABELS,
     SHARE_TOLERANCE,
     Figure,
     approximation,
@@ -154,6 +155,7 @@ _MONEY_WORDS = {
     "fine": "fine penalty",
     "value": "worth value valuation",
     "pay": "pay payment salary wage compensation",
+    "tax": "tax taxes",
 }
 MONEY_FAMILIES = {word: family for family, words in _MONEY_WORDS.items() for word in words.split()}
 #: Names of the same rate or index.
@@ -257,6 +259,17 @@ def _quantities(sent: Span, found: list[Figure]) -> list[_Quantity]:
         quantity = _amount(fig.span)
         if quantity is not None:
             result.append(quantity)
+            taken.update(range(quantity.span.start, quantity.span.end))
+    for token in sent:
+        if token.i in taken or token.ent_type_ in ("DATE", "TIME") or token.ent_type_ in NAME_LABELS:
+            continue
+        # what the NER and the tagger missed: "Eleven people died", "€51.6bn"
+        spelled = token.is_alpha and token.like_num and token.dep_ == "nummod" and token.lower_ != "one"
+        if spelled or (any(c.isdigit() for c in token.text) and parse_number([token.text]) is not None):
+            quantity = _amount(sent.doc[token.i : token.i + 1])
+            if quantity is not None:
+                result.append(quantity)
+                taken.update(range(quantity.span.start, quantity.span.end))
     return sorted(result, key=lambda q: q.span.start)
 
 
@@ -372,7 +385,11 @@ def _verb_word(verb: Token) -> str:
 
 def _name(noun: Token) -> str:
     """A noun with its compound modifiers, lemmatised: "container traffic", "unemployment rate"."""
-    parts = [c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.i < noun.i and c.pos_ != "PROPN"]
+    parts = [
+        c.lemma_.lower()
+        for c in noun.children
+        if c.dep_ == "compound" and c.i < noun.i and c.pos_ != "PROPN" and c.is_alpha and not c.like_num
+    ]
     if noun.lemma_.lower() in ("rate", "level", "index", "share", "proportion", "percentage"):
         parts += [c.lemma_.lower() for c in noun.children if c.dep_ == "amod" and c.i < noun.i]
     name = " ".join([*parts, noun.lemma_.lower()])
@@ -393,6 +410,14 @@ def _read(quantity: _Quantity, sent: Span, dates: list[Figure], count: int, refe
     modifier = root.dep_ in ("nummod", "compound", "amod", "nmod", "quantmod", "npadvmod")
     if modifier and head.pos_ in ("NOUN", "PROPN") and head.i >= quantity.span.end:
         holder = head
+    following = root.doc[quantity.span.end] if quantity.span.end < sent.end else None
+    if (
+        quantity.unit == "percent"
+        and following is not None
+        and following.pos_ == "NOUN"
+        and quantity.span.end - 1 != root.i
+    ):
+        holder = following  # "three in five pupils": the parse often hangs the noun off the second number
     if holder is None and root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
         holder = head.head  # "a deficit of $120 million", "a rise of 18 percent"
     of_object = _of_object(root)
@@ -400,7 +425,6 @@ def _read(quantity: _Quantity, sent: Span, dates: list[Figure], count: int, refe
     if verb is not None and any(c.dep_ == "neg" for c in verb.children):
         return None
     prep = head.lower_ if root.dep_ == "pobj" else None
-    following = root.doc[quantity.span.end] if quantity.span.end < sent.end else None
     subset = (
         any(_part(t) for t in quantity.span.root.children)
         or (holder is not None and any(_part(c) and c.i < quantity.span.start for c in holder.children))
@@ -505,9 +529,14 @@ def _measure(
             family = lemma
         words += [c.lemma_.lower() for c in counted.children if c.dep_ == "amod"]
         words += [c.lower_ for c in counted.children if c.dep_ == "amod"]
+        if counted.dep_ == "pobj" and counted.head.lower_ == "of" and counted.head.head.pos_ == "NOUN":
+            words.append(counted.head.head.lemma_.lower())  # "with the loss of 780 jobs"
     elif quantity.unit == "money":
         if any(t.lower_ in ("worth", "valued", "value") for t in quantity.span.root.ancestors):
             return "value", None  # "a deal worth €1.4bn", "the purchase is valued at ..."
+        named = _money_word(quantity.span.root, anchor, verb)
+        if named is not None:
+            return named, None
         if anchor is not None:
             family = MONEY_FAMILIES.get(anchor.lemma_.lower(), anchor.lemma_.lower())
         elif verb is not None:
@@ -542,6 +571,25 @@ def _measure(
     if verb is None or _neutral(verb) or quantity.unit != "count":
         return family, None  # an amount or a rate changes (rise, fall, cut, add) or is a level
     return family, _verb_word(verb)
+
+
+def _money_word(root: Token, anchor: Token | None, verb: Token | None) -> str | None:
+    """A measure of money named around an amount: "in income tax", "tax receipts", "for the project's cost"."""
+    near: list[Token] = []
+    for token in (root, anchor, verb):
+        if token is None:
+            continue
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "on") and (pobj := _child(prep, "pobj")) is not None:
+                near.append(pobj)
+    if anchor is not None:
+        near.append(anchor)
+    for noun in near:
+        for word in [noun, *(c for c in noun.children if c.dep_ == "compound")]:
+            family = MONEY_FAMILIES.get(word.lemma_.lower())
+            if family is not None:
+                return family
+    return None
 
 
 def _forecast(root: Token) -> bool:
@@ -593,7 +641,8 @@ def _period(
     root = nearest.span.root
     if root.dep_ == "pobj" and root.head.lower_ in _PERIOD_PREPS and root.head.i < nearest.span.start:
         text = f"{root.head.text} {text}"
-    return per, periods.resolve(text, reference, prefer="future" if _future(verb) else "past")
+    ahead = _future(verb) or text.lower().startswith(("from ", "until ", "till "))
+    return per, periods.resolve(text, reference, prefer="future" if ahead else "past")
 
 
 # -- subjects ---------------------------------------------------------------------------------------------
