@@ -38,7 +38,7 @@ from corpus import percentile
 
 from bot.memory import RedisMemory, StoryRef, recall
 from bot.models import Analysis, Article, FigureRecord, Period, Source
-from bot.nlp.figures import index_key
+from bot.nlp.figures import index_keys
 from bot.nlp.pipeline import Analyzer
 from bot.settings import default_spacy_model
 from bot.store import RedisStore, story_id
@@ -150,14 +150,14 @@ def scale(store: RedisStore, records: int, lookups: int, per_story: int) -> dict
     channel = "CSCALE"
     now = datetime.now(timezone.utc)
     started = time.perf_counter()
-    keys: list[str] = []
+    keys: list[list[str]] = []
     stories = 0
     for first in range(0, records, per_story):
         figures = [synthetic(n, rng) for n in range(first, min(records, first + per_story))]
         analysis = Analysis(pipeline_version="bench", figures=figures)
         ref = StoryRef(id=story_id(f"scale:{first}"), channel=channel, title=f"Story {first}", recorded_at=now)
         memory.remember(analysis, ref)
-        keys += [index_key(f) for f in figures]
+        keys += [index_keys(f) for f in figures]
         stories += 1
     filled = time.perf_counter() - started
     probe = store.prefix + "bench-probe"

@@ -20,7 +20,7 @@ Key layout (under the store's prefix, ``nutgraf:`` by default; every key expires
     nutgraf:m:{channel}:s:{story}        hash: ref -> StoryRef JSON, f{n} -> FigureRecord JSON,
                                          c{n} -> RememberedClaim JSON, keys -> JSON list of its index keys
     nutgraf:m:{channel}:v:{story}        the story's first analysis (quotes and figures), for changed stories
-    nutgraf:m:{channel}:x:{figure key}   sorted set: "{story}:f{n}" -> recorded_at, by subject and measure
+    nutgraf:m:{channel}:x:{figure key}   sorted set: "{story}:f{n}" -> recorded_at, by subject word and measure
     nutgraf:m:{channel}:h:{band}:{hash}  sorted set: "{story}:c{n}" -> recorded_at, claims by MinHash band
     nutgraf:m:where:{story}              set of the channels that remember the story (for forget_story)
 
@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from redis.typing import EncodableT, FieldT
 
 from bot.models import Analysis, FigureRecord, Quote
-from bot.nlp.figures import conflict, conflicts_within, index_key
+from bot.nlp.figures import conflict, conflicts_within, index_keys
 from bot.store import RedisStore
 
 logger = logging.getLogger(__name__)
@@ -293,7 +293,9 @@ class Memory(Protocol):
     """What desk memory keeps between analyses, per channel."""
 
     def remember(self, analysis: Analysis, story: StoryRef) -> None: ...
-    def figures(self, channel: str, key: str, *, exclude: str | None = None) -> list[tuple[FigureRecord, StoryRef]]: ...
+    def figures(
+        self, channel: str, keys: Sequence[str], *, exclude: str | None = None
+    ) -> list[tuple[FigureRecord, StoryRef]]: ...
     def similar_claims(
         self, channel: str, text: str, *, exclude: str | None = None
     ) -> list[tuple[RememberedClaim, StoryRef, float]]: ...
@@ -350,7 +352,7 @@ class RedisMemory:
         for n, record in enumerate(analysis.figures[:MAX_FIGURES]):
             filed = record.model_copy(update={"story": sid})
             fields[f"f{n}"] = filed.model_dump_json(exclude_defaults=True)
-            entries.append((self._key(channel, "x", index_key(record)), f"{sid}:f{n}"))
+            entries += [(self._key(channel, "x", key), f"{sid}:f{n}") for key in index_keys(record)]
         claims = [c for c in analysis.claims if c.checkworthy][:MAX_CLAIMS]
         for n, claim in enumerate(claims):
             words = shingles(claim.text)
@@ -411,16 +413,18 @@ class RedisMemory:
 
     # -- reading ----------------------------------------------------------------------------------------
 
-    def figures(self, channel: str, key: str, *, exclude: str | None = None) -> list[tuple[FigureRecord, StoryRef]]:
-        """The channel's figures filed under ``key`` (:func:`bot.nlp.figures.index_key`), newest first."""
+    def figures(
+        self, channel: str, keys: Sequence[str], *, exclude: str | None = None
+    ) -> list[tuple[FigureRecord, StoryRef]]:
+        """The channel's figures filed under any of ``keys`` (:func:`bot.nlp.figures.index_keys`), newest first."""
 
         def read() -> list[tuple[FigureRecord, StoryRef]]:
-            members = cast(
-                "list[str]",
-                self.client.zrevrangebyscore(
-                    self._key(channel, "x", key), "+inf", self._cutoff(), start=0, num=LOOKUP_LIMIT
-                ),
-            )
+            cutoff = self._cutoff()
+            with self.client.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.zrevrangebyscore(self._key(channel, "x", key), "+inf", cutoff, start=0, num=LOOKUP_LIMIT)
+                results = cast("list[list[str]]", pipe.execute())
+            members = list(dict.fromkeys(m for found in results for m in found))
             found: list[tuple[FigureRecord, StoryRef]] = []
             for (sid, field), (ref, value) in self._load(channel, members, exclude):
                 try:
@@ -512,7 +516,7 @@ def recall(memory: Memory, analysis: Analysis, story: StoryRef) -> Recall:
     for record in analysis.figures:
         if record.subset:
             continue
-        for earlier, ref in memory.figures(story.channel, index_key(record), exclude=story.id):
+        for earlier, ref in memory.figures(story.channel, index_keys(record), exclude=story.id):
             if not conflict(record, earlier):
                 continue
             known = differing.get((record.measure, ref.id))

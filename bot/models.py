@@ -95,7 +95,8 @@ class FigureRecord(_Model):
       ``measure`` is what it measures, as shown ("jobs cut"): the ``family`` of what is counted (``counted``
       "positions" and "jobs" are both "jobs") and the ``event`` ("cut"), or None for a level or a total.
     - ``change``: a rise or fall ("fell 18 percent"), not a level; ``subset``: a part of a total the story
-      also gives ("the first 300 of the 1,200"); ``forecast``: a forecast or expectation, not an outcome.
+      also gives ("the first 300 of the 1,200"); ``forecast``: a forecast or expectation, not an outcome;
+      ``future``: said in the future tense (a plan: "will cut").
     - ``period`` is the time the figure is about, resolved against ``reference`` (the story's date): "last
       year", "in October", "the first half of 2026". ``asserted_by`` is the speaker who asserts it.
     - ``sentence``/``sentence_start`` give its sentence and where that starts in the analysed text;
@@ -113,6 +114,7 @@ class FigureRecord(_Model):
     change: bool = False
     subset: bool = False
     forecast: bool = False
+    future: bool = False
     subject: str | None = None
     subject_key: str = ""
     measure: str

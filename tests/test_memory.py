@@ -11,7 +11,7 @@ import redis
 
 from bot.memory import RedisMemory, StoryRef, diff, recall, shingles, signature, similarity
 from bot.models import Analysis, Article, Claim, FigureRecord, Quote, Source
-from bot.nlp.figures import index_key
+from bot.nlp.figures import index_keys
 from bot.nlp.pipeline import Analyzer
 from bot.store import RedisStore, story_id
 from tests.redis_server import RedisServer
@@ -118,13 +118,13 @@ def test_lookups_are_index_reads_by_subject_and_measure(
     earlier = ref("first", "C1")
     memory.remember(stories["first"], earlier)
     jobs = next(f for f in stories["first"].figures if f.family == "jobs")
-    assert index_key(jobs) == "calloway port|jobs|count|"
-    key = "nutgraf:m:C1:x:calloway port|jobs|count|"
-    assert redis_store.client.zrange(key, 0, -1) == [f"{earlier.id}:f0"]
-    found = memory.figures("C1", index_key(jobs))
+    assert index_keys(jobs) == ["calloway|jobs|count|", "port|jobs|count|"]
+    for key in index_keys(jobs):
+        assert redis_store.client.zrange(f"nutgraf:m:C1:x:{key}", 0, -1) == [f"{earlier.id}:f0"]
+    found = memory.figures("C1", index_keys(jobs))
     assert [(f.text, f.story, r.id) for f, r in found] == [("1,200", earlier.id, earlier.id)]
-    assert memory.figures("C1", index_key(jobs), exclude=earlier.id) == []
-    assert memory.figures("C1", "calloway port|deaths|count|") == []
+    assert memory.figures("C1", index_keys(jobs), exclude=earlier.id) == []
+    assert memory.figures("C1", ["calloway|deaths|count|"]) == []
 
 
 def test_a_private_channels_records_never_reach_another_channel(
@@ -134,8 +134,8 @@ def test_a_private_channels_records_never_reach_another_channel(
     elsewhere = recall(memory, stories["second"], ref("second", "CPUBLIC"))
     assert elsewhere.notes == [] and elsewhere.changes is None
     for record in stories["first"].figures:
-        assert memory.figures("CPUBLIC", index_key(record)) == []
-        assert memory.figures("GPRIVATE", index_key(record)) != []
+        assert memory.figures("CPUBLIC", index_keys(record)) == []
+        assert memory.figures("GPRIVATE", index_keys(record)) != []
     claim = next(c for c in stories["first"].claims if "$85 million" in c.text)
     assert memory.similar_claims("CPUBLIC", claim.text) == []
     assert memory.first_version("CPUBLIC", story_id("first")) is None
@@ -163,13 +163,13 @@ def test_stories_past_the_retention_are_dropped(redis_store: RedisStore, stories
     old = ref("first", "C1", days_ago=10)
     memory.remember(stories["first"], old)
     jobs = next(f for f in stories["first"].figures if f.family == "jobs")
-    assert memory.figures("C1", index_key(jobs)) == []  # filed too long ago to be read back
+    assert memory.figures("C1", index_keys(jobs)) == []  # filed too long ago to be read back
     assert recall(memory, stories["second"], ref("second", "C1")).notes == []
     memory.remember(stories["unrelated"], ref("unrelated", "C1"))
     client = redis_store.client
     assert not client.exists(f"nutgraf:m:C1:s:{old.id}")
     assert client.zrange("nutgraf:m:C1:stories", 0, -1) == [story_id("unrelated")]
-    assert client.zrange("nutgraf:m:C1:x:calloway port|jobs|count|", 0, -1) == []
+    assert client.zrange("nutgraf:m:C1:x:calloway|jobs|count|", 0, -1) == []
 
 
 def test_forget_story_leaves_no_key_holding_its_text(
@@ -191,7 +191,7 @@ def test_forget_story_leaves_no_key_holding_its_text(
         assert not any(w in value for w in windows), key
     assert memory.first_version("C1", story_id("first")) is None
     kept = stories["unrelated"].figures[0]
-    assert [r.id for _, r in memory.figures("C1", index_key(kept))] == [story_id("unrelated")]
+    assert [r.id for _, r in memory.figures("C1", index_keys(kept))] == [story_id("unrelated")]
     assert memory.forget_story(story_id("first")) == 0
 
 
@@ -230,7 +230,7 @@ def test_remembering_again_replaces_the_filing(
     memory.remember(stories["first"], story)
     memory.remember(stories["first"], story)
     jobs = next(f for f in stories["first"].figures if f.family == "jobs")
-    assert len(memory.figures("C1", index_key(jobs))) == 1
+    assert len(memory.figures("C1", index_keys(jobs))) == 1
     stored = redis_store.client.hgetall(f"nutgraf:m:C1:s:{story.id}")
     assert json.loads(stored["keys"]) == sorted(json.loads(stored["keys"]))
 

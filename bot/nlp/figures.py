@@ -211,6 +211,7 @@ class _Draft:
     change: bool
     subset: bool
     forecast: bool
+    future: bool
     per: str | None
     period: Period | None
     sentence: Span
@@ -478,6 +479,7 @@ def _read(quantity: _Quantity, sent: Span, dates: list[Figure], count: int, refe
         change=change,
         subset=subset,
         forecast=_forecast(root),
+        future=_future(verb),
         per=per,
         period=period,
         sentence=sent,
@@ -534,9 +536,9 @@ def _measure(
     elif quantity.unit == "money":
         if any(t.lower_ in ("worth", "valued", "value") for t in quantity.span.root.ancestors):
             return "value", None  # "a deal worth €1.4bn", "the purchase is valued at ..."
-        named = _money_word(quantity.span.root, anchor, verb)
-        if named is not None:
-            return named, None
+        money_word = _money_word(quantity.span.root, anchor, verb)
+        if money_word is not None:
+            return money_word, None
         if anchor is not None:
             family = MONEY_FAMILIES.get(anchor.lemma_.lower(), anchor.lemma_.lower())
         elif verb is not None:
@@ -802,6 +804,7 @@ def _record(
         change=draft.change,
         subset=draft.subset,
         forecast=draft.forecast,
+        future=draft.future,
         subject=clean_subject(subject.text) if subject is not None else None,
         subject_key=subject_key(subject.text, subject.label_) if subject is not None else "",
         measure=_measure_name(draft.family, draft.event, quantity.unit, draft.change),
@@ -836,17 +839,34 @@ def periods_compatible(a: FigureRecord, b: FigureRecord) -> bool:
     return dated.period.start - PERIOD_SLACK <= other.reference <= dated.period.end + PERIOD_SLACK
 
 
+def subjects_match(a: str, b: str) -> bool:
+    """Whether two subject keys can name the same subject: the same words, or one's words among the other's.
+
+    The NER often keeps only part of a name ("Orland" for "Orland Petroleum"); a shorter key that is part
+    of a longer one is taken for the same subject. A figure without a subject matches only another.
+    """
+    if a == b:
+        return True
+    words_a, words_b = set(a.split()), set(b.split())
+    return bool(words_a and words_b) and (words_a <= words_b or words_b <= words_a)
+
+
 def comparable(a: FigureRecord, b: FigureRecord) -> bool:
-    """Same subject, measure and unit, both whole figures of the same kind (outcome or forecast), same time."""
+    """Same subject, measure and unit, both whole figures of the same kind, about the same time.
+
+    A forecast is compared with a forecast or a plan ("expected to cost", "will cost"), never with an
+    outcome ("cost").
+    """
+    same_kind = a.forecast == b.forecast or (a.forecast and b.future) or (b.forecast and a.future)
     return (
-        a.subject_key == b.subject_key
+        subjects_match(a.subject_key, b.subject_key)
         and a.family == b.family
         and a.event == b.event
         and a.unit == b.unit
         and a.currency == b.currency
         and a.per == b.per
         and a.change == b.change
-        and a.forecast == b.forecast
+        and same_kind
         and not (a.subset or b.subset)
         and periods_compatible(a, b)
     )
@@ -862,16 +882,18 @@ def conflict(a: FigureRecord, b: FigureRecord) -> bool:
     return comparable(a, b) and differ(a, b)
 
 
-def index_key(record: FigureRecord) -> str:
-    """What memory files a figure under, and looks it up by: subject, family, unit and currency."""
-    return "|".join((record.subject_key, record.family, record.unit, record.currency or ""))
+def index_keys(record: FigureRecord) -> list[str]:
+    """What memory files a figure under and looks it up by: each word of its subject with its family, unit
+    and currency, so that a lookup finds the subjects :func:`subjects_match` accepts."""
+    words = record.subject_key.split() or [""]
+    return ["|".join((word, record.family, record.unit, record.currency or "")) for word in words]
 
 
 def conflicts_within(records: Iterable[FigureRecord]) -> list[tuple[FigureRecord, FigureRecord]]:
     """Pairs of one story's figures that conflict, from different sentences, each pair of values once."""
-    groups: dict[str, list[FigureRecord]] = defaultdict(list)
+    groups: dict[tuple[str, str, str | None], list[FigureRecord]] = defaultdict(list)
     for record in records:
-        groups[index_key(record)].append(record)
+        groups[(record.family, record.unit, record.currency)].append(record)
     found: list[tuple[FigureRecord, FigureRecord]] = []
     seen: set[tuple[str, float, float]] = set()
     for group in groups.values():

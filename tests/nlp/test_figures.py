@@ -294,4 +294,4 @@ def test_within_a_story_each_pair_of_values_is_noted_once() -> None:
     same_sentence = figure(1600, spread=5, start=20, sentence_start=0)
     pairs = conflicts_within([first, again, other, same_sentence])
     assert [(a.value, b.value) for a, b in pairs] == [(1200, 1450), (1200, 1600), (1450, 1600)]
-    assert figures.index_key(first) == "calloway port|jobs|count|"
+    assert figures.index_keys(first) == ["calloway|jobs|count|", "port|jobs|count|"]
