@@ -121,8 +121,11 @@ EVENTS = {word: event for event, words in _EVENT_WORDS.items() for word in words
 #: Verbs that state a level, a total or an estimate rather than an event: their figures have no event.
 NEUTRAL = frozenset(
     """be have put say reach total number stand hit estimate give report count record show set remain include
-    involve make see employ top exceed near approach amount come rise fall climb drop""".split()
+    involve make see employ top exceed near approach amount come rise fall climb drop confirm register log
+    identify""".split()
 ) - {"rise", "fall", "climb", "drop"}
+#: Verbs whose subject gives a figure rather than being what it is about ("officials put the cost at").
+SOURCE_VERBS = frozenset("put estimate give say report confirm record count register log identify".split())
 #: Events that only make sense for one family: positions "affected" or jobs that "go" are jobs cut; in a
 #: death toll, being killed or dying is what is counted, not an event of its own.
 FAMILY_EVENTS: dict[str, dict[str, str | None]] = {
@@ -135,6 +138,7 @@ FAMILY_EVENTS: dict[str, dict[str, str | None]] = {
         "lay": "cut",
         "new": "add",
         "employ": None,
+        "cost": "cut",
     },
     "deaths": {"kill": None, "die": None, "claim": None, "lose": None, "confirm": None, "rise": None, "reach": None},
 }
@@ -171,14 +175,10 @@ ANCHOR_ALIASES = {
 DURATIONS = frozenset("second minute hour day night week month year decade century time age".split())
 #: Verbs and modals that make a figure a forecast or an expectation rather than an outcome.
 FORECAST_WORDS = frozenset("forecast project predict expect anticipate could may might projection outlook".split())
-#: Words of an organisation's name that do not tell it apart ("Calloway Port Authority" is the Port of Calloway).
-GENERIC_NAME_WORDS = frozenset(
-    """the of and for a an authority company group inc ltd plc llc corp corporation co council government
-    department ministry agency office board administration service services province county region district
-    borough municipality police""".split()
-)
+#: Words of a name that do not tell it apart: articles and legal forms ("Brennock Paper Ltd" is Brennock Paper).
+GENERIC_NAME_WORDS = frozenset("the of and for a an inc ltd plc llc corp corporation co".split())
 #: Modifiers that make a figure count part of a whole ("the first 300", "another 500").
-PART_WORDS = frozenset("first last second third next additional another other remaining extra initial".split())
+PART_WORDS = frozenset("first last second third next additional another other remaining extra initial further".split())
 SUBJECT_LABELS = frozenset({"ORG", "GPE", "PERSON", "NORP", "FAC", "LOC", "PRODUCT"})
 _MAIN_LABELS = frozenset({"ORG", "GPE", "FAC", "NORP", "LOC"})
 _PERCENT_WORDS = frozenset({"%", "percent", "pct", "pc"})
@@ -533,6 +533,8 @@ def _measure(
         words += [c.lower_ for c in counted.children if c.dep_ == "amod"]
         if counted.dep_ == "pobj" and counted.head.lower_ == "of" and counted.head.head.pos_ == "NOUN":
             words.append(counted.head.head.lemma_.lower())  # "with the loss of 780 jobs"
+        if any(o.lower_ == "risk" for t in (counted, verb) for o in _preps(t, ("at",))):
+            words.append("risk")  # "putting 260 jobs at risk"
     elif quantity.unit == "money":
         if any(t.lower_ in ("worth", "valued", "value") for t in quantity.span.root.ancestors):
             return "value", None  # "a deal worth €1.4bn", "the purchase is valued at ..."
@@ -661,8 +663,8 @@ def _name_tokens(token: Token) -> list[Token]:
     """The words that name what a noun phrase is: its head when it is a name or an institution, the
     capitalised modifiers before it ("Westmere council", "Veridia's economy"), and an "of" name ("Port of
     Calloway")."""
-    found = [t for t in token.children if t.dep_ in ("compound", "nmod", "poss") and t.i < token.i and t.is_title]
-    found += [g for t in list(found) for g in t.children if g.dep_ == "compound" and g.is_title]
+    found = [t for t in token.children if t.dep_ in ("compound", "nmod", "poss") and t.i < token.i and _capitalised(t)]
+    found += [g for t in list(found) for g in t.children if g.dep_ == "compound" and _capitalised(g)]
     head_named = token.pos_ == "PROPN" or (token.lower_ in INSTITUTIONS and bool(found))
     if token.pos_ == "PROPN" or token.ent_type_ in SUBJECT_LABELS:
         of = _child(token, "prep", word="of")
@@ -673,6 +675,15 @@ def _name_tokens(token: Token) -> list[Token]:
     if head_named:
         found.append(token)
     return sorted(found, key=lambda t: t.i)
+
+
+def _capitalised(token: Token) -> bool:
+    """A capitalised word that is a name, not just the first word of a sentence ("State officials"); before
+    an institution ("Westmere council") a capitalised first word is taken for a name."""
+    if not token.is_title:
+        return False
+    named = token.pos_ == "PROPN" or bool(token.ent_type_) or token.head.lower_ in INSTITUTIONS
+    return named or token.i != token.sent.start
 
 
 def _name_of(token: Token) -> Span | None:
@@ -688,33 +699,40 @@ def _name_of(token: Token) -> Span | None:
     return span
 
 
+def _preps(token: Token | None, words: tuple[str, ...]) -> list[Token]:
+    if token is None:
+        return []
+    return [
+        o for c in token.children if c.dep_ == "prep" and c.lower_ in words and (o := _child(c, "pobj")) is not None
+    ]
+
+
 def _subject(verb: Token | None, root: Token, holder: Token | None, measured: Token | None) -> Span | None:
-    """The named entity a figure is about: the clause's subject or agent, or a name in the measured phrase."""
-    candidates: list[Token] = []
+    """The name a figure is about: what its measure is "of" ("the cost of the Skerry Bridge"), the clause's
+    subject or agent ("Kestrel Bank will cut"), or a place or name in the measured phrase ("unemployment in
+    Veridia", "Veridia's jobless rate"). The subject of a verb that only gives a figure ("officials put the
+    number at") is its source, and comes last."""
+    agents: list[Token] = []
     if verb is not None:
         clause = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
         for child in [c for v in clause for c in sorted(v.children, key=lambda c: abs(c.i - v.i))]:
             if child.dep_ in ("nsubj", "nsubjpass") and root not in child.subtree:
-                candidates.append(child)
+                agents.append(child)
             if child.dep_ == "agent" and (pobj := _child(child, "pobj")) is not None:
-                candidates.append(pobj)
-    for token in (measured, holder, root):
-        if token is not None:
-            candidates += [
-                o
-                for c in token.children
-                if c.dep_ == "prep" and c.lower_ in ("in", "at", "for", "from") and (o := _child(c, "pobj")) is not None
-            ]
-    if verb is not None:
-        candidates += [
-            o
-            for c in verb.children
-            if c.dep_ == "prep" and c.lower_ in ("in", "at") and (o := _child(c, "pobj")) is not None
-        ]
+                agents.append(pobj)
+    owners = [c for t in (measured, holder) if t is not None for c in t.children if c.dep_ == "poss"]
+    of = [o for t in (measured, holder, root) for o in _preps(t, ("of",))]
+    places = [o for t in (measured, holder, root) for o in _preps(t, ("in", "at", "for", "from"))]
+    places += _preps(verb, ("in", "at"))
+    source = verb is not None and _verb_word(verb) in SOURCE_VERBS
+    candidates = owners + of + (places + agents if source else agents + places)
     for candidate in candidates:
         if candidate.ent_type_ in ("DATE", "TIME") or candidate == measured:
             continue
         name = _name_of(candidate)
+        if name is None and candidate in agents:
+            # "health officials in Rensford": the place the agent belongs to
+            name = next((n for o in _preps(candidate, ("in", "of", "at")) if (n := _name_of(o)) is not None), None)
         if name is not None and root not in name and (measured is None or measured not in name):
             return name
     if measured is not None and (name := _name_of(measured)) is not None and name.root != measured:
