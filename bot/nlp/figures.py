@@ -109,7 +109,8 @@ VERB_FAMILIES = {
     "recruit": "jobs",
 }
 _EVENT_WORDS = {
-    "cut": "cut eliminate lose loss shed axe slash scrap sack dismiss layoff redundancy reduce reduction trim abolish",
+    "cut": "cut eliminate lose loss shed axe slash scrap sack dismiss layoff redundancy redundant reduce reduction "
+    "trim abolish",
     "add": "create add hire recruit generate creation addition",
     "rise": "rise increase grow growth climb jump soar surge double triple raise boost gain",
     "fall": "fall drop decline slump plunge sink slide shrink dip decrease tumble halve",
@@ -139,6 +140,7 @@ FAMILY_EVENTS: dict[str, dict[str, str | None]] = {
         "new": "add",
         "employ": None,
         "cost": "cut",
+        "redundant": "cut",
     },
     "deaths": {"kill": None, "die": None, "claim": None, "lose": None, "confirm": None, "rise": None, "reach": None},
 }
@@ -185,6 +187,7 @@ _PERCENT_WORDS = frozenset({"%", "percent", "pct", "pc"})
 _SCALE_TOKENS = frozenset("m bn mn tn k million billion trillion thousand".split())
 _PERIOD_PREPS = frozenset({"by", "since", "until", "till", "before", "after", "within", "from", "between", "through"})
 _CHANGES = frozenset({"rise", "fall", "cut", "add"})
+_WHEN = frozenset({"DATE", "TIME"})
 #: Days either side of a period within which a story without a date of its own is taken to be about it.
 PERIOD_SLACK = timedelta(days=7)
 
@@ -535,6 +538,13 @@ def _measure(
             words.append(counted.head.head.lemma_.lower())  # "with the loss of 780 jobs"
         if any(o.lower_ == "risk" for t in (counted, verb) for o in _preps(t, ("at",))):
             words.append("risk")  # "putting 260 jobs at risk"
+        if verb is not None:
+            objects = [c for c in verb.children if c.dep_ in ("dobj", "oprd", "acomp", "ccomp") and c != counted]
+            words += [c.lemma_.lower() for c in objects]
+            if any(FAMILIES.get(c.lemma_.lower()) == "jobs" or c.lower_ == "redundant" for c in objects):
+                family = "jobs"  # "85 drivers losing their jobs", "made 85 drivers redundant"
+        if "redundant" in words:
+            family = "jobs"
     elif quantity.unit == "money":
         if any(t.lower_ in ("worth", "valued", "value") for t in quantity.span.root.ancestors):
             return "value", None  # "a deal worth €1.4bn", "the purchase is valued at ..."
@@ -562,6 +572,7 @@ def _measure(
             if inner_object is not None:
                 family = _name(inner_object)
     if verb is not None:
+        words += [c.lemma_.lower() for c in verb.children if c.dep_ in ("acomp", "oprd")]  # "made redundant"
         named = VERB_FAMILIES.get(_verb_word(verb)) == family
         if named and _verb_word(verb) not in EVENTS and _verb_word(verb) not in FAMILY_EVENTS.get(family or "", {}):
             return family, None  # "12 people were injured": the verb said what was counted
@@ -610,10 +621,18 @@ def _forecast(root: Token) -> bool:
 def _future(verb: Token | None) -> bool:
     if verb is None:
         return False
-    for token in [verb, *verb.ancestors]:
+    for token in [verb, *verb.ancestors][:3]:
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "'ll", "shall") for c in token.children):
             return True
-        if token.pos_ == "VERB":
+        if token.lemma_.lower() in REPORTING_VERBS or token.dep_ not in (
+            "xcomp",
+            "ccomp",
+            "acl",
+            "advcl",
+            "pcomp",
+            "prep",
+            "pobj",
+        ):
             break
     return False
 
@@ -663,7 +682,11 @@ def _name_tokens(token: Token) -> list[Token]:
     """The words that name what a noun phrase is: its head when it is a name or an institution, the
     capitalised modifiers before it ("Westmere council", "Veridia's economy"), and an "of" name ("Port of
     Calloway")."""
-    found = [t for t in token.children if t.dep_ in ("compound", "nmod", "poss") and t.i < token.i and _capitalised(t)]
+    found = [
+        t
+        for t in token.children
+        if t.dep_ in ("compound", "nmod", "poss") and t.i < token.i and _capitalised(t) and t.ent_type_ not in _WHEN
+    ]
     found += [g for t in list(found) for g in t.children if g.dep_ == "compound" and _capitalised(g)]
     head_named = token.pos_ == "PROPN" or (token.lower_ in INSTITUTIONS and bool(found))
     if token.pos_ == "PROPN" or token.ent_type_ in SUBJECT_LABELS:
@@ -737,6 +760,15 @@ def _subject(verb: Token | None, root: Token, holder: Token | None, measured: To
             return name
     if measured is not None and (name := _name_of(measured)) is not None and name.root != measured:
         return name  # "Veridia's jobless rate", "Dellmoor's nurses"
+    matrix = verb
+    while matrix is not None and matrix.dep_ in ("advcl", "pcomp", "xcomp", "conj", "acl"):
+        # "Quillan Retail will shut the depot, with 420 workers losing their jobs": the matrix clause's subject
+        matrix = _governor(matrix)
+        if matrix is None or matrix.lemma_.lower() in REPORTING_VERBS:
+            break
+        for child in matrix.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and (name := _name_of(child)) is not None:
+                return name
     return None
 
 
@@ -846,7 +878,8 @@ def periods_compatible(a: FigureRecord, b: FigureRecord) -> bool:
     """Whether two figures can be about the same time.
 
     Two periods must overlap. A figure without one is about the time of its story: it is compatible with a
-    period that includes its story's date (give or take :data:`PERIOD_SLACK`), and with another undated one.
+    period that includes its story's date (give or take :data:`PERIOD_SLACK`), or, said in the future tense,
+    with one that has not ended by then; and with another undated one.
     """
     if a.period is not None and b.period is not None:
         return a.period.start <= b.period.end and b.period.start <= a.period.end
@@ -854,6 +887,8 @@ def periods_compatible(a: FigureRecord, b: FigureRecord) -> bool:
         return True
     dated, other = (a, b) if a.period is not None else (b, a)
     assert dated.period is not None
+    if other.future:  # "will cut 510 jobs": from the story's date on
+        return dated.period.end + PERIOD_SLACK >= other.reference
     return dated.period.start - PERIOD_SLACK <= other.reference <= dated.period.end + PERIOD_SLACK
 
 

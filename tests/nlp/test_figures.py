@@ -310,3 +310,25 @@ def test_within_a_story_each_pair_of_values_is_noted_once() -> None:
     pairs = conflicts_within([first, again, other, same_sentence])
     assert [(a.value, b.value) for a, b in pairs] == [(1200, 1450), (1200, 1600), (1450, 1600)]
     assert figures.index_keys(first) == ["calloway|jobs|count|", "port|jobs|count|"]
+
+
+def test_a_clause_without_a_subject_takes_the_matrix_clauses(nlp: Language) -> None:
+    record = only(nlp, "Dunlin Freight will close its Ardley yard next week, with 85 drivers losing their jobs.")
+    assert (record.subject, record.family, record.event) == ("Dunlin Freight", "jobs", "cut")
+
+
+def test_a_date_is_not_a_name(nlp: Language) -> None:
+    record = only(nlp, "Police in Harrowgate said four people died in Friday's crash.")
+    assert (record.subject_key, record.family) == ("harrowgate", "deaths")
+
+
+def test_plans_and_forecasts(nlp: Language) -> None:
+    plan = only(nlp, "Dunlin Freight will make 85 drivers redundant.")
+    assert plan.future and not plan.forecast and plan.event == "cut"
+    # an undated plan is about the time from its story's date on
+    dated = figure(1, period=months(12, 12))
+    assert periods_compatible(figure(2, future=True), dated)
+    assert not periods_compatible(figure(2), dated)
+    assert not periods_compatible(figure(2, future=True), figure(1, period=months(1, 3)))
+    assert comparable(figure(2, forecast=True), figure(3, future=True))
+    assert not comparable(figure(2, forecast=True), figure(3))
