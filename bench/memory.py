@@ -155,7 +155,14 @@ def scale(store: RedisStore, records: int, lookups: int, per_story: int) -> dict
     for first in range(0, records, per_story):
         figures = [synthetic(n, rng) for n in range(first, min(records, first + per_story))]
         analysis = Analysis(pipeline_version="bench", figures=figures)
-        ref = StoryRef(id=story_id(f"scale:{first}"), channel=channel, title=f"Story {first}", recorded_at=now)
+        ref = StoryRef(
+            id=story_id(f"scale:{first}"),
+            channel=channel,
+            title=f"Story {first}",
+            url=f"https://news.example.org/story/{first}",
+            permalink=f"https://example.slack.com/archives/{channel}/p{first}",
+            recorded_at=now,
+        )
         memory.remember(analysis, ref)
         keys += [index_keys(f) for f in figures]
         stories += 1

@@ -19,7 +19,7 @@ Key layout (under the store's prefix, ``nutgraf:`` by default; every key expires
     nutgraf:m:{channel}:stories          sorted set: story id -> recorded_at (unix seconds)
     nutgraf:m:{channel}:s:{story}        hash: ref -> StoryRef JSON, f{n} -> FigureRecord JSON,
                                          c{n} -> RememberedClaim JSON, keys -> JSON list of its index keys
-    nutgraf:m:{channel}:v:{story}        the story's first analysis (quotes and figures), for changed stories
+    nutgraf:m:{channel}:v:{story}        a linked story's first analysis (quotes and figures), for changed stories
     nutgraf:m:{channel}:x:{figure key}   sorted set: "{story}:f{n}" -> recorded_at, by subject word and measure
     nutgraf:m:{channel}:h:{band}:{hash}  sorted set: "{story}:c{n}" -> recorded_at, claims by MinHash band
     nutgraf:m:where:{story}              set of the channels that remember the story (for forget_story)
@@ -374,7 +374,8 @@ class RedisMemory:
                 pipe.expire(key, ttl)
             pipe.zadd(self._key(channel, "stories"), {sid: score})
             pipe.expire(self._key(channel, "stories"), ttl)
-            pipe.set(self._key(channel, "v", sid), first, nx=True, ex=ttl)
+            if story.url:  # pasted text that changes is another story (its id is its text's hash)
+                pipe.set(self._key(channel, "v", sid), first, nx=True, ex=ttl)
             pipe.sadd(self._key("where", sid), channel)
             pipe.expire(self._key("where", sid), ttl)
             pipe.execute()

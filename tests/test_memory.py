@@ -307,3 +307,11 @@ def test_diff_of_two_analyses() -> None:
     assert [q.content for q in changes.quotes_added] == ["Nobody asked us."]
     assert [q.content for q in changes.quotes_removed] == ["It is a sad day."]
     assert diff(before, before).empty and not changes.empty
+
+
+def test_pasted_text_keeps_no_first_version(memory: RedisMemory, stories: dict[str, Analysis]) -> None:
+    # pasted text that changes is another story: its id is the hash of its text
+    pasted = ref("pasted", "C1").model_copy(update={"url": None})
+    memory.remember(stories["first"], pasted)
+    assert memory.first_version("C1", pasted.id) is None
+    assert recall(memory, stories["second"], pasted).changes is None
