@@ -188,6 +188,7 @@ _SCALE_TOKENS = frozenset("m bn mn tn k million billion trillion thousand".split
 _PERIOD_PREPS = frozenset({"by", "since", "until", "till", "before", "after", "within", "from", "between", "through"})
 _CHANGES = frozenset({"rise", "fall", "cut", "add"})
 _WHEN = frozenset({"DATE", "TIME"})
+_DIGIT = re.compile(r"\d")
 #: Days either side of a period within which a story without a date of its own is taken to be about it.
 PERIOD_SLACK = timedelta(days=7)
 
@@ -265,11 +266,13 @@ def _quantities(sent: Span, found: list[Figure]) -> list[_Quantity]:
             result.append(quantity)
             taken.update(range(quantity.span.start, quantity.span.end))
     for token in sent:
-        if token.i in taken or token.ent_type_ in ("DATE", "TIME") or token.ent_type_ in NAME_LABELS:
+        if not (token.like_num or _DIGIT.search(token.text)) or token.i in taken:
+            continue
+        if token.ent_type_ in _WHEN or token.ent_type_ in NAME_LABELS:
             continue
         # what the NER and the tagger missed: "Eleven people died", "€51.6bn"
-        spelled = token.is_alpha and token.like_num and token.dep_ == "nummod" and token.lower_ != "one"
-        if spelled or (any(c.isdigit() for c in token.text) and parse_number([token.text]) is not None):
+        spelled = token.is_alpha and token.dep_ == "nummod" and token.lower_ != "one"
+        if spelled or (_DIGIT.search(token.text) and parse_number([token.text]) is not None):
             quantity = _amount(sent.doc[token.i : token.i + 1])
             if quantity is not None:
                 result.append(quantity)
@@ -285,7 +288,8 @@ def _shares(sent: Span) -> list[_Quantity]:
     while i < sent.end:
         token = doc[i]
         span: Span | None = None
-        if token.ent_type_ in ("DATE", "TIME"):
+        lower = token.lower_
+        if not (token.like_num or lower == "half" or lower.split("-")[-1] in FRACTIONS) or token.ent_type_ in _WHEN:
             i += 1
             continue
         nxt = doc[i + 1] if i + 1 < sent.end else None
