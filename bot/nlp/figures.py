@@ -19,15 +19,23 @@ against the story's date) and who asserts it. Pure extraction from spaCy's parse
   :data:`EVENTS` (cut, eliminate, lose, shed, axe are all "cut"). Verbs that only state a level or a total
   ("is", "stood at", "put ... at", "totalled") give no event, so "the death toll rose to 14" and "14 people
   were killed" are one measure;
-- the *subject*: the named entity the clause is about (its subject, its passive agent, or a name inside the
-  measured noun phrase, "unemployment in Veridia"). A clause without one ("the authority", "the cuts",
-  "it") is about the story's main subject: the first named organisation or place a figure is about.
+- the *subject*: the name the figure is about: the owner or "of" phrase of what is measured ("Veridia's
+  jobless rate", "the cost of the Skerry Bridge"), the clause's subject or passive agent ("Kestrel Bank
+  will cut"), a place in the measured phrase ("unemployment in Veridia"), or the subject of the clause the
+  figure's clause hangs from. The subject of a verb that only gives a figure ("officials put the cost at")
+  is its source and comes last. A clause with no name ("the authority", "the cuts", "it") is about the
+  story's main subject: the first organisation or place a figure is about. Subjects are compared by their
+  words (:func:`subject_key`); a name that is part of another ("Orland", "Orland Petroleum") matches it,
+  since the NER often keeps only part of a name.
 
-**Comparing**: two records conflict when they have the same subject, family, event and unit, neither is a
-part of a total or a forecast set against an outcome, their periods are compatible, and their ranges
-(value ± rounding, widened by "about", "more than", "nearly") do not overlap: "about 1,200" and "1,180"
-agree, "4.2%" and "4.6%" do not. A figure and its share differ in unit, a currency conversion in currency.
+**Comparing**: two records conflict when they have matching subjects and the same family, event and unit,
+neither is a part of a total, a forecast is not set against an outcome, their periods are compatible, and
+their ranges (value ± rounding, widened by "about", "more than", "nearly") do not overlap: "about 1,200"
+and "1,180" agree, "4.2%" and "4.6%" do not. A figure and its share differ in unit, a currency conversion
+in currency.
 
+Numbers, proportions and currencies are read by :mod:`bot.nlp.numbers` (price-parser finds currency
+symbols; why quantulum3 is not used is said there), periods by :mod:`bot.nlp.periods` (on dateparser).
 The lexicons are written from the language of news reports, not fitted to any corpus.
 """
 
