@@ -11,6 +11,11 @@ then checked against them (:func:`recall`):
 - **changed story**: the same story (same canonical URL) analysed again with new text: the figures, quotes
   and attributions that changed since the first analysis (:func:`diff`, a pure function).
 
+A surface asks for all of it in one call, before filing the new analysis: ``ref = story_ref(analysis,
+key=..., channel=..., thread_ts=..., permalink=...)``, ``found = recall(memory, analysis, ref)``, then
+``memory.remember(analysis, ref)``; ``found`` holds plain models for the reply builder to word.
+``RedisMemory(store, settings.digest_retention_days)`` keeps records as long as digests.
+
 Everything is scoped by channel: a channel's records are filed under keys that name it and are only ever
 read back for a lookup from that channel, so a private channel's figures never reach another.
 
@@ -44,8 +49,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from redis.typing import EncodableT, FieldT
 
 from bot.models import Analysis, FigureRecord, Quote
-from bot.nlp.figures import conflict, conflicts_within, index_keys
-from bot.store import RedisStore
+from bot.nlp.figures import conflict, conflicts_within, index_keys, story_date
+from bot.store import RedisStore, story_id
 
 logger = logging.getLogger(__name__)
 
@@ -507,6 +512,31 @@ class RedisMemory:
 
 
 # -- what memory says about a new analysis ----------------------------------------------------------------
+
+
+def story_ref(
+    analysis: Analysis,
+    *,
+    key: str,
+    channel: str,
+    thread_ts: str | None = None,
+    permalink: str | None = None,
+    recorded_at: datetime | None = None,
+) -> StoryRef:
+    """How memory refers to an analysis answered in ``channel``: under the same story id as its digest record
+    (``key`` is the story's canonical URL, else its cache key), with the thread it was answered in."""
+    moment = recorded_at or analysis.analysed_at or datetime.now(timezone.utc)
+    published = story_date(analysis.source.published, moment.date()) if analysis.source.published else None
+    return StoryRef(
+        id=story_id(key),
+        channel=channel,
+        title=analysis.headline,
+        url=analysis.source.canonical_url or analysis.source.url,
+        permalink=permalink,
+        thread_ts=thread_ts,
+        recorded_at=moment,
+        published=published,
+    )
 
 
 def recall(memory: Memory, analysis: Analysis, story: StoryRef) -> Recall:

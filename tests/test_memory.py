@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import redis
 
-from bot.memory import RedisMemory, StoryRef, diff, recall, shingles, signature, similarity
+from bot.memory import RedisMemory, StoryRef, diff, recall, shingles, signature, similarity, story_ref
 from bot.models import Analysis, Article, Claim, FigureRecord, Quote, Source
 from bot.nlp.figures import index_keys
 from bot.nlp.pipeline import Analyzer
@@ -315,3 +315,19 @@ def test_pasted_text_keeps_no_first_version(memory: RedisMemory, stories: dict[s
     memory.remember(stories["first"], pasted)
     assert memory.first_version("C1", pasted.id) is None
     assert recall(memory, stories["second"], pasted).changes is None
+
+
+def test_story_ref_files_a_story_under_its_digest_id(stories: dict[str, Analysis]) -> None:
+    analysis = stories["first"].model_copy(
+        update={
+            "source": Source(
+                kind="url", url="https://news.example.org/a?x=1", canonical_url="https://news.example.org/a"
+            )
+        }
+    )
+    found = story_ref(analysis, key="https://news.example.org/a", channel="C1", thread_ts="1.2", permalink="p")
+    assert found.id == story_id("https://news.example.org/a")
+    assert (found.channel, found.thread_ts, found.permalink) == ("C1", "1.2", "p")
+    assert found.url == "https://news.example.org/a" and found.title == analysis.headline
+    dated = analysis.model_copy(update={"source": analysis.source.model_copy(update={"published": "2026-11-10"})})
+    assert story_ref(dated, key="k", channel="C1").published == date(2026, 11, 10)

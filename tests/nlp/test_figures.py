@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from spacy.language import Language
 
 from bot.models import FigureRecord, Period, Quote
@@ -332,3 +334,24 @@ def test_plans_and_forecasts(nlp: Language) -> None:
     assert not periods_compatible(figure(2, future=True), figure(1, period=months(1, 3)))
     assert comparable(figure(2, forecast=True), figure(3, future=True))
     assert not comparable(figure(2, forecast=True), figure(3))
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=12),
+            st.sampled_from([" cut ", "1,200", " jobs ", "about", "$", "85m", "a third", "%", " in ", "ten", "\n\n"]),
+            st.sampled_from([" of the ", "first", " half ", "2026", " said ", "Port of Calloway", " last year", "."]),
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_odd_text_never_raises(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    for record in extract(doc, reference=STORY):
+        assert 0 <= record.start < record.end <= len(doc.text)
+        assert doc.text[record.start : record.end] in record.text
+        assert record.low <= record.value <= record.high or record.approximation is not None
+    consistency.check(doc)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.nlp.periods import is_rate, resolve
 
@@ -73,3 +75,19 @@ def test_words_that_are_no_period(text: str) -> None:
 def test_rates_are_not_periods() -> None:
     assert is_rate("a year") and is_rate("per month") and is_rate("each week")
     assert not is_rate("last year") and not is_rate("this week")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=8),
+            st.sampled_from(["the", "first", "half", "of", "2026", "Q3", "by", "end", "last", "since", "-", "and"]),
+            st.sampled_from(["October", "Tuesday", "spring", "year", "months", "past", "12", "1990s", "fiscal"]),
+        ),
+        max_size=8,
+    ).map(" ".join)
+)
+def test_odd_date_words_never_raise(text: str) -> None:
+    period = resolve(text, STORY)
+    assert period is None or period.start <= period.end
