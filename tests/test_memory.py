@@ -9,7 +9,17 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import redis
 
-from bot.memory import RedisMemory, StoryRef, diff, recall, shingles, signature, similarity, story_ref
+from bot.memory import (
+    RedisMemory,
+    StoryRef,
+    diff,
+    in_story_notes,
+    recall,
+    shingles,
+    signature,
+    similarity,
+    story_ref,
+)
 from bot.models import Analysis, Article, Claim, FigureRecord, Quote, Source
 from bot.nlp.figures import index_keys
 from bot.nlp.pipeline import Analyzer
@@ -331,3 +341,13 @@ def test_story_ref_files_a_story_under_its_digest_id(stories: dict[str, Analysis
     assert found.url == "https://news.example.org/a" and found.title == analysis.headline
     dated = analysis.model_copy(update={"source": analysis.source.model_copy(update={"published": "2026-11-10"})})
     assert story_ref(dated, key="k", channel="C1").published == date(2026, 11, 10)
+
+
+def test_in_story_notes_come_from_the_figures(analyzer: Analyzer) -> None:
+    analysis = analyse(
+        analyzer, FIRST + "\nAn internal memo put the number of affected positions at 1,450.", "2026-11-10"
+    )
+    notes = in_story_notes(analysis)
+    assert [(n.kind, n.figure.text, n.earlier.text) for n in notes if n.figure and n.earlier] == [
+        ("in_story", "1,200", "1,450")
+    ]

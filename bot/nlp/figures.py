@@ -838,7 +838,7 @@ def _speaker(start: int, quotes: Sequence[Quote], claims: Sequence[Claim]) -> st
     return None
 
 
-def _measure_name(family: str, event: str | None, unit: FigureUnit, change: bool) -> str:
+def _measure_name(family: str, event: str | None, change: bool) -> str:
     if event is None:
         return f"{family} (change)" if change else family
     return f"{family} {event}"
@@ -869,7 +869,7 @@ def _record(
         future=draft.future,
         subject=clean_subject(subject.text) if subject is not None else None,
         subject_key=subject_key(subject.text, subject.label_) if subject is not None else "",
-        measure=_measure_name(draft.family, draft.event, quantity.unit, draft.change),
+        measure=_measure_name(draft.family, draft.event, draft.change),
         family=draft.family,
         event=draft.event,
         counted=draft.counted,
