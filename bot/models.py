@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -74,6 +74,65 @@ class Claim(_Model):
     end: int
 
 
+FigureUnit = Literal["count", "percent", "points", "money"]
+
+
+class Period(_Model):
+    """The stretch of time a figure is about, as calendar days (both inclusive), and the words it was read from."""
+
+    text: str
+    start: date
+    end: date
+
+
+class FigureRecord(_Model):
+    """A figure a story asserts, filed so that desk memory can compare it with other stories' (see nlp/figures.py).
+
+    - ``text`` is the figure as written ("about $85 million"); ``value`` its value normalised (85000000.0),
+      percentages and proportions in percent ("a third" is 33.3, "four in ten" 40.0); ``low``/``high`` the
+      range it allows once its rounding and its ``approximation`` ("about", "more than", "nearly") are read.
+    - ``unit`` says what the value is: a ``count`` of things, a ``percent``, percentage ``points``, or ``money``
+      in ``currency`` (an ISO 4217 code); ``per`` is the time a rate is given for ("year" in "$85m a year").
+    - ``subject`` is who or what the figure is about ("Port of Calloway"), ``subject_key`` its normalised form;
+      ``measure`` is what it measures, as shown ("jobs cut"): the ``family`` of what is counted (``counted``
+      "positions" and "jobs" are both "jobs") and the ``event`` ("cut"), or None for a level or a total.
+    - ``change``: a rise or fall ("fell 18 percent"), not a level; ``subset``: a part of a total the story
+      also gives ("the first 300 of the 1,200"); ``forecast``: a forecast or expectation, not an outcome;
+      ``future``: said in the future tense (a plan: "will cut").
+    - ``period`` is the time the figure is about, resolved against ``reference`` (the story's date): "last
+      year", "in October", "the first half of 2026". ``asserted_by`` is the speaker who asserts it.
+    - ``sentence``/``sentence_start`` give its sentence and where that starts in the analysed text;
+      ``start``/``end`` are the figure's own offsets. ``story`` is the id of the story it was filed under.
+    """
+
+    text: str
+    value: float
+    low: float
+    high: float
+    unit: FigureUnit
+    currency: str | None = None
+    per: str | None = None
+    approximation: str | None = None
+    change: bool = False
+    subset: bool = False
+    forecast: bool = False
+    future: bool = False
+    subject: str | None = None
+    subject_key: str = ""
+    measure: str
+    family: str
+    event: str | None = None
+    counted: str | None = None
+    period: Period | None = None
+    reference: date
+    asserted_by: str | None = None
+    sentence: str
+    sentence_start: int
+    start: int
+    end: int
+    story: str | None = None
+
+
 class Entity(_Model):
     """A person, organisation or place, counted across its name variants."""
 
@@ -95,6 +154,7 @@ class Analysis(_Model):
     quotes: list[Quote] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
+    figures: list[FigureRecord] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     analysed_at: datetime | None = None
     #: The analysed text's fingerprint (bot.nlp.fingerprint): how digests know one story read twice.

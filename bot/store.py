@@ -241,6 +241,13 @@ class RedisStore:
         self._mark_up()
         return result
 
+    def guarded(self, default: T, action: Callable[[], T]) -> T:
+        """Run ``action`` on :attr:`client` as the store runs its own calls: an outage returns ``default``.
+
+        For modules that keep their own keys in the store's Redis (desk memory), so one outage is noted once.
+        """
+        return self._call(default, action)
+
     def _mark_down(self, exc: Exception) -> None:
         with self._state_lock:
             was_up, self.available = self.available, False

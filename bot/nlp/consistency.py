@@ -1,12 +1,14 @@
 """Internal consistency: figures a story gives twice and that do not agree.
 
-Two checks, both on counted quantities ("3,000 troops"), each tied to the verb that governs it and the
-dates in its clause:
+Two checks:
 
 - the same figure for the same thing dated differently ("3,000 troops: 'early 2023' ... 'January and
-  February'"), when the figure is large enough to be distinctive or goes with the same verb;
-- different figures for the same thing and event ("killed 12 people" ... "killed 14 people") whose ranges
-  do not overlap once bounds are read ("more than 11,000" agrees with "12,000").
+  February'"), when the figure is large enough to be distinctive or goes with the same verb; this one works
+  on counted quantities, each tied to the verb that governs it and the dates in its clause;
+- different figures for the same measure of the same subject at the same time ("1,200 jobs" ... "the number
+  of affected positions at 1,450"), found by the figure records of :mod:`bot.nlp.figures`, the machinery
+  desk memory compares stories with: ranges that overlap once rounding and bounds are read ("more than
+  11,000" and "12,000") agree, and a part of a total ("the first 3,000") is not a second count.
 
 The notes are prompts for an editor to check, never corrections.
 """
@@ -15,11 +17,14 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from spacy.tokens import Doc, Token
 
+from bot.models import FigureRecord
+from bot.nlp import figures as figure_records
 from bot.nlp.numbers import Figure, ents_by_sentence, figures
 
 MAX_NOTES = 5
@@ -40,10 +45,8 @@ class Fact:
 
     figure: Figure
     verb: str | None
-    anchor: str | None
     dates: tuple[str, ...]
     paragraph: int
-    subset: bool = False
 
 
 def _governor(token: Token) -> Token | None:
@@ -51,24 +54,6 @@ def _governor(token: Token) -> Token | None:
         if ancestor.pos_ in ("VERB", "AUX"):
             return ancestor
     return None
-
-
-#: Modifiers that make a figure count part of a whole ("the first 3,000 troops", "another 500 people").
-_PART_WORDS = frozenset("first last second third next additional another other remaining new more extra".split())
-
-
-def _is_subset(figure: Figure) -> bool:
-    head = figure.span.root.head
-    words = [t.lower_ for t in head.children if t.i < head.i] + [t.lower_ for t in figure.span]
-    return any(w in _PART_WORDS for w in words) or any(c.lower_ == "of" for c in figure.span.root.children)
-
-
-def _anchor(verb: Token | None, figure: Figure) -> str | None:
-    """What a percentage is of: the subject of its verb ("the unemployment rate fell to 4%")."""
-    if verb is None or figure.unit != "%":
-        return None
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    return subject.lemma_.lower() if subject is not None else None
 
 
 def _paragraphs(doc: Doc) -> list[int]:
@@ -83,7 +68,7 @@ def _paragraphs(doc: Doc) -> list[int]:
 
 
 def facts(doc: Doc, starts: list[int]) -> list[Fact]:
-    """Counted quantities of the document's sentences, each with its verb, anchor and dates."""
+    """Counted quantities of the document's sentences, each with its verb and dates."""
     found: list[Fact] = []
     sentence_ents = ents_by_sentence(doc)
     for sent in doc.sents:
@@ -101,10 +86,8 @@ def facts(doc: Doc, starts: list[int]) -> list[Fact]:
                 Fact(
                     figure=fig,
                     verb=verb.lemma_.lower() if verb is not None else None,
-                    anchor=_anchor(verb, fig),
                     dates=own,
                     paragraph=bisect_right(starts, fig.span.start_char),  # numbered from 1
-                    subset=_is_subset(fig),
                 )
             )
     return found
@@ -114,10 +97,6 @@ def _norm(date: str) -> str:
     return " ".join(date.lower().replace("the ", "").split())
 
 
-def _same_time(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    return (not a and not b) or (bool(a) and bool(b) and not _dates_differ(a, b))
-
-
 def _dates_differ(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if not a or not b:
         return False
@@ -125,41 +104,41 @@ def _dates_differ(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return not any(x in y or y in x for x in na for y in nb)
 
 
-def _overlap(a: Figure, b: Figure) -> bool:
-    assert a.low is not None and a.high is not None and b.low is not None and b.high is not None
-    return a.low <= b.high and b.low <= a.high
-
-
 def _where(fact: Fact) -> str:
     return f"paragraph {fact.paragraph}"
 
 
-def check(doc: Doc) -> list[str]:
-    """Notes on figures that disagree within the text, in the order they occur."""
+def check(doc: Doc, records: Sequence[FigureRecord] | None = None) -> list[str]:
+    """Notes on figures that disagree within the text, in the order they occur.
+
+    ``records`` are the story's figure records when the caller has them (see :func:`bot.nlp.figures.extract`).
+    """
     starts = _paragraphs(doc)
-    all_facts = facts(doc, starts)
+    if records is None:
+        records = figure_records.extract(doc, reference=date.today())
     notes: list[str] = []
     seen: set[tuple[int, int]] = set()
     by_figure: dict[tuple[float, str], list[Fact]] = defaultdict(list)
-    by_event: dict[tuple[str, str, str | None], list[Fact]] = defaultdict(list)
-    for fact in all_facts:
+    for fact in facts(doc, starts):
         fig = fact.figure
         assert fig.value is not None and fig.unit is not None
         by_figure[(fig.value, fig.unit)].append(fact)
-        if fact.verb is not None and (fig.unit != "%" or fact.anchor is not None):
-            by_event[(fig.unit, fact.verb, fact.anchor)].append(fact)
+    found: list[tuple[int, str]] = []
     for a, b in _pairs(by_figure.values(), seen):
         if _dates_differ(a.dates, b.dates) and (a.verb == b.verb or (a.figure.value or 0) >= DISTINCTIVE):
             seen.add((a.figure.span.start, b.figure.span.start))
             what = f"{_bare(a.figure)} {a.figure.unit_text or a.figure.unit}".strip()
-            notes.append(f"{what}: '{' and '.join(a.dates)}' in {_where(a)}, '{' and '.join(b.dates)}' in {_where(b)}.")
-    for a, b in _pairs(by_event.values(), seen):
-        if _same_time(a.dates, b.dates) and not (a.subset or b.subset or _overlap(a.figure, b.figure)):
-            seen.add((a.figure.span.start, b.figure.span.start))
-            notes.append(
-                f"Two figures for {a.figure.unit_text or a.figure.unit} ({a.verb}): "
-                f"'{a.figure.text}' in {_where(a)}, '{b.figure.text}' in {_where(b)}."
-            )
+            note = f"{what}: '{' and '.join(a.dates)}' in {_where(a)}, '{' and '.join(b.dates)}' in {_where(b)}."
+            found.append((a.figure.span.start_char, note))
+    for first, second in figure_records.conflicts_within(records):
+        about = f" ({first.subject})" if first.subject else ""
+        where = [bisect_right(starts, record.start) for record in (first, second)]
+        note = (
+            f"Two figures for {first.measure}{about}: '{first.text}' in paragraph {where[0]}, "
+            f"'{second.text}' in paragraph {where[1]}."
+        )
+        found.append((first.start, note))
+    notes = [note for _, note in sorted(found, key=lambda item: item[0])]
     return notes[:MAX_NOTES]
 
 

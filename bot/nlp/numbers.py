@@ -1,16 +1,27 @@
-"""Quantities and dates as written in a sentence, and their values, for claims and consistency checks.
+"""Quantities and dates as written in a sentence, and their values, for claims, consistency and desk memory.
 
 spaCy's NER finds most of them; this module merges the pieces an editor reads as one figure ("January and
 February", "more than 11,000"), picks up bare numerals the NER missed, and reads a numeric value with its
 bounds so that "more than 11,000" and "12,000" are not taken to disagree.
+
+The readers below work on words as spaCy tokenises them: :func:`parse_number` for numerals in digits,
+words or both ("1.2 million", "$85m", "1.4bn"), :func:`parse_share` for proportions written as words ("a
+third", "four in ten", "half"), :func:`currency` for the currency of an amount, :func:`rounding` and
+:func:`bounds` for the range a figure allows once its rounding and its approximation ("about", "more than",
+"nearly") are read. Numerals are read here rather than by a quantity library: quantulum3, the one that
+reads units, takes newsroom abbreviations for units ("$85m" as dollar-metres, "1.4bn" as barn-newtons)
+unless its scikit-learn classifier is installed, and runs a tokeniser of its own beside spaCy's. Currency
+symbols and codes are recognised by price-parser, which knows far more of them than a hand-kept table.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from price_parser import Price
 from spacy.tokens import Doc, Span, Token
 
 QUANTITY_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
@@ -56,7 +67,9 @@ _NUMERAL = re.compile(r"^[$€£¥]?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(k|m|bn|
 _FLOOR = ("more than", "over", "at least", "upward of", "upwards of", "in excess of", "no fewer than", "above")
 _CEILING = ("fewer than", "less than", "up to", "under", "nearly", "almost", "below", "as many as", "no more than")
 _ABOUT = ("about", "around", "roughly", "approximately", "some", "an estimated", "estimated", "close to")
-_PHRASES = sorted({tuple(p.split()) for p in _FLOOR + _CEILING + _ABOUT}, key=len, reverse=True)
+#: Words that put a figure just below the value written: "nearly 300" is a little under 300.
+_NEAR = ("nearly", "almost", "close to", "just under", "just short of", "just below")
+_PHRASES = sorted({tuple(p.split()) for p in _FLOOR + _CEILING + _ABOUT + _NEAR}, key=len, reverse=True)
 _MODIFIERS = frozenset(w for phrase in _PHRASES for w in phrase)
 #: Words that make a date expression without digits or names a real date ("next year", "last spring").
 _DATE_WORDS = frozenset(
@@ -251,3 +264,152 @@ def figures(sent: Span, ents: Sequence[Span] | None = None) -> list[Figure]:
             )
         )
     return result
+
+
+#: Denominators of fractions written as words ("a third", "two-fifths", "three quarters").
+FRACTIONS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "sixths": 6,
+    "seventh": 7,
+    "sevenths": 7,
+    "eighth": 8,
+    "eighths": 8,
+    "ninth": 9,
+    "ninths": 9,
+    "tenth": 10,
+    "tenths": 10,
+}
+#: Relative width of a proportion written in words: "a third" stands for about 30 to 37 percent.
+SHARE_TOLERANCE = 0.1
+#: Widest relative rounding read into a round number: "2,000" allows 1,900 to 2,100, not 1,500 to 2,500.
+MAX_ROUNDING = 0.05
+
+#: Words for a currency, and what price-parser's symbols mean, as ISO 4217 codes. "$" alone is read as the
+#: US dollar, as most wire copy means it; outlets that mean another dollar write "A$", "C$" or "NZ$".
+CURRENCY_WORDS = {
+    "dollar": "USD",
+    "dollars": "USD",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "sterling": "GBP",
+    "euro": "EUR",
+    "euros": "EUR",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "rupee": "INR",
+    "rupees": "INR",
+    "franc": "CHF",
+    "francs": "CHF",
+    "rand": "ZAR",
+    "peso": "MXN",
+    "pesos": "MXN",
+}
+_SYMBOLS = {
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "£": "GBP",
+    "gbp": "GBP",
+    "€": "EUR",
+    "eur": "EUR",
+    "¥": "JPY",
+    "a$": "AUD",
+    "au$": "AUD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "nz$": "NZD",
+    "hk$": "HKD",
+    "s$": "SGD",
+    "r$": "BRL",
+    "₹": "INR",
+    "rs": "INR",
+    "rs.": "INR",
+}
+
+
+def parse_share(words: Sequence[str]) -> float | None:
+    """A proportion written in words, in percent: "a third" 33.3, "two-thirds" 66.7, "four in ten" 40, "half" 50.
+
+    None when the words are not one ("the third", "a third term", "half-time").
+    """
+    parts = [p for w in words for p in w.lower().replace("-", " ").split()]
+    while parts and parts[-1] == "of":
+        parts.pop()
+    if parts in (["half"], ["one", "half"], ["a", "half"]):
+        return 50.0
+    for joiner in (("in",), ("out", "of")):
+        n = len(joiner)
+        for i in range(1, len(parts) - n):
+            if tuple(parts[i : i + n]) == joiner:
+                top, bottom = parse_number(parts[:i]), parse_number(parts[i + n :])
+                if top is not None and bottom and 0 < top <= bottom and len(parts) - i - n == 1:
+                    return 100.0 * top / bottom
+                return None
+    if len(parts) == 2 and parts[1] in FRACTIONS:
+        top = 1.0 if parts[0] in ("a", "an", "one") else parse_number(parts[:1])
+        if top is not None and 0 < top < FRACTIONS[parts[1]] and (top == 1) == (not parts[1].endswith("s")):
+            return 100.0 * top / FRACTIONS[parts[1]]
+    return None
+
+
+def currency(text: str) -> str | None:
+    """The currency of an amount as written ("$85m", "85 million dollars", "£3.5 billion"): an ISO 4217 code.
+
+    A symbol or code that price-parser finds and this module does not map is returned upper-cased as found.
+    """
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in CURRENCY_WORDS:
+            return CURRENCY_WORDS[word]
+    found = Price.fromstring(text).currency
+    if not found:
+        return None
+    return _SYMBOLS.get(found.lower().replace(" ", ""), found.upper())
+
+
+def rounding(value: float) -> float:
+    """Half the place of a value's last significant digit, at most :data:`MAX_ROUNDING` of it.
+
+    What a writer may have rounded away: "1,200" allows 1,150 to 1,250, "4.2" allows 4.15 to 4.25, "1,450"
+    allows 1,445 to 1,455.
+    """
+    if value == 0 or not math.isfinite(value):
+        return 0.0
+    magnitude = abs(value)
+    place = 10.0 ** math.floor(math.log10(magnitude))
+    while place > 1e-6 and not math.isclose(round(magnitude / place) * place, magnitude, rel_tol=1e-9):
+        place /= 10
+    return min(place / 2, magnitude * MAX_ROUNDING)
+
+
+def approximation(words: Sequence[str]) -> str | None:
+    """The phrase that bounds a figure ("more than", "about", "nearly"), found among the words before it."""
+    lowered = [w.lower() for w in words]
+    for phrase in _PHRASES:
+        n = len(phrase)
+        for i in range(len(lowered) - n + 1):
+            if tuple(lowered[i : i + n]) == phrase:
+                return " ".join(phrase)
+    return None
+
+
+def bounds(value: float, approx: str | None, spread: float = 0.0) -> tuple[float, float]:
+    """The range a figure allows: ``value`` ± ``spread`` (its rounding), widened by its approximation word."""
+    low, high = value - spread, value + spread
+    if approx is None:
+        return low, high
+    if approx in _FLOOR:
+        return value, value * 10 + 1
+    if approx in _NEAR:
+        return value * 0.9, high
+    if approx in _CEILING:
+        return 0.0, high
+    return min(low, value * 0.9), max(high, value * 1.1)

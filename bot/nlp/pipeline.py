@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.errors import InputError
-from bot.models import Analysis, Article, Claim, Quote
-from bot.nlp import claims, consistency, quotes
+from bot.models import Analysis, Article, Claim, FigureRecord, Quote
+from bot.nlp import claims, consistency, figures, quotes
 from bot.nlp.entities import extract_entities
 from bot.nlp.fingerprint import fingerprint
 from bot.nlp.language import detect_language
@@ -35,7 +35,7 @@ MAX_CONTROL_SHARE = 0.01
 
 def pipeline_version(model_name: str) -> str:
     """Identifies everything that shapes an Analysis; cache keys include it, so upgrades never serve stale work."""
-    return f"{__version__}+q{quotes.VERSION}.c{claims.VERSION}.{model_name}"
+    return f"{__version__}+q{quotes.VERSION}.c{claims.VERSION}.f{figures.VERSION}.{model_name}"
 
 
 def check_text(raw: str) -> None:
@@ -135,10 +135,14 @@ class Analyzer:
             source.author = norm.byline
         found_quotes: list[Quote] = []
         found_claims: list[Claim] = []
+        found_figures: list[FigureRecord] = []
+        analysed_at = datetime.now(timezone.utc)
         if language == "en":
             found_quotes = quotes.extract_quotes(doc)
             found_claims = claims.extract_claims(doc, found_quotes)
-            notes = notes + consistency.check(doc)
+            reference = figures.story_date(source.published, analysed_at.date())
+            found_figures = figures.extract(doc, found_quotes, found_claims, reference=reference)
+            notes = notes + consistency.check(doc, found_figures)
         else:
             notes = [
                 *notes,
@@ -155,7 +159,8 @@ class Analyzer:
             quotes=found_quotes,
             claims=found_claims,
             entities=extract_entities(doc) if language == "en" else [],
+            figures=found_figures,
             notes=notes,
-            analysed_at=datetime.now(timezone.utc),
+            analysed_at=analysed_at,
             fingerprint=fingerprint(norm.text),
         )
