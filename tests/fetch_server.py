@@ -279,6 +279,11 @@ class _Server(ThreadingHTTPServer):
         "/stall": "stall",
     }
 
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's ``socket.getfqdn``: a reverse lookup of 127.0.0.2 would ask DNS."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
     def __init__(self, address: tuple[str, int], scheme: str) -> None:
         super().__init__(address, _Handler)
         self.base = f"{scheme}://{address[0]}:{self.server_address[1]}"
