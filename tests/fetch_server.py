@@ -1,8 +1,9 @@
 """Local servers for the fetcher's tests, on loopback only.
 
 :class:`PageServer` serves the pages in ``tests/fixtures/pages`` and a set of hostile behaviours (huge
-streams, a gzip bomb, a server that drips a byte a second ...). :class:`Canary` listens on loopback
-addresses the fetcher must never reach and counts every connection it gets.
+streams, a gzip bomb, a server that drips a byte a second ...), and ``/held/article.html``, which waits
+while the test holds its :class:`Gate`. :class:`Canary` listens on loopback addresses the fetcher must
+never reach and counts every connection it gets.
 """
 
 from __future__ import annotations
@@ -99,6 +100,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def route_article(self, query: dict[str, list[str]]) -> None:
         self._send(200, self._page("article.html"))
+
+    def route_held(self, query: dict[str, list[str]]) -> None:
+        """The article, once the site's :class:`Gate` lets the request through."""
+        self.server.gate.pass_through()
+        self._send(200, self._page("article.html"))
+        self.server.gate.answered()
 
     def route_amp(self, query: dict[str, list[str]]) -> None:
         self._send(200, self._page("amp_article.html"))
@@ -241,12 +248,41 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(30)
 
 
+class Gate:
+    """Holds requests for ``/held/article.html`` while closed (``with site.gate:`` closes it for the block),
+    so a test can tell what happened before the page was read from what happened after."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()  #: a held request has come in
+        self.served = 0  #: held requests answered so far
+        self._open = threading.Event()
+        self._open.set()
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Gate:
+        self.arrived.clear()
+        self._open.clear()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._open.set()
+
+    def pass_through(self) -> None:
+        self.arrived.set()
+        self._open.wait(60)
+
+    def answered(self) -> None:
+        with self._lock:
+            self.served += 1
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     routes: ClassVar[dict[str, str]] = {
         "/article.html": "article",
         "/wiki/Harbour_(Calloway)": "article",
+        "/held/article.html": "held",
         "/amp/article.html": "amp",
         "/paywall.html": "paywall",
         "/investigation.html": "paywall_marked",
@@ -289,6 +325,7 @@ class _Server(ThreadingHTTPServer):
         self.base = f"{scheme}://{address[0]}:{self.server_address[1]}"
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.gate = Gate()
         self._lock = threading.Lock()
 
     def record(self, path: str, headers: dict[str, str]) -> None:
@@ -319,6 +356,11 @@ class PageServer:
     @property
     def requests(self) -> list[tuple[str, dict[str, str]]]:
         return self._server.requests
+
+    @property
+    def gate(self) -> Gate:
+        """The gate of ``/held/article.html``."""
+        return self._server.gate
 
     def url(self, path: str) -> str:
         return self.base + path
