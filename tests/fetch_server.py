@@ -1,9 +1,10 @@
 """Local servers for the fetcher's tests, on loopback only.
 
 :class:`PageServer` serves the pages in ``tests/fixtures/pages`` and a set of hostile behaviours (huge
-streams, a gzip bomb, a server that drips a byte a second ...), and ``/held/article.html``, which waits
-while the test holds its :class:`Gate`. :class:`Canary` listens on loopback addresses the fetcher must
-never reach and counts every connection it gets.
+streams, a gzip bomb, a server that drips a byte a second ...), ``/held/article.html``, which waits
+while the test holds its :class:`Gate`, and ``/edition/N/article.html``, a page no cache has seen.
+:class:`Canary` listens on loopback addresses the fetcher must never reach and counts every connection
+it gets.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import re
 import socket
 import socketserver
 import ssl
@@ -26,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 MB = 1024 * 1024
+_EDITION = re.compile(r"/edition/([0-9]{1,9})/article\.html")
 
 
 def page(name: str, base: str = "") -> str:
@@ -88,6 +91,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if route is None and parts.path.startswith(("/chain/", "/loop/")):
             route = "chain"
+        if route is None and _EDITION.fullmatch(parts.path):
+            route = "edition"
         if route is None:
             self._send(404, b"<html><body><h1>Not found</h1></body></html>")
             return
@@ -106,6 +111,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.gate.pass_through()
         self._send(200, self._page("article.html"))
         self.server.gate.answered()
+
+    def route_edition(self, query: dict[str, list[str]]) -> None:
+        """``/edition/N/article.html``: the article as edition N, a page no cache has seen before: its own
+        canonical link, and its own text (N more homes protected)."""
+        match = _EDITION.fullmatch(urlsplit(self.path).path)
+        assert match is not None
+        number = int(match.group(1))
+        html = page("article.html", self.server.base)
+        html = html.replace("/flood-barrier-approved?", f"/flood-barrier-approved-edition-{number}?")
+        html = html.replace("about 4,200 homes", f"about {4200 + number:,} homes")
+        self._send(200, html.encode("utf-8"))
 
     def route_amp(self, query: dict[str, list[str]]) -> None:
         self._send(200, self._page("amp_article.html"))

@@ -263,6 +263,16 @@ def test_plain_text_is_read_as_it_is(site: PageServer) -> None:
     assert article.source.canonical_url == site.url("/press-release.txt")
 
 
+def test_each_edition_is_a_page_no_cache_has_seen(site: PageServer) -> None:
+    """What ``bench/cache_hit.py`` relies on for its cold runs: another URL, canonical link and text."""
+    first = fetch_article(site.url("/edition/1/article.html"), settings_for(site))
+    second = fetch_article(site.url("/edition/2/article.html"), settings_for(site))
+    assert first.source.canonical_url == site.url("/news/2026/03/14/flood-barrier-approved-edition-1")
+    assert second.source.canonical_url == site.url("/news/2026/03/14/flood-barrier-approved-edition-2")
+    assert "shield about 4,201 homes" in first.text
+    assert first.text.replace("4,201", "4,202") == second.text
+
+
 def test_page_without_content_type_is_sniffed(site: PageServer) -> None:
     article = fetch_article(site.url("/no-type"), settings_for(site))
     assert article.source.title == "Harbourside council approves £48m flood barrier after decade of delays"
