@@ -5,10 +5,12 @@ the processes it starts. Public addresses here are from the documentation ranges
 from __future__ import annotations
 
 import multiprocessing
+import os
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +22,7 @@ from websockets.sync.client import connect as websocket_connect
 from tests import loopback_guard
 from tests.loopback_guard import NetworkAccessRefused, RefusalLog, installed
 
+ROOT = Path(__file__).parents[1]
 PUBLIC_V4 = "192.0.2.1"
 PUBLIC_V6 = "2001:db8::1"
 NAME = "news.example"  # a reserved name: were it looked up, no one would answer for it
@@ -256,6 +259,25 @@ def test_a_python_subprocess_is_guarded(network_refusals: RefusalLog) -> None:
     assert child.returncode == 3, stderr
     (line,) = refused_lines(network_refusals, 1)
     assert line.startswith(f"[pid {child.pid}] loopback guard: refused a connection to 192.0.2.1 port 80")
+
+
+@pytest.mark.slow
+def test_the_nutgraf_command_line_is_guarded(network_refusals: RefusalLog) -> None:
+    """``nutgraf analyze`` with a link whose name would need DNS: the fetcher's lookup stops at the guard."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NUTGRAF_"))}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bot", "analyze", f"http://{NAME}/story"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _, stderr = child.communicate(timeout=300)
+    assert child.returncode != 0
+    assert "news.example" in stderr  # the fetcher reports the site it could not reach
+    (line,) = refused_lines(network_refusals, 1)
+    assert line.startswith(f"[pid {child.pid}] loopback guard: refused a name lookup of 'news.example'")
 
 
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
