@@ -53,23 +53,19 @@ def test_he_and_she_in_one_story_each_find_their_own(nlp: Language) -> None:
 # --- the windows: a pronoun looks back a few paragraphs, not the whole story ----------------------------
 
 
-def test_he_finds_a_person_a_few_sentences_back(nlp: Language) -> None:
-    text = f"Mr. Tom Becker spoke first. {FILLER} {FILLER} {FILLER} He said the fares would rise."
-    assert quote_of(nlp, text).speaker == "Tom Becker"
-
-
-def test_he_does_not_reach_a_person_sixty_sentences_back(nlp: Language) -> None:
-    text = f"Mr. Tom Becker spoke first. {' '.join([FILLER] * 60)} He said the fares would rise."
+@pytest.mark.parametrize(
+    ("opening", "pronoun", "sentences_between", "speaker"),
+    [
+        ("Mr. Tom Becker spoke first.", "He", 3, "Tom Becker"),
+        ("Mr. Tom Becker spoke first.", "He", 60, None),
+        ("Dockworkers walked out on Monday.", "They", 1, "Dockworkers"),
+        ("Dockworkers walked out on Monday.", "They", 12, None),
+    ],
+    ids=["he, 3 sentences on", "he, 60 sentences on", "they, 1 sentence on", "they, 12 sentences on"],
+)
+def test_a_pronoun_looks_back_a_few_paragraphs_not_the_whole_story(
+    nlp: Language, opening: str, pronoun: str, sentences_between: int, speaker: str | None
+) -> None:
+    text = f"{opening} {' '.join([FILLER] * sentences_between)} {pronoun} said the fares would rise."
     quote = quote_of(nlp, text)
-    assert (quote.speaker_mention, quote.speaker, quote.kind) == ("He", None, "indirect")
-
-
-def test_they_finds_a_group_in_the_sentence_before(nlp: Language) -> None:
-    text = f"Dockworkers walked out on Monday. {FILLER} They said the fares would rise."
-    assert quote_of(nlp, text).speaker == "Dockworkers"
-
-
-def test_they_does_not_reach_a_group_a_dozen_sentences_back(nlp: Language) -> None:
-    text = f"Dockworkers walked out on Monday. {' '.join([FILLER] * 12)} They said the fares would rise."
-    quote = quote_of(nlp, text)
-    assert (quote.speaker_mention, quote.speaker) == ("They", None)
+    assert (quote.speaker_mention, quote.speaker, quote.kind) == (pronoun, speaker, "indirect")
