@@ -1,30 +1,71 @@
-"""Shared fixtures: one spaCy pipeline per test session, settings isolated from the developer's environment."""
+"""Shared fixtures: one spaCy pipeline per test session, settings isolated from the developer's environment,
+and the loopback guard (``tests/loopback_guard.py``) around everything the tests run."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
-import pytest
-from redis_server import private_redis, redis_client, redis_store, redis_url, second_store  # noqa: F401
+from tests import loopback_guard
 
-from bot.app import Runtime, build_runtime, wsgi_application
-from bot.nlp.pipeline import Analyzer
-from bot.service import Service
-from bot.settings import Settings, default_spacy_model
-from bot.slack import web_client
-from bot.store import RedisStore
-from tests.bot_server import SIGNING_SECRET, BotServer
-from tests.fetch_server import PageServer
-from tests.slack_api import SlackEmulator
+# Before anything else: this process, and every Python process the tests start, stays on loopback.
+# (Test modules that import this one as ``tests.conftest`` get the same guard and log.)
+REFUSALS = loopback_guard.guard_session(Path(__file__).parent / "subprocess_site")
+
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+from redis_server import private_redis, redis_client, redis_store, redis_url, second_store  # noqa: E402, F401
+
+from bot.app import Runtime, build_runtime, wsgi_application  # noqa: E402
+from bot.nlp.pipeline import Analyzer  # noqa: E402
+from bot.service import Service  # noqa: E402
+from bot.settings import Settings, default_spacy_model  # noqa: E402
+from bot.slack import web_client  # noqa: E402
+from bot.store import RedisStore  # noqa: E402
+from tests.bot_server import SIGNING_SECRET, BotServer  # noqa: E402
+from tests.fetch_server import PageServer  # noqa: E402
+from tests.slack_api import SlackEmulator  # noqa: E402
 
 # Tests never read a developer's .env or exported Slack secrets.
 for _name in list(os.environ):
     if _name.startswith(("SLACK_", "NUTGRAF_")) or _name in ("REDIS_URL", "PORT"):
         del os.environ[_name]
+
+
+def _refused(when: str, refusals: list[str]) -> str:
+    return f"the loopback guard refused network access {when}:\n" + "\n".join(refusals)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only() -> Iterator[None]:
+    """Fail a test that tried to leave loopback, in this process or in one it started, even when the code
+    under test caught the guard's exception."""
+    earlier = REFUSALS.take()
+    if earlier:
+        pytest.fail(_refused("before this test (in a fixture or a process still running)", earlier), pytrace=False)
+    yield
+    refused = REFUSALS.take()
+    if refused:
+        pytest.fail(_refused("during this test", refused), pytrace=False)
+
+
+@pytest.fixture
+def network_refusals() -> loopback_guard.RefusalLog:
+    """The guard's log, for a test that provokes refusals on purpose and takes them (``.take()``)."""
+    return REFUSALS
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Refusals after the last test (in session fixtures' teardown) fail the run too; the log goes."""
+    refused = REFUSALS.take()
+    if refused:
+        print("\n" + _refused("after the last test", refused))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    REFUSALS.path.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,10 @@
 """Local servers for the fetcher's tests, on loopback only.
 
 :class:`PageServer` serves the pages in ``tests/fixtures/pages`` and a set of hostile behaviours (huge
-streams, a gzip bomb, a server that drips a byte a second ...). :class:`Canary` listens on loopback
-addresses the fetcher must never reach and counts every connection it gets.
+streams, a gzip bomb, a server that drips a byte a second ...), ``/held/article.html``, which waits
+while the test holds its :class:`Gate`, and ``/edition/N/article.html``, a page no cache has seen.
+:class:`Canary` listens on loopback addresses the fetcher must never reach and counts every connection
+it gets.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import re
 import socket
 import socketserver
 import ssl
@@ -25,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 MB = 1024 * 1024
+_EDITION = re.compile(r"/edition/([0-9]{1,9})/article\.html")
 
 
 def page(name: str, base: str = "") -> str:
@@ -87,6 +91,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if route is None and parts.path.startswith(("/chain/", "/loop/")):
             route = "chain"
+        if route is None and _EDITION.fullmatch(parts.path):
+            route = "edition"
         if route is None:
             self._send(404, b"<html><body><h1>Not found</h1></body></html>")
             return
@@ -99,6 +105,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def route_article(self, query: dict[str, list[str]]) -> None:
         self._send(200, self._page("article.html"))
+
+    def route_held(self, query: dict[str, list[str]]) -> None:
+        """The article, once the site's :class:`Gate` lets the request through."""
+        self.server.gate.pass_through()
+        self._send(200, self._page("article.html"))
+        self.server.gate.answered()
+
+    def route_edition(self, query: dict[str, list[str]]) -> None:
+        """``/edition/N/article.html``: the article as edition N, a page no cache has seen before: its own
+        canonical link, and its own text (N more homes protected)."""
+        match = _EDITION.fullmatch(urlsplit(self.path).path)
+        assert match is not None
+        number = int(match.group(1))
+        html = page("article.html", self.server.base)
+        html = html.replace("/flood-barrier-approved?", f"/flood-barrier-approved-edition-{number}?")
+        html = html.replace("about 4,200 homes", f"about {4200 + number:,} homes")
+        self._send(200, html.encode("utf-8"))
 
     def route_amp(self, query: dict[str, list[str]]) -> None:
         self._send(200, self._page("amp_article.html"))
@@ -241,12 +264,41 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(30)
 
 
+class Gate:
+    """Holds requests for ``/held/article.html`` while closed (``with site.gate:`` closes it for the block),
+    so a test can tell what happened before the page was read from what happened after."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()  #: a held request has come in
+        self.served = 0  #: held requests answered so far
+        self._open = threading.Event()
+        self._open.set()
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Gate:
+        self.arrived.clear()
+        self._open.clear()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._open.set()
+
+    def pass_through(self) -> None:
+        self.arrived.set()
+        self._open.wait(60)
+
+    def answered(self) -> None:
+        with self._lock:
+            self.served += 1
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     routes: ClassVar[dict[str, str]] = {
         "/article.html": "article",
         "/wiki/Harbour_(Calloway)": "article",
+        "/held/article.html": "held",
         "/amp/article.html": "amp",
         "/paywall.html": "paywall",
         "/investigation.html": "paywall_marked",
@@ -279,11 +331,17 @@ class _Server(ThreadingHTTPServer):
         "/stall": "stall",
     }
 
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's ``socket.getfqdn``: a reverse lookup of 127.0.0.2 would ask DNS."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
     def __init__(self, address: tuple[str, int], scheme: str) -> None:
         super().__init__(address, _Handler)
         self.base = f"{scheme}://{address[0]}:{self.server_address[1]}"
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.gate = Gate()
         self._lock = threading.Lock()
 
     def record(self, path: str, headers: dict[str, str]) -> None:
@@ -314,6 +372,11 @@ class PageServer:
     @property
     def requests(self) -> list[tuple[str, dict[str, str]]]:
         return self._server.requests
+
+    @property
+    def gate(self) -> Gate:
+        """The gate of ``/held/article.html``."""
+        return self._server.gate
 
     def url(self, path: str) -> str:
         return self.base + path

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.conftest import Bot
-from tests.handlers.support import CHANNEL, all_text, mention, wait_for_replies
+from tests.handlers.support import CHANNEL, all_text, bot_replies, is_finished, mention, wait_for_replies
 from tests.slack_api import BOT_USER_ID
 
 pytestmark = pytest.mark.slow
@@ -22,14 +22,17 @@ def test_url_verification(bot: Bot) -> None:
     assert "abc123" in response.text
 
 
-def test_mention_with_link_is_answered_in_thread(bot: Bot) -> None:
-    url = bot.site.url("/article.html")
+def test_mention_with_link_is_acked_before_the_page_is_read_then_answered_in_thread(bot: Bot) -> None:
+    url = bot.site.url("/held/article.html")
     event = mention(bot, f"<@{BOT_USER_ID}> what's in <{url}>?")
-    started = time.monotonic()
-    response = bot.server.event(event)
-    assert response.status_code == 200
-    assert time.monotonic() - started < 3
+    with bot.site.gate as gate:
+        response = bot.server.event(event)
+        assert response.status_code == 200
+        assert gate.served == 0  # acked while the page could not be read: the ack waits for no work
+        assert gate.arrived.wait(60)  # the work goes on after the ack
+        assert not any(map(is_finished, bot_replies(bot, str(event["ts"]))))
     (reply,) = wait_for_replies(bot, str(event["ts"]))
+    assert gate.served == 1
     text = all_text(reply)
     assert "flood barrier" in text
     assert "Key claims" in text and "Quotes" in text

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.conftest import Bot
@@ -20,14 +18,16 @@ from tests.handlers.support import (
 pytestmark = pytest.mark.slow
 
 
-def test_shortcut_on_a_message_replies_in_its_thread(bot: Bot) -> None:
-    url = bot.site.url("/article.html")
+def test_shortcut_on_a_message_is_acked_before_the_page_is_read_then_replies_in_its_thread(bot: Bot) -> None:
+    url = bot.site.url("/held/article.html")
     ts = bot.slack.add_message(CHANNEL, f"Worth a look <{url}>", "U0EDITOR")
-    started = time.monotonic()
-    response = bot.server.interaction(shortcut_payload(bot.slack.message(CHANNEL, ts)))
-    assert response.status_code == 200
-    assert time.monotonic() - started < 3
+    with bot.site.gate as gate:
+        response = bot.server.interaction(shortcut_payload(bot.slack.message(CHANNEL, ts)))
+        assert response.status_code == 200
+        assert gate.served == 0  # acked while the page could not be read: the ack waits for no work
+        assert gate.arrived.wait(60)  # the work goes on after the ack
     (reply,) = wait_for_replies(bot, ts)
+    assert gate.served == 1
     assert "flood barrier" in all_text(reply)
     assert reply["thread_ts"] == ts
     (post,) = bot.slack.calls_to("chat.postMessage")

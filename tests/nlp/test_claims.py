@@ -38,7 +38,7 @@ def troops(nlp: Language) -> tuple[Doc, list[Claim]]:
 def test_figure_sentences_rank_first_and_are_checkworthy(troops: tuple[Doc, list[Claim]]) -> None:
     _, found = troops
     top = found[:4]
-    assert {c.text.split()[0] for c in top} == {"More", "Pyongyang", "Gerasimov", "The"}
+    assert {c.text.split()[0] for c in top} == {"More", "Velmar", "Halvorsen", "The"}
     assert all(c.checkworthy for c in top)
     assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
     assert all(0.0 <= c.score <= 1.0 for c in found)
@@ -51,16 +51,16 @@ def test_offsets_point_at_the_claim_and_datelines_are_dropped(troops: tuple[Doc,
     for claim in found:
         assert doc.text[claim.start : claim.end] == claim.text
     lede = claim_with(found, "11,000")
-    assert lede.text.startswith("More than 11,000 North Korean troops")
-    assert "KYIV" not in lede.text
+    assert lede.text.startswith("More than 11,000 Velish soldiers")
+    assert "MAREN" not in lede.text
 
 
 def test_numbers_are_kept_as_written(troops: tuple[Doc, list[Claim]]) -> None:
     _, found = troops
     assert claim_with(found, "11,000").numbers == ["More than 11,000", "about 3,000"]
     assert claim_with(found, "January and February").numbers == ["3,000", "January and February"]
-    assert "early 2023" in claim_with(found, "Pyongyang").numbers
-    assert "500 square kilometres" in claim_with(found, "retaken").numbers
+    assert "early 2025" in claim_with(found, "Velmar").numbers
+    assert "500 square kilometres" in claim_with(found, "saved").numbers
 
 
 @pytest.mark.parametrize(
@@ -80,16 +80,16 @@ def test_hedges(troops: tuple[Doc, list[Claim]], words: str, hedges: list[str]) 
 
 
 def test_unhedged_claims_say_so(troops: tuple[Doc, list[Claim]]) -> None:
-    for words in ("Pyongyang sent", "visited the front", "retaken"):
+    for words in ("Velmar sent", "visited the fire line", "saved"):
         claim = claim_with(troops[1], words)
         assert not claim.hedged and claim.hedges == []
 
 
 def test_attribution_without_quotes_comes_from_the_sentence(troops: tuple[Doc, list[Claim]]) -> None:
     _, found = troops
-    assert claim_with(found, "11,000").attribution == "U.S. officials"
-    assert claim_with(found, "Pyongyang").attribution == "South Korea's intelligence service"
-    assert claim_with(found, "visited the front").attribution is None
+    assert claim_with(found, "11,000").attribution == "Ostrian officials"
+    assert claim_with(found, "Velmar").attribution == "Ostria's civil protection agency"
+    assert claim_with(found, "visited the fire line").attribution is None
 
 
 def test_attribution_prefers_the_quote_extractor(nlp: Language) -> None:
@@ -111,7 +111,7 @@ def test_attribution_prefers_the_quote_extractor(nlp: Language) -> None:
 def test_inconsistent_dates_for_the_same_figure_are_noted(nlp: Language, troops: tuple[Doc, list[Claim]]) -> None:
     doc, _ = troops
     notes = consistency.check(doc)
-    assert notes == ["3,000 troops: 'early 2023' in paragraph 2, 'January and February' in paragraph 5."]
+    assert notes == ["3,000 soldiers: 'early 2025' in paragraph 2, 'January and February' in paragraph 5."]
 
 
 def test_same_small_count_with_the_same_verb_is_noted(nlp: Language) -> None:

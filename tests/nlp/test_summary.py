@@ -25,10 +25,10 @@ def run(nlp: Language, raw: str) -> list[str]:
 def test_known_best_summary(nlp: Language) -> None:
     summary = run(nlp, (ARTICLES / "claims_troops.txt").read_text(encoding="utf-8"))
     assert summary == [
-        "More than 11,000 North Korean troops have been sent to fight in Russia's Kursk region, and about 3,000 of "
-        "them may have been killed or wounded, U.S. officials estimate.",
-        "Pyongyang sent the first 3,000 troops in early 2023, according to South Korea's intelligence service.",
-        "Gerasimov said the offensive had retaken 500 square kilometres since August.",
+        "More than 11,000 Velish soldiers have been sent to fight wildfires in Ostria's Karsk region, and about "
+        "3,000 of them may have been burned or injured, Ostrian officials estimate.",
+        "Velmar sent the first 3,000 soldiers in early 2025, according to Ostria's civil protection agency.",
+        "Halvorsen said the crews had saved 500 square kilometres of forest since August.",
     ]
 
 
