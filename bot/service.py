@@ -18,8 +18,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
+from bot.analysis import InProcessRunner, PooledRunner, Runner
 from bot.errors import NutgrafError
-from bot.fetch import canonicalize_url, fetch_article
+from bot.fetch import canonicalize_url, fetch_page
 from bot.links import Item, items_in
 from bot.models import Analysis, Article, DigestStory, Source
 from bot.nlp.pipeline import Analyzer
@@ -79,12 +80,18 @@ Request = AnalysisRequest | ButtonRequest | DigestRequest
 class Service:
     """What the bot does, independent of how the request arrived (HTTP, Socket Mode, a worker)."""
 
-    def __init__(self, settings: Settings, store: Store, client: WebClient, analyzer: Analyzer | None = None) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, client: WebClient, analyzer: Analyzer | Runner | None = None
+    ) -> None:
+        """``analyzer``: where analyses run; by default worker processes (:class:`~bot.analysis.PooledRunner`),
+        an :class:`Analyzer` already loaded here runs them in the calling thread."""
         self.settings = settings
         self.store = store
         self.client = client
         self.poster = Poster(client, store)
-        self.analyzer = analyzer or Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
+        if analyzer is None:
+            analyzer = PooledRunner(settings)
+        self.analyzer: Runner = InProcessRunner(analyzer) if isinstance(analyzer, Analyzer) else analyzer
 
     def run(self, request: Request) -> None:
         """Do what a request asks (in the web process or a worker)."""
@@ -107,7 +114,7 @@ class Service:
         if not refresh and (cached := self.store.find_analysis(asked)) is not None:
             return cached, asked[0], True
         if item.url:
-            article = fetch_article(item.url, self.settings)
+            article = self.analyzer.read(fetch_page(item.url, self.settings))
         else:
             article = Article(text=item.text or "", source=Source(kind="text"))
         found = []

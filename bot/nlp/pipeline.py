@@ -15,6 +15,7 @@ from bot import __version__
 from bot.errors import InputError
 from bot.models import Analysis, Article, Claim, Quote
 from bot.nlp import claims, consistency, quotes
+from bot.nlp.defuse import defuse
 from bot.nlp.entities import extract_entities
 from bot.nlp.language import detect_language
 from bot.nlp.model import load_model
@@ -70,8 +71,9 @@ class Analyzer:
     def prepare(self, article: Article) -> tuple[Normalized, list[str]]:
         """Check and normalise an article's text; returns the text to parse and notes for the reader."""
         check_text(article.text)
-        notes: list[str] = []
-        norm = normalize(article.text, slack=article.source.kind == "text")
+        defused = defuse(article.text)  # before anything reads the text character by character
+        notes = defused.notes
+        norm = normalize(defused.text, slack=article.source.kind == "text")
         text = norm.text
         if len(text) > self.max_chars:
             cut = text.rfind("\n", 0, self.max_chars)
