@@ -22,6 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot import digest
 from bot.analysis import Runner
+from bot.blocks import escape_mrkdwn
 from bot.errors import InputError
 from bot.jobs import Dispatcher, set_service
 from bot.service import AnalysisRequest, ButtonRequest, DigestRequest, Service
@@ -68,8 +69,8 @@ class Runtime:
             if command.action != "now":
                 return {"text": digest.handle_digest_command(command, store=self.store, channel=channel, now=now)}
             since, until = digest.command_window(command, store=self.store, channel=channel, now=now)
-        except InputError as exc:
-            return {"text": str(exc)}
+        except InputError as exc:  # it may quote what was typed: "<!here>" must not become a mention
+            return {"text": escape_mrkdwn(str(exc))}
         request = DigestRequest(
             key=f"digest:{body.get('trigger_id') or now.isoformat()}",
             channel=channel,

@@ -637,9 +637,11 @@ def _codec(name: str | None) -> str | None:
         return None
     try:
         codec = codecs.lookup(name.strip().strip("\"'")).name
-        b"".decode(codec)  # LookupError: "... is not a text encoding"
+        "a".encode(codec)  # LookupError: "... is not a text encoding"
     except LookupError:
         return None
+    except UnicodeError:
+        pass
     # What browsers do: a page labelled Latin-1 or ASCII is read as windows-1252.
     return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
 

@@ -49,6 +49,9 @@ class AnalysisRequest(BaseModel):
     in_thread: bool = True
     #: Where Slack lets a command or shortcut answer its user even where nutgraf cannot post.
     response_url: str | None = None
+    #: The request key under which another surface may already have answered the same message (a 🔍 on a
+    #: message that mentioned nutgraf): if it did, the user is pointed to that answer instead.
+    answered_key: str | None = None
 
 
 class ButtonRequest(BaseModel):
@@ -133,6 +136,8 @@ class Service:
 
     def handle(self, request: AnalysisRequest) -> None:
         """Answer a request: one reply per item (at most ``NUTGRAF_MAX_LINKS`` links), in its thread."""
+        if request.answered_key and self._point_to_answer(request, request.answered_key):
+            return
         text = request.text
         if text is None:
             text, thread = self._read_message(request.channel, request.message_ts or request.thread_ts)
@@ -147,6 +152,18 @@ class Service:
         if skipped:
             message = blocks.skipped_links_message(skipped, self.settings.max_links_per_message)
             self._once_post(f"{request.key}:skipped", request, message)
+
+    def _point_to_answer(self, request: AnalysisRequest, answered_key: str) -> bool:
+        """When the message was answered already, show the user where (only to them); whether it was."""
+        where = self.store.get_reply(f"{answered_key}:0")
+        if where is None:
+            return False
+        if request.user:
+            link = self._permalink(*where)
+            where_to = f"<{link}|see my answer>." if link else "see its thread."
+            text = f"I have already analysed this message: {where_to}"
+            self.poster.ephemeral(request.channel, request.user, {"text": text})
+        return True
 
     def _answer(self, request: AnalysisRequest, item: Item, reply_key: str) -> None:
         where = self._progress(request, item, reply_key)
