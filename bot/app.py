@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.request.internals import parse_body
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 
@@ -230,11 +231,9 @@ def build_app(settings: Settings, rt: Runtime | None = None, *, socket_mode: boo
     return app
 
 
-def _refuse(start_response: StartResponse, status: str, *, close: bool = False) -> list[bytes]:
-    headers = [("Content-Type", "text/plain"), ("Content-Length", "0")]
-    if close:  # the body was left unread: the connection cannot carry another request
-        headers.append(("Connection", "close"))
-    start_response(status, headers)
+def _refuse(start_response: StartResponse, status: str) -> list[bytes]:
+    # A body left unread is the server's to discard or to close the connection on (gunicorn caps the drain).
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", "0")])
     return [b""]
 
 
@@ -258,6 +257,15 @@ def _screen(environ: WSGIEnvironment, settings: Settings, verifier: SignatureVer
     if not (timestamp.isascii() and timestamp.isdigit()) or not verifier.is_valid(body, timestamp, signature):
         logger.info("refused a request without a valid Slack signature (%d bytes)", len(body))
         return "401 Unauthorized"
+    try:
+        # Bolt's own parser, as Bolt will run it; its built-in middleware reads the payload before any of
+        # nutgraf's, so a payload of the wrong shape is refused here.
+        payload = parse_body(body.decode("utf-8"), str(environ.get("CONTENT_TYPE") or "").split(";")[0].strip())
+    except (ValueError, RecursionError):
+        payload = None
+    if not isinstance(payload, dict) or not well_formed(payload):
+        logger.warning("refused a signed request that is not a Slack payload (%d bytes)", len(body))
+        return "400 Bad Request"
     return None
 
 
@@ -277,7 +285,7 @@ def wsgi_application(settings: Settings, app: App | None = None, rt: Runtime | N
         if path == EVENTS_PATH and method == "POST":
             refusal = _screen(environ, settings, verifier)
             if refusal is not None:
-                return _refuse(start_response, refusal, close=not refusal.startswith("401"))
+                return _refuse(start_response, refusal)
         try:
             return slack(environ, start_response)
         except (ValueError, AttributeError, IndexError, KeyError, TypeError, RecursionError) as exc:

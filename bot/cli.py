@@ -147,7 +147,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
             failures.append(f"id {id_}: {type(exc).__name__}")
             print(f"nutgraf batch: id {id_} skipped: internal error ({type(exc).__name__})", file=sys.stderr)
         else:
-            out.write(result.model_dump_json() + "\n")
+            out.write(result.model_copy(update={"id": id_}).model_dump_json() + "\n")
             out.flush()
         bar.update(1)
 
