@@ -66,7 +66,7 @@ def test_a_task_error_is_raised_in_the_caller(pool: WorkerPool) -> None:
 
 def test_a_task_past_its_deadline_is_stopped_and_its_worker_replaced(pool: WorkerPool) -> None:
     before = pool.run(pid)
-    with pytest.raises(DeadlineExceeded, match="longer than 0.5 s"):
+    with pytest.raises(DeadlineExceeded, match=r"longer than 0\.5 s"):
         pool.run(spin, 60.0, deadline=0.5)
     after = pool.run(pid)
     assert after != before
