@@ -37,6 +37,8 @@ T = TypeVar("T")
 
 #: Modules a forkserver imports once, so each new worker starts with them loaded.
 PRELOAD = ("bot.analysis",)
+#: What each new worker analyses before its first task.
+WARM_UP = 'The council said on Monday that it would spend $4 million on roads, and the mayor said: "We agree."'
 
 
 class AnalysisTooSlow(InputError):  # noqa: N818 (read as "the analysis was too slow")
@@ -108,7 +110,9 @@ def _start(model_name: str, max_chars: int, loaded: Analyzer | None) -> None:
     global _analyzer
     _die_with_parent()
     _analyzer = loaded or Analyzer(model_name, max_chars=max_chars)
-    _analyzer.nlp  # noqa: B018 - load it now, not in the first task's time
+    # Load the model and everything loaded on first use (language identifier, lookups) now, not in the
+    # first task's time.
+    _analyzer.analyze(Article(text=WARM_UP))
 
 
 def _read_task(page: Page) -> Article:
@@ -162,8 +166,9 @@ class PooledRunner:
             return self.pool.run(task, arg)
         except pool.DeadlineExceeded as error:
             logger.warning("a task to %s ran past %g s; its worker was replaced", doing, self.deadline)
+            seconds = f"{self.deadline:g} second{'' if self.deadline == 1 else 's'}"
             raise AnalysisTooSlow(
-                f"{what} took too long to {doing} (more than {self.deadline:g} seconds), so I stopped. "
+                f"{what} took too long to {doing} (more than {seconds}), so I stopped. "
                 "It may be built in an unusual way; if it is a real story, paste its text."
             ) from error
         except pool.MemoryExceeded as error:
