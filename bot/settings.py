@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = Field(5, ge=0, validation_alias=_env("NUTGRAF_FETCH_MAX_REDIRECTS"))
 
     max_text_chars: int = Field(100_000, gt=0, validation_alias=_env("NUTGRAF_MAX_TEXT_CHARS"))
-    analysis_timeout: float = Field(30.0, gt=0, validation_alias=_env("NUTGRAF_ANALYSIS_TIMEOUT"))
+    analysis_timeout: float = Field(25.0, gt=0, validation_alias=_env("NUTGRAF_ANALYSIS_TIMEOUT"))
     #: Address space of each analysis process, in MB (0: no bound).
     analysis_max_memory: int = Field(1024, ge=0, validation_alias=_env("NUTGRAF_ANALYSIS_MAX_MEMORY"))
     analysis_workers: int = Field(2, ge=1, validation_alias=_env("NUTGRAF_ANALYSIS_WORKERS"))

@@ -80,7 +80,8 @@ def test_analyze_20_mb_text_is_flagged(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     paragraph = "The council said on Monday that it had spent $2.4 million on flood defences since 2019.\n"
     path.write_text(paragraph * (20 * 1024 * 1024 // len(paragraph)))
-    proc = run("analyze", str(path), "--json")
+    # what is checked is the cut, not the deadline: give a loaded machine time to parse 100,000 characters
+    proc = run("analyze", str(path), "--json", env={"NUTGRAF_ANALYSIS_TIMEOUT": "300"})
     assert proc.returncode == 0, proc.stderr[-2000:]
     notes = json.loads(proc.stdout)["notes"]
     assert any("only the first" in note for note in notes)
