@@ -185,8 +185,8 @@ class PooledRunner:
             ) from error
 
     def model_loaded(self) -> bool:
-        """Whether this process's analysis workers have been started (each loads the model as it starts)."""
-        return self.pool.started
+        """Whether an analysis worker of this process is up, with the model loaded (after :meth:`start`)."""
+        return self.pool.ready
 
     def start(self) -> None:
         """Start the workers now, so the first request does not wait for the model to load."""

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ValidationError
 from slack_bolt import App, BoltContext, BoltResponse
@@ -237,6 +238,11 @@ def _refuse(start_response: StartResponse, status: str) -> list[bytes]:
     return [b""]
 
 
+def _is_ssl_check(body: bytes) -> bool:
+    """Slack's ``ssl_check=1`` form, which Bolt answers before (and without) checking a signature."""
+    return len(body) < 1000 and dict(parse_qsl(body.decode("latin-1"))).get("ssl_check") == "1"
+
+
 def _screen(environ: WSGIEnvironment, settings: Settings, verifier: SignatureVerifier) -> str | None:
     """Check a ``POST /slack/events`` before Bolt reads it: the refusal's status line, or None to go on.
 
@@ -255,6 +261,8 @@ def _screen(environ: WSGIEnvironment, settings: Settings, verifier: SignatureVer
     timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
     signature = str(environ.get("HTTP_X_SLACK_SIGNATURE") or "")
     if not (timestamp.isascii() and timestamp.isdigit()) or not verifier.is_valid(body, timestamp, signature):
+        if _is_ssl_check(body):
+            return None  # Slack's certificate check of a command URL; Bolt answers it with an empty 200
         logger.info("refused a request without a valid Slack signature (%d bytes)", len(body))
         return "401 Unauthorized"
     try:

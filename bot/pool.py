@@ -71,6 +71,10 @@ def _start_worker(max_bytes: int | None, initializer: Callable[..., object] | No
             logger.exception("worker initializer failed")
 
 
+def _ready() -> bool:
+    return True
+
+
 def _call(function: Callable[..., T], args: tuple[Any, ...]) -> T:
     """Runs in the worker: a task that runs out of memory ends its worker with :data:`EXIT_OUT_OF_MEMORY`."""
     try:
@@ -107,6 +111,7 @@ class WorkerPool:
         self._preload = preload
         self._pool: ProcessPool | None = None
         self._pid = 0
+        self._probe: concurrent.futures.Future[bool] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -114,8 +119,14 @@ class WorkerPool:
         """Whether this process's workers have been started."""
         return self._pool is not None and self._pid == os.getpid()
 
+    @property
+    def ready(self) -> bool:
+        """Whether a worker of this process's pool has finished starting (its initializer ran)."""
+        probe = self._probe if self.started else None
+        return probe is not None and probe.done() and not probe.cancelled() and probe.exception() is None
+
     def start(self) -> None:
-        """Start this process's workers now rather than on the first task."""
+        """Start this process's workers now rather than on the first task; :attr:`ready` tells when one is up."""
         self._get()
 
     def _get(self) -> ProcessPool:
@@ -131,6 +142,7 @@ class WorkerPool:
                     context=context,
                 )
                 self._pid = os.getpid()
+                self._probe = self._pool.schedule(_ready)
             return self._pool
 
     def run(self, function: Callable[..., T], *args: Any, deadline: float | None = None) -> T:

@@ -152,3 +152,12 @@ def test_serving_with_the_token_in_the_environment_logs_no_token_warning(
     finally:
         store.close()
     assert not [r for r in caplog.records if "will be unused" in r.getMessage()]
+
+
+def test_slacks_ssl_check_is_answered_without_a_signature(bot: Bot, quiet_logs: Any) -> None:
+    response = bot.server.post("ssl_check=1&token=unused", "application/x-www-form-urlencoded", signature="v0=00")
+    assert (response.status_code, response.text) == (200, "")
+    refused = bot.server.post(
+        f"ssl_check=1&text={MARKER}" + "x" * 1000, "application/x-www-form-urlencoded", signature="v0=00"
+    )
+    assert refused.status_code == 401

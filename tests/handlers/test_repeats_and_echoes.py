@@ -44,7 +44,7 @@ def test_a_reaction_on_a_message_nobody_asked_about_is_answered(bot: Bot) -> Non
 
 @pytest.mark.parametrize("typed", ["<!here>", "<!channel> tomorrow", "<@U0BOSS> daily", "&lt;b&gt; & <b>"])
 def test_digest_errors_quote_what_was_typed_escaped(bot: Bot, typed: str) -> None:
-    reply = bot.server.command(f"digest {typed}", channel=CHANNEL).json()["text"]
+    reply = bot.server.command(f"digest {typed}", channel=CHANNEL).text
     assert "/nutgraf digest" in reply
     assert "<!" not in reply and "<@" not in reply and "<b>" not in reply
     assert "&lt;" in reply
