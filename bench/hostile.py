@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import signal
@@ -176,29 +177,45 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _sample(pid: int, started: Any, stop: Any, peak_one: Any, peak_total: Any) -> None:
+    while not stop.is_set():
+        sizes = [rss_mb(p) for p in tree(pid)]
+        peak_one.value = max(peak_one.value, max(sizes, default=0.0))
+        peak_total.value = max(peak_total.value, sum(sizes))
+        started.set()
+        stop.wait(0.05)
+
+
 class Sampler:
-    """Peak RSS of a process tree (largest process, total) while a case runs."""
+    """Peak RSS of a process tree (largest process, total) while a case runs, sampled every 50 ms by a process
+    of its own: walking /proc in this one would hold its GIL and delay the ordinary requests it times."""
 
     def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.peak_one = self.peak_total = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        context = multiprocessing.get_context("spawn")
+        self._started = context.Event()
+        self._stop = context.Event()
+        self._one = context.Value("d", 0.0)
+        self._total = context.Value("d", 0.0)
+        self._process = context.Process(
+            target=_sample, args=(pid, self._started, self._stop, self._one, self._total), daemon=True
+        )
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            sizes = [rss_mb(p) for p in tree(self.pid)]
-            self.peak_one = max(self.peak_one, max(sizes, default=0.0))
-            self.peak_total = max(self.peak_total, sum(sizes))
-            self._stop.wait(0.05)
+    @property
+    def peak_one(self) -> float:
+        return float(self._one.value)
+
+    @property
+    def peak_total(self) -> float:
+        return float(self._total.value)
 
     def __enter__(self) -> Sampler:
-        self._thread.start()
+        self._process.start()
+        self._started.wait(60)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        self._process.join(10)
 
 
 class Signer:
