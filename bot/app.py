@@ -1,6 +1,10 @@
 """Building the Bolt app: one runtime (settings, store, service, dispatcher), handlers, one error handler.
 
-``build_app`` is shared by HTTP mode (:func:`wsgi_application`, served by gunicorn) and Socket Mode.
+``build_app`` is shared by HTTP mode (:func:`wsgi_application`, served by gunicorn) and Socket Mode. In
+HTTP mode every ``POST /slack/events`` is screened before Bolt reads it (:func:`_screen`): a body over
+``NUTGRAF_MAX_REQUEST_BYTES`` is refused from its length, unread (413); an unsigned or stale one gets 401
+before anything parses it; a signed one that is not a Slack payload gets 400. Bolt's log lines never
+carry a body (:class:`QuietBoltLog`).
 """
 
 from __future__ import annotations
