@@ -166,15 +166,24 @@ def held_site() -> Iterator[HeldSite]:
 
 
 def start_worker(
-    slack: SlackEmulator, redis_url: str, hosts: str, directory: Path, name: str, *, burst: bool = True
+    slack: SlackEmulator,
+    redis_url: str,
+    hosts: str,
+    directory: Path,
+    name: str,
+    *,
+    burst: bool = True,
+    **settings: str,
 ) -> subprocess.Popen[bytes]:
-    """``nutgraf worker [--burst]``, logging to ``{name}.log`` in ``directory``."""
+    """``nutgraf worker [--burst]``, logging to ``{name}.log`` in ``directory``; ``settings`` go to its
+    environment (``analysis_timeout="1"`` is ``NUTGRAF_ANALYSIS_TIMEOUT=1``)."""
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_API_URL": slack.base_url,
         "REDIS_URL": redis_url,
         "NUTGRAF_FETCH_ALLOWED_PRIVATE_HOSTS": hosts,
+        **{f"NUTGRAF_{key.upper()}": value for key, value in settings.items()},
     }
     with open(directory / f"{name}.log", "wb") as log:
         command = [sys.executable, "-m", "bot", "worker", "--name", name, *(["--burst"] if burst else [])]
@@ -269,3 +278,27 @@ def test_job_of_a_killed_worker_completes_on_another_within_the_bound_with_one_r
     (reply,) = [m for m in slack_api.thread(CHANNEL, event["ts"]) if m["ts"] != event["ts"]]
     assert reply["ts"] == progress_post.response["ts"]  # type: ignore[index]
     assert "flood barrier" in all_text(reply)
+
+
+#: About 90,000 characters of ordinary sentences: parsing them takes far longer than a second.
+LONG = " ".join(f"The board said on day {n} that berth {n % 40} would reopen after repairs." for n in range(1200))
+
+
+def test_a_worker_refuses_a_text_past_the_deadline_once_without_retrying(
+    rq_bot: Bot, queue: Queue, slack_api: SlackEmulator, redis_url: str, tmp_path: Path
+) -> None:
+    event = mention(rq_bot, f"<@{BOT_USER_ID}> {LONG}")
+    job_id = enqueue_event(rq_bot, queue, event)
+    worker = start_worker(slack_api, redis_url, rq_bot.site.host, tmp_path, "strict", analysis_timeout="1")
+    try:
+        assert worker.wait(300) == 0, worker_log(tmp_path, "strict")
+    finally:
+        worker.kill()
+        worker.wait(30)
+    job = queue.fetch_job(job_id)
+    assert job.get_status() == JobStatus.FINISHED, worker_log(tmp_path, "strict")
+    assert job.retries_left == len(bot.jobs.RETRY_INTERVALS)  # an answer, not a failure: nothing to retry
+    (reply,) = bot_replies(rq_bot, event["ts"])
+    assert "This text took too long to analyse (more than 1 second)" in all_text(reply)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert "its worker was replaced" in worker_log(tmp_path, "strict")
