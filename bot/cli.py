@@ -173,6 +173,14 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if failures else EXIT_OK
 
 
+def _start_analysis_workers(runner: Runner, settings: Settings) -> None:
+    """Start the analysis workers (they load the model) now rather than on the first request, where this
+    process analyses (inline jobs)."""
+    start = getattr(runner, "start", None)
+    if settings.jobs == "inline" and start is not None:
+        start()
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """HTTP mode: gunicorn serving the Bolt app on ``PORT`` (``POST /slack/events``, ``GET /healthz``)."""
     settings.require("slack_bot_token", "slack_signing_secret")
@@ -184,11 +192,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     application = wsgi_application(settings, rt=rt)
 
     def post_worker_init(worker: Any) -> None:
-        # Each web process starts its analysis workers (they load the model) before taking requests.
-        if settings.jobs == "inline":
-            start = getattr(rt.service.analyzer, "start", None)
-            if start is not None:
-                start()
+        _start_analysis_workers(rt.service.analyzer, settings)  # in each web process, after the fork
 
     options = {
         "bind": f"{args.host}:{settings.port}",
@@ -219,9 +223,11 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     settings.require("slack_bot_token", "slack_app_token")
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import build_app
+    from bot.app import build_app, build_runtime
 
-    handler = SocketModeHandler(build_app(settings, socket_mode=True), settings.secret("slack_app_token"))
+    rt = build_runtime(settings)
+    handler = SocketModeHandler(build_app(settings, rt, socket_mode=True), settings.secret("slack_app_token"))
+    _start_analysis_workers(rt.service.analyzer, settings)
     handler.start()  # type: ignore[no-untyped-call]
     return EXIT_OK
 
