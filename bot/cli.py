@@ -27,9 +27,13 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _runner(settings: Settings, workers: int = 1) -> Runner:
+    """Analysis workers forked from this process, which has imported spaCy already, started now: before
+    any other thread runs here, and while the input is being read."""
     from bot.analysis import PooledRunner
 
-    return PooledRunner(settings, workers=workers)
+    runner = PooledRunner(settings, workers=workers, start_method="fork")
+    runner.start()
+    return runner
 
 
 def _read_source(source: str, settings: Settings, runner: Runner) -> Article:
