@@ -8,8 +8,9 @@ the spaCy model is loaded once per worker process, every task has ``NUTGRAF_ANAL
 while the reporter is told why (:class:`AnalysisTooSlow`, :class:`AnalysisTooLarge`). Fetching, Redis and
 Slack calls stay in the calling thread.
 
-Every surface uses it: ``nutgraf serve`` and ``socket`` (inline jobs), ``nutgraf worker`` (rq: each work
-horse forks its workers from the model the worker loaded), and ``nutgraf analyze``/``batch``.
+Every surface uses it: ``nutgraf serve`` and ``socket`` (inline jobs; workers come from a forkserver, since
+a web process runs threads), ``nutgraf worker`` (rq: each work horse forks its worker from the model the
+worker loaded) and ``nutgraf analyze``/``batch`` (workers forked from the command, which has spaCy imported).
 :class:`InProcessRunner` runs the same steps in the calling thread, with no deadline; tests and
 benchmarks that already hold a loaded :class:`~bot.nlp.pipeline.Analyzer` use it.
 """
