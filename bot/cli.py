@@ -9,24 +9,39 @@ import os
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from bot.errors import NutgrafError
 from bot.models import Analysis, Article, Source
 from bot.settings import Settings, get_settings
 from bot.textio import decode_bytes, looks_like_html
 
+if TYPE_CHECKING:
+    from bot.analysis import Runner
+
 logger = logging.getLogger("bot")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _read_source(source: str, settings: Settings) -> Article:
-    if source.startswith(("http://", "https://")):
-        from bot.fetch import fetch_article
+def _runner(settings: Settings, workers: int = 1) -> Runner:
+    """Analysis workers forked from this process, which has imported spaCy already, started now: before
+    any other thread runs here, and while the input is being read."""
+    from bot.analysis import PooledRunner
 
-        return fetch_article(source, settings)
+    runner = PooledRunner(settings, workers=workers, start_method="fork")
+    runner.start()
+    return runner
+
+
+def _read_source(source: str, settings: Settings, runner: Runner) -> Article:
+    """The article in a URL, a file or standard input; pages are read (trafilatura) by ``runner``."""
+    from bot.fetch import Page, fetch_page
+
+    if source.startswith(("http://", "https://")):
+        return runner.read(fetch_page(source, settings))
     if source == "-":
         data = sys.stdin.buffer.read()
     else:
@@ -36,9 +51,7 @@ def _read_source(source: str, settings: Settings) -> Article:
         data = path.read_bytes()
     text = decode_bytes(data)
     if looks_like_html(text):
-        from bot.fetch import article_from_html
-
-        return article_from_html(text)
+        return runner.read(Page(url=None, body=text.encode(), mime="text/html", charset="utf-8"))
     return Article(text=text, source=Source(kind="text"))
 
 
@@ -78,15 +91,19 @@ def format_analysis(analysis: Analysis) -> str:
 
 
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.nlp.pipeline import Analyzer
-
-    article = _read_source(args.source, settings)
-    analysis = Analyzer(settings.spacy_model, max_chars=settings.max_text_chars).analyze(article)
+    """One document, read and analysed in a worker process under ``NUTGRAF_ANALYSIS_TIMEOUT``."""
+    runner = _runner(settings)
+    try:
+        analysis = runner.analyze(_read_source(args.source, settings, runner))
+    finally:
+        runner.close()
     print(analysis.model_dump_json(indent=2) if args.json else format_analysis(analysis))
     return EXIT_OK
 
 
-def _batch_items(lines: IO[str], settings: Settings, failures: list[str]) -> Iterator[tuple[str | None, Article]]:
+def _batch_items(
+    lines: IO[str], settings: Settings, runner: Runner, failures: list[str]
+) -> Iterator[tuple[str | None, Article]]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -98,10 +115,10 @@ def _batch_items(lines: IO[str], settings: Settings, failures: list[str]) -> Ite
             if isinstance(record.get("text"), str):
                 yield id_, Article(text=record["text"], source=Source(kind="text"))
             elif isinstance(record.get("url"), str):
-                from bot.fetch import fetch_article
+                from bot.fetch import fetch_page
 
                 # a link only: a file name or "-" (standard input, perhaps this very batch) is no URL
-                yield id_, fetch_article(record["url"], settings)
+                yield id_, runner.read(fetch_page(record["url"], settings))
             else:
                 raise ValueError('a line needs "text" or "url"')
         except (ValueError, NutgrafError) as exc:
@@ -110,34 +127,47 @@ def _batch_items(lines: IO[str], settings: Settings, failures: list[str]) -> Ite
 
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    """Documents in order, ``--processes`` at a time, each under the analysis deadline: one that fails (a
+    bad line, a dead link, a text too slow to analyse) is reported on standard error and the batch goes on."""
     from tqdm import tqdm
 
-    from bot.nlp.pipeline import Analyzer
-
-    analyzer = Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
+    workers = max(1, args.processes)
+    runner = _runner(settings, workers)
     failures: list[str] = []
     inp = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")  # noqa: SIM115
     out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
-    ids: deque[str | None] = deque()  # of the items handed to the analyser and not yet answered
+    # Analyses in flight, in input order; a few more than the workers, so none waits for the next text.
+    pending: deque[tuple[str | None, Future[Analysis]]] = deque()
 
-    def items() -> Iterator[tuple[str | None, Article]]:
-        for id_, article in _batch_items(inp, settings, failures):
-            ids.append(id_)
-            yield id_, article
+    def finish(bar: tqdm[Any]) -> None:
+        id_, future = pending.popleft()
+        try:
+            result = future.result()
+        except NutgrafError as exc:
+            failures.append(f"id {id_}: {exc}")
+            print(f"nutgraf batch: id {id_} skipped: {exc}", file=sys.stderr)
+        except Exception as exc:  # a defect shown by one document must not cost the others
+            logger.exception("id %s: the analysis failed", id_)
+            failures.append(f"id {id_}: {type(exc).__name__}")
+            print(f"nutgraf batch: id {id_} skipped: internal error ({type(exc).__name__})", file=sys.stderr)
+        else:
+            out.write(result.model_copy(update={"id": id_}).model_dump_json() + "\n")
+            out.flush()
+        bar.update(1)
 
     try:
-        with tqdm(desc="analysing", unit="doc", file=sys.stderr, disable=args.quiet) as bar:
-            # One call for the whole input, so --processes starts spaCy's worker processes once.
-            for result in analyzer.analyze_many(items(), n_process=args.processes):
-                id_ = ids.popleft()  # results come in input order, one for each item
-                if isinstance(result, NutgrafError):
-                    failures.append(f"id {id_}: {result}")
-                    print(f"nutgraf batch: id {id_} skipped: {result}", file=sys.stderr)
-                else:
-                    out.write(result.model_dump_json() + "\n")
-                    out.flush()
-                bar.update(1)
+        with (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch") as threads,
+            tqdm(desc="analysing", unit="doc", file=sys.stderr, disable=args.quiet) as bar,
+        ):
+            for id_, article in _batch_items(inp, settings, runner, failures):
+                pending.append((id_, threads.submit(runner.analyze, article)))
+                while len(pending) > 2 * workers:
+                    finish(bar)
+            while pending:
+                finish(bar)
     finally:
+        runner.close()
         if inp is not sys.stdin:
             inp.close()
         if out is not sys.stdout:
@@ -145,6 +175,14 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     if failures:
         print(f"nutgraf batch: {len(failures)} item(s) failed", file=sys.stderr)
     return EXIT_FAILED if failures else EXIT_OK
+
+
+def _start_analysis_workers(runner: Runner, settings: Settings) -> None:
+    """Start the analysis workers (they load the model) now rather than on the first request, where this
+    process analyses (inline jobs)."""
+    start = getattr(runner, "start", None)
+    if settings.jobs == "inline" and start is not None:
+        start()
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -156,8 +194,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     rt = build_runtime(settings)
     application = wsgi_application(settings, rt=rt)
-    if settings.jobs == "inline":
-        rt.service.analyzer.nlp  # noqa: B018 - load the model before forking, so workers share it
+
+    def post_worker_init(worker: Any) -> None:
+        _start_analysis_workers(rt.service.analyzer, settings)  # in each web process, after the fork
+
     options = {
         "bind": f"{args.host}:{settings.port}",
         "workers": args.workers,
@@ -166,6 +206,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "timeout": 60,
         "graceful_timeout": 25,
         "accesslog": "-" if args.verbose else None,
+        "post_worker_init": post_worker_init,
     }
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -186,29 +227,31 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     settings.require("slack_bot_token", "slack_app_token")
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import build_app
+    from bot.app import build_app, build_runtime
 
-    handler = SocketModeHandler(build_app(settings, socket_mode=True), settings.secret("slack_app_token"))
+    rt = build_runtime(settings)
+    handler = SocketModeHandler(build_app(settings, rt, socket_mode=True), settings.secret("slack_app_token"))
+    _start_analysis_workers(rt.service.analyzer, settings)
     handler.start()  # type: ignore[no-untyped-call]
     return EXIT_OK
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    """An RQ worker for ``NUTGRAF_JOBS=rq``; stops gracefully on SIGTERM like rq's Heroku worker."""
+    """An RQ worker for ``NUTGRAF_JOBS=rq``; stops gracefully on SIGTERM like rq's Heroku worker.
+
+    The worker loads the model once; each job's work horse forks its analysis worker from it, so every
+    analysis has the same deadline and memory bound as in the web process.
+    """
     settings.require("slack_bot_token")
-    import redis
-    from rq import Queue
-    from rq.worker import HerokuWorker
-
+    from bot.analysis import PooledRunner
     from bot.app import build_service
-    from bot.jobs import QUEUE_NAME, set_service
+    from bot.jobs import run_worker
+    from bot.nlp.pipeline import Analyzer
 
-    service = build_service(settings)
-    service.analyzer.nlp  # noqa: B018 - loaded once, shared by every forked work horse
-    set_service(service)
-    connection = redis.Redis.from_url(settings.redis_url)
-    worker = HerokuWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection, name=args.name)
-    worker.work(with_scheduler=True, burst=args.burst, logging_level=settings.log_level.upper())
+    analyzer = Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
+    analyzer.nlp  # noqa: B018 - loaded once, inherited by every work horse and its analysis worker
+    runner = PooledRunner(settings, workers=1, start_method="fork", analyzer=analyzer)
+    run_worker(settings, build_service(settings, runner), name=args.name, burst=args.burst)
     return EXIT_OK
 
 

@@ -13,6 +13,18 @@ class NutgrafError(Exception):
         super().__init__(message)
         self.message = message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Analyses run in worker processes and their errors come back pickled; subclasses whose
+        # constructors take other arguments (a status, a source) are rebuilt from their state instead.
+        return (_restore, (type(self), self.message, self.__dict__))
+
+
+def _restore(cls: type[NutgrafError], message: str, state: dict[str, object]) -> NutgrafError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(NutgrafError):
     """The text given to analyse cannot be analysed (empty, binary, too long ...)."""

@@ -49,6 +49,7 @@ __all__ = [
     "FetchError",
     "HttpStatusError",
     "InvalidUrl",
+    "Page",
     "Timeout",
     "TooLarge",
     "TooLittleText",
@@ -57,7 +58,9 @@ __all__ = [
     "canonicalize_url",
     "decode_body",
     "fetch_article",
+    "fetch_page",
     "is_public_address",
+    "read_page",
 ]
 
 logger = logging.getLogger(__name__)
@@ -67,6 +70,8 @@ USER_AGENT = f"nutgraf/{__version__} (+{PROJECT_URL})"
 
 #: Fewer words of article text than this is a teaser, a script-built page or an error page.
 MIN_ARTICLE_WORDS = 80
+#: Share of control bytes above which a body with no binary signature is still taken for binary data.
+MAX_CONTROL_SHARE = 0.01
 #: A page marked as paywalled (schema.org ``isAccessibleForFree: false``) with fewer words is a teaser.
 MIN_PAYWALLED_WORDS = 300
 
@@ -344,12 +349,18 @@ def _check(url: httpx.URL, settings: Settings, deadline: _Deadline, *, redirecte
 # --- HTTP ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Page:
-    url: httpx.URL
+@dataclass(frozen=True)
+class Page:
+    """A fetched (or saved) page before decoding: what :func:`read_page` turns into an article.
+
+    Fetching is I/O and runs anywhere; reading (decoding, trafilatura's extraction) is CPU- and memory-hungry
+    and runs in an analysis worker, under the analysis deadline and memory bound.
+    """
+
+    url: str | None
     body: bytes
     mime: str
-    charset: str | None
+    charset: str | None = None
 
 
 def _tracer(target: _Target, deadline: _Deadline) -> Callable[[str, dict[str, Any]], None]:
@@ -547,8 +558,30 @@ def _sniff(body: bytes) -> str:
     return "text/plain"
 
 
-def _download(url: httpx.URL, settings: Settings, client: httpx.Client, deadline: _Deadline) -> _Page:
+def _looks_like_text(body: bytes) -> bool:
+    """Whether a body without a binary signature is text: a BOM, valid UTF-8, or few control bytes."""
+    head = body[:20_000]
+    if head.startswith(tuple(bom for bom, _ in _BOMS)):
+        return True
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError as error:
+        if error.start >= len(head) - 3:  # a character cut in two at the end of the sample
+            return True
+    controls = sum((byte < 32 and byte not in b"\t\n\r\f") or byte == 127 for byte in head)
+    return controls <= MAX_CONTROL_SHARE * len(head)
+
+
+def _download(url: httpx.URL, settings: Settings, client: httpx.Client, deadline: _Deadline) -> Page:
     """GET ``url``, checking and following redirects by hand and retrying once on 429/503."""
+    try:
+        return _follow(url, settings, client, deadline)
+    except httpx.InvalidURL as error:  # a Location that parses but cannot be requested
+        raise InvalidUrl("That link redirected to an address that makes no sense, so I stopped.") from error
+
+
+def _follow(url: httpx.URL, settings: Settings, client: httpx.Client, deadline: _Deadline) -> Page:
     current = url
     redirects = 0
     retried = False
@@ -589,19 +622,26 @@ def _download(url: httpx.URL, settings: Settings, client: httpx.Client, deadline
         sniffed = _sniff(body)
         if sniffed not in ("text/html", "text/plain"):  # binary whatever the label says, e.g. a PDF
             raise _unsupported(sniffed)
-        return _Page(url=current, body=body, mime=sniffed if mime in _SNIFF_TYPES else mime, charset=charset)
+        if sniffed == "text/plain" and mime not in _HTML_TYPES and not _looks_like_text(body):
+            raise _unsupported(mime if mime not in _SNIFF_TYPES else "application/octet-stream")
+        return Page(url=str(current), body=body, mime=sniffed if mime in _SNIFF_TYPES else mime, charset=charset)
 
 
 # --- decoding and extraction --------------------------------------------------------------------------
 
 
 def _codec(name: str | None) -> str | None:
+    """Python's name of a declared text encoding; None for an unknown name or a codec that does not
+    turn bytes into text (``base64``, ``hex``, ``zlib``, ``rot13``: a page cannot be written in those)."""
     if not name:
         return None
     try:
         codec = codecs.lookup(name.strip().strip("\"'")).name
+        "a".encode(codec)  # LookupError: "... is not a text encoding"
     except LookupError:
         return None
+    except UnicodeError:
+        pass
     # What browsers do: a page labelled Latin-1 or ASCII is read as windows-1252.
     return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
 
@@ -628,7 +668,7 @@ def decode_body(body: bytes, declared: str | None = None) -> str:
             continue
         try:
             return body.decode(codec)
-        except UnicodeDecodeError:
+        except (UnicodeError, ValueError):  # UnicodeDecodeError, or a codec's own complaint (idna)
             continue
     best = charset_normalizer.from_bytes(body, cp_isolation=list(_WEB_ENCODINGS)).best()
     if best is not None:
@@ -709,8 +749,8 @@ def article_from_html(html: str, url: str | None = None) -> Article:
     return Article(text=text, source=source)
 
 
-def _from_text(page: _Page, text: str) -> Article:
-    url = str(page.url)
+def _from_text(page: Page, text: str) -> Article:
+    url = page.url or ""
     text = text.strip()
     source = Source(kind="url", url=url, canonical_url=canonicalize_url(url), site=_site_from_url(url))
     _require_words(text, source)
@@ -726,10 +766,9 @@ def _new_client() -> httpx.Client:
     )
 
 
-def fetch_article(url: str, settings: Settings, *, client: httpx.Client | None = None) -> Article:
-    """Fetch a pasted link and return its article text and metadata, refusing anything unsafe or unreadable.
+def fetch_page(url: str, settings: Settings, *, client: httpx.Client | None = None) -> Page:
+    """Download a pasted link, refusing anything unsafe or not a web page; the page is read by :func:`read_page`.
 
-    ``source.url`` is the URL reached after redirects, ``source.canonical_url`` the key for caching.
     ``client`` lets callers share one ``httpx.Client``; it must not use a proxy (the fetcher checks that
     every connection reaches the address it vetted). Raises a :class:`FetchError` with a reporter-readable
     message.
@@ -738,12 +777,26 @@ def fetch_article(url: str, settings: Settings, *, client: httpx.Client | None =
     deadline = _Deadline(settings.fetch_total_timeout)
     http = client if client is not None else _new_client()
     try:
-        page = _download(parsed, settings, http, deadline)
+        return _download(parsed, settings, http, deadline)
     finally:
         deadline.cancel()
         if client is None:
             http.close()
+
+
+def read_page(page: Page) -> Article:
+    """Article text and metadata of a downloaded (or saved, ``url`` None) page: decoding and extraction."""
     text = decode_body(page.body, page.charset)
     if page.mime in _HTML_TYPES:
-        return article_from_html(text, str(page.url))
+        return article_from_html(text, page.url)
+    if page.url is None:
+        return Article(text=text, source=Source(kind="text"))
     return _from_text(page, text)
+
+
+def fetch_article(url: str, settings: Settings, *, client: httpx.Client | None = None) -> Article:
+    """Fetch a pasted link and return its article text and metadata (:func:`fetch_page`, then :func:`read_page`).
+
+    ``source.url`` is the URL reached after redirects, ``source.canonical_url`` the key for caching.
+    """
+    return read_page(fetch_page(url, settings, client=client))

@@ -1,9 +1,19 @@
 """Background work: RQ job functions (JSON arguments only) and the dispatcher handlers submit to.
 
 ``NUTGRAF_JOBS=inline`` runs jobs on a small thread pool in the web process; ``rq`` enqueues them for
-``nutgraf worker``. Either way the handler has already acknowledged Slack. In ``rq`` mode a job that
-raises is retried with backoff; when the last attempt fails, :func:`report_failure` puts the error in
-the thread. If Redis is unreachable the dispatcher runs the job inline instead of losing it.
+``nutgraf worker``. Either way the handler has already acknowledged Slack, and the analysis itself runs
+in an analysis worker process under its deadline and memory bound (:mod:`bot.analysis`). In ``rq`` mode
+a job that raises is retried with backoff; when the last attempt fails, :func:`report_failure` puts the
+error in the thread. If Redis is unreachable the dispatcher runs the job inline instead of losing it.
+
+A worker that dies mid-job (SIGKILL, a lost machine) leaves its job in rq's started registry. rq takes it
+back once the registry entry expires, which happens :data:`JOB_MONITORING_INTERVAL` + 60 s after the dead
+worker's last heartbeat, at the next maintenance pass of a live worker; an idle worker runs one at most
+every ``WORKER_TTL - 15`` s (its blocking dequeue's timeout) and :data:`MAINTENANCE_INTERVAL`. The pass
+also takes over the dead worker's scheduler lock (it lapses 61 s after its last refresh), and the
+scheduler queues the job again after the first retry interval. rq's defaults (a 405 s dequeue timeout,
+maintenance every 10 minutes) made that 14 minutes; with the values here it is at most
+70 + 20 + 10 = 100 s, plus the job's own time, after a live worker is up.
 """
 
 from __future__ import annotations
@@ -27,6 +37,12 @@ QUEUE_NAME = "nutgraf"
 #: Seconds before each retry of a failed job (transient Slack, network or Redis trouble).
 RETRY_INTERVALS = [10, 60, 300]
 JOB_TIMEOUT = 180
+#: Seconds between a running job's heartbeats; a dead worker's job is abandoned this + 60 s after the last.
+JOB_MONITORING_INTERVAL = 10
+#: A worker's registration lapses after this + 60 s without a heartbeat; idle, it wakes every this - 15 s.
+WORKER_TTL = 35
+#: Seconds between a worker's maintenance passes (abandoned jobs, the scheduler lock), when it is idle.
+MAINTENANCE_INTERVAL = 15
 
 _service: Service | None = None
 _service_lock = threading.Lock()
@@ -55,12 +71,20 @@ def current_service() -> Service:
 
 def run_analysis(payload: dict[str, Any]) -> None:
     """Job: answer an analysis request."""
-    current_service().handle(AnalysisRequest.model_validate(payload))
+    service = current_service()
+    try:
+        service.handle(AnalysisRequest.model_validate(payload))
+    finally:
+        service.analyzer.close()  # a work horse's analysis worker ends with its job
 
 
 def run_button(payload: dict[str, Any]) -> None:
     """Job: act on a button click."""
-    current_service().button(ButtonRequest.model_validate(payload))
+    service = current_service()
+    try:
+        service.button(ButtonRequest.model_validate(payload))
+    finally:
+        service.analyzer.close()
 
 
 def run_digest(payload: dict[str, Any]) -> None:
@@ -85,6 +109,24 @@ def report_failure(job: Job, connection: Any, exc_type: Any, exc: BaseException,
     kind = _REQUEST_OF_JOB.get((job.func_name or "").rsplit(".", 1)[-1])
     if kind is not None and job.args:
         current_service().report_failure(kind.model_validate(job.args[0]))
+
+
+def run_worker(settings: Settings, service: Service, *, name: str | None = None, burst: bool = False) -> None:
+    """Run rq's Heroku worker on the ``nutgraf`` queue (with its scheduler), timed so that a dead worker's job
+    is taken up again within the bound in this module's docstring."""
+    from rq.worker import HerokuWorker
+
+    set_service(service)
+    connection = redis.Redis.from_url(settings.redis_url)
+    worker = HerokuWorker(
+        [Queue(QUEUE_NAME, connection=connection)],
+        connection=connection,
+        name=name,
+        worker_ttl=WORKER_TTL,
+        maintenance_interval=MAINTENANCE_INTERVAL,
+        job_monitoring_interval=JOB_MONITORING_INTERVAL,
+    )
+    worker.work(with_scheduler=True, burst=burst, logging_level=settings.log_level.upper())
 
 
 # -- dispatching ----------------------------------------------------------------------------------------------

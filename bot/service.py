@@ -18,8 +18,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
+from bot.analysis import InProcessRunner, PooledRunner, Runner
 from bot.errors import NutgrafError
-from bot.fetch import canonicalize_url, fetch_article
+from bot.fetch import canonicalize_url, fetch_page
 from bot.links import Item, items_in
 from bot.models import Analysis, Article, DigestStory, Source
 from bot.nlp.pipeline import Analyzer
@@ -48,6 +49,9 @@ class AnalysisRequest(BaseModel):
     in_thread: bool = True
     #: Where Slack lets a command or shortcut answer its user even where nutgraf cannot post.
     response_url: str | None = None
+    #: The request key under which another surface may already have answered the same message (a 🔍 on a
+    #: message that mentioned nutgraf): if it did, the user is pointed to that answer instead.
+    answered_key: str | None = None
 
 
 class ButtonRequest(BaseModel):
@@ -79,12 +83,18 @@ Request = AnalysisRequest | ButtonRequest | DigestRequest
 class Service:
     """What the bot does, independent of how the request arrived (HTTP, Socket Mode, a worker)."""
 
-    def __init__(self, settings: Settings, store: Store, client: WebClient, analyzer: Analyzer | None = None) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, client: WebClient, analyzer: Analyzer | Runner | None = None
+    ) -> None:
+        """``analyzer``: where analyses run; by default worker processes (:class:`~bot.analysis.PooledRunner`),
+        an :class:`Analyzer` already loaded here runs them in the calling thread."""
         self.settings = settings
         self.store = store
         self.client = client
         self.poster = Poster(client, store)
-        self.analyzer = analyzer or Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
+        if analyzer is None:
+            analyzer = PooledRunner(settings)
+        self.analyzer: Runner = InProcessRunner(analyzer) if isinstance(analyzer, Analyzer) else analyzer
 
     def run(self, request: Request) -> None:
         """Do what a request asks (in the web process or a worker)."""
@@ -107,7 +117,7 @@ class Service:
         if not refresh and (cached := self.store.find_analysis(asked)) is not None:
             return cached, asked[0], True
         if item.url:
-            article = fetch_article(item.url, self.settings)
+            article = self.analyzer.read(fetch_page(item.url, self.settings))
         else:
             article = Article(text=item.text or "", source=Source(kind="text"))
         found = []
@@ -126,6 +136,8 @@ class Service:
 
     def handle(self, request: AnalysisRequest) -> None:
         """Answer a request: one reply per item (at most ``NUTGRAF_MAX_LINKS`` links), in its thread."""
+        if request.answered_key and self._point_to_answer(request, request.answered_key):
+            return
         text = request.text
         if text is None:
             text, thread = self._read_message(request.channel, request.message_ts or request.thread_ts)
@@ -140,6 +152,18 @@ class Service:
         if skipped:
             message = blocks.skipped_links_message(skipped, self.settings.max_links_per_message)
             self._once_post(f"{request.key}:skipped", request, message)
+
+    def _point_to_answer(self, request: AnalysisRequest, answered_key: str) -> bool:
+        """When the message was answered already, show the user where (only to them); whether it was."""
+        where = self.store.get_reply(f"{answered_key}:0")
+        if where is None:
+            return False
+        if request.user:
+            link = self._permalink(*where)
+            where_to = f"<{link}|see my answer>." if link else "see its thread."
+            text = f"I have already analysed this message: {where_to}"
+            self.poster.ephemeral(request.channel, request.user, {"text": text})
+        return True
 
     def _answer(self, request: AnalysisRequest, item: Item, reply_key: str) -> None:
         where = self._progress(request, item, reply_key)

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = Field(5, ge=0, validation_alias=_env("NUTGRAF_FETCH_MAX_REDIRECTS"))
 
     max_text_chars: int = Field(100_000, gt=0, validation_alias=_env("NUTGRAF_MAX_TEXT_CHARS"))
+    analysis_timeout: float = Field(25.0, gt=0, validation_alias=_env("NUTGRAF_ANALYSIS_TIMEOUT"))
+    #: Address space of each analysis process, in MB (0: no bound).
+    analysis_max_memory: int = Field(1024, ge=0, validation_alias=_env("NUTGRAF_ANALYSIS_MAX_MEMORY"))
+    analysis_workers: int = Field(2, ge=1, validation_alias=_env("NUTGRAF_ANALYSIS_WORKERS"))
+    max_request_bytes: int = Field(1024 * 1024, gt=0, validation_alias=_env("NUTGRAF_MAX_REQUEST_BYTES"))
     max_links_per_message: int = Field(3, ge=1, validation_alias=_env("NUTGRAF_MAX_LINKS"))
     digest_retention_days: int = Field(30, ge=1, validation_alias=_env("NUTGRAF_DIGEST_RETENTION_DAYS"))
     digest_post_empty: bool = Field(False, validation_alias=_env("NUTGRAF_DIGEST_POST_EMPTY"))

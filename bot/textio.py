@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 from bot.errors import InputError
 
 BINARY_MESSAGE = "That looks like binary data, not text, so there is nothing to analyse."
@@ -17,11 +19,27 @@ _SIGNATURES = (
 )
 
 
+#: Byte-order marks, longest first (UTF-32's little-endian mark begins with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode_bytes(data: bytes) -> str:
-    """Decode text of unknown encoding; raise :class:`InputError` for binary formats."""
+    """Decode text of unknown encoding; raise :class:`InputError` for binary formats.
+
+    A byte-order mark decides first: UTF-16 text is full of NUL bytes and would otherwise pass for binary.
+    """
     for magic, name in _SIGNATURES:
         if data.startswith(magic):
             raise InputError(f"That is {name}, not text. nutgraf reads web pages and plain text.")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

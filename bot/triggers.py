@@ -63,7 +63,11 @@ def auto_request(event: dict[str, Any], bot_user_id: str | None) -> AnalysisRequ
 
 
 def reaction_request(event: dict[str, Any], trigger: str) -> AnalysisRequest | None:
-    """A ``reaction_added`` of the trigger reaction on a message: analyse that message, once per message."""
+    """A ``reaction_added`` of the trigger reaction on a message: analyse that message, once per message.
+
+    A message nutgraf already answered (it mentioned nutgraf, or auto-watch took it) is not analysed again:
+    the person who reacted is shown the existing answer.
+    """
     item = event.get("item") or {}
     name = str(event.get("reaction") or "").split("::")[0]
     if name != trigger or item.get("type") != "message" or not item.get("channel") or not item.get("ts"):
@@ -74,6 +78,7 @@ def reaction_request(event: dict[str, Any], trigger: str) -> AnalysisRequest | N
         channel=item["channel"],
         user=event.get("user"),
         message_ts=item["ts"],
+        answered_key=message_key(item["channel"], item["ts"]),
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 from redis_server import private_redis, redis_client, redis_store, redis_url, second_store  # noqa: E402, F401
 
+from bot.analysis import Runner  # noqa: E402
 from bot.app import Runtime, build_runtime, wsgi_application  # noqa: E402
 from bot.nlp.pipeline import Analyzer  # noqa: E402
 from bot.service import Service  # noqa: E402
@@ -116,7 +117,7 @@ def bot_settings(slack: SlackEmulator, redis_url: str, **values: Any) -> Setting
 
 @contextmanager
 def running_bot(
-    slack: SlackEmulator, redis_url: str, analyzer: Analyzer, site: PageServer, **values: Any
+    slack: SlackEmulator, redis_url: str, analyzer: Analyzer | Runner, site: PageServer, **values: Any
 ) -> Iterator[Bot]:
     """nutgraf over HTTP on loopback against ``redis_url``, allowed to fetch from the local ``site``."""
     values.setdefault("fetch_allowed_private_hosts", [site.host])

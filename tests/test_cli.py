@@ -14,8 +14,10 @@ ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "bot" / "samples" / "harbour.txt"
 
 
-def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NUTGRAF_"))}
+def run(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NUTGRAF_"))}, **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -78,7 +80,8 @@ def test_analyze_20_mb_text_is_flagged(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     paragraph = "The council said on Monday that it had spent $2.4 million on flood defences since 2019.\n"
     path.write_text(paragraph * (20 * 1024 * 1024 // len(paragraph)))
-    proc = run("analyze", str(path), "--json")
+    # what is checked is the cut, not the deadline: give a loaded machine time to parse 100,000 characters
+    proc = run("analyze", str(path), "--json", env={"NUTGRAF_ANALYSIS_TIMEOUT": "300"})
     assert proc.returncode == 0, proc.stderr[-2000:]
     notes = json.loads(proc.stdout)["notes"]
     assert any("only the first" in note for note in notes)
@@ -166,3 +169,79 @@ def test_analyze_saved_web_page_uses_its_metadata() -> None:
     assert data["source"]["site"] == "The Wexmoor Courier"
     assert data["source"]["kind"] == "text"
     assert "<p>" not in " ".join(data["summary"])
+
+
+@pytest.mark.slow
+def test_analyze_utf16_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(SAMPLE.read_text().encode("utf-16"))
+    proc = run("analyze", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Port of Calloway to cut 1,200 jobs as cargo traffic slumps\n")
+
+
+#: About 90,000 characters of ordinary sentences: far more than a second's parsing.
+LONG = " ".join(f"The board said on day {n} that berth {n % 40} would reopen after repairs." for n in range(1200))
+
+
+@pytest.mark.slow
+def test_analyze_past_the_deadline_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(LONG)
+    proc = run("analyze", str(path), env={"NUTGRAF_ANALYSIS_TIMEOUT": "1"})
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "WARNING bot.analysis: a task to analyse ran past 1 s; its worker was replaced" in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "nutgraf: This text took too long to analyse (more than 1 second), so I stopped. "
+        "It may be built in an unusual way; if it is a real story, paste its text."
+    )
+
+
+@pytest.mark.slow
+def test_analyze_a_text_of_punctuation_runs_is_quick_and_says_what_was_cut(tmp_path: Path) -> None:
+    text = "The mayor said the budget will rise by 5 percent next year. " + "$" * 39_000 + " The council agreed."
+    proc = run("analyze", "-", "--json", stdin=text.encode(), env={"NUTGRAF_ANALYSIS_TIMEOUT": "20"})
+    assert proc.returncode == 0, proc.stderr
+    notes = json.loads(proc.stdout)["notes"]
+    assert any("(39,000 characters) were shortened" in note for note in notes)
+
+
+@pytest.mark.slow
+def test_batch_goes_on_past_a_document_that_outruns_the_deadline(tmp_path: Path) -> None:
+    docs = [
+        {"id": "before", "text": "The mayor said on Monday that bus fares would rise by 10 percent."},
+        {"id": "long", "text": LONG},
+        {"id": "after", "text": "Firefighters rescued 14 people from a flooded tunnel, police said."},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(doc) for doc in docs))
+    out = tmp_path / "out.jsonl"
+    proc = run("batch", str(src), "-o", str(out), "-q", env={"NUTGRAF_ANALYSIS_TIMEOUT": "3"})
+    assert proc.returncode == 1
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["before", "after"]
+    assert "nutgraf batch: id long skipped: This text took too long to analyse (more than 3 seconds)" in proc.stderr
+    assert "1 item(s) failed" in proc.stderr
+
+
+@pytest.mark.slow
+def test_batch_reports_unreadable_pages_and_goes_on(tmp_path: Path) -> None:
+    from tests.test_fetch_hostile import Site, routes
+
+    site = Site(routes())
+    try:
+        urls = ["/header-base64.html", "/octets", "/to-nowhere", "/meta-rot13.html"]
+        src = tmp_path / "in.jsonl"
+        src.write_text("\n".join(json.dumps({"id": path, "url": site.url(path)}) for path in urls))
+        out = tmp_path / "out.jsonl"
+        proc = run("batch", str(src), "-o", str(out), "-q", env={"NUTGRAF_FETCH_ALLOWED_PRIVATE_HOSTS": site.host})
+    finally:
+        site.close()
+    assert proc.returncode == 1
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [
+        "/header-base64.html",
+        "/meta-rot13.html",
+    ]
+    assert "line 2 skipped: That link leads to a file of type application/octet-stream" in proc.stderr
+    assert "line 3 skipped: That link redirected to an address that makes no sense" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from bot.analysis import PooledRunner
 from bot.nlp.pipeline import Analyzer
+from bot.settings import Settings
 from tests.conftest import Bot, running_bot
 from tests.fetch_server import PageServer
 from tests.redis_server import RedisServer
@@ -21,11 +23,15 @@ UNLOADED_MODEL = "en_nutgraf_never_loaded"
 def serve(
     slack_api: SlackEmulator, analyzer: Analyzer, page_server: PageServer
 ) -> Callable[..., AbstractContextManager[Bot]]:
-    """Start nutgraf on a given Redis; the model it reports is one never loaded unless ``spacy_model`` says."""
+    """Start nutgraf on a given Redis; unless ``spacy_model`` says otherwise, it analyses in worker processes
+    (never started here) with a model never loaded."""
 
     def start(redis_url: str, **values: Any) -> AbstractContextManager[Bot]:
-        values.setdefault("spacy_model", UNLOADED_MODEL)
-        return running_bot(slack_api, redis_url, analyzer, page_server, **values)
+        if "spacy_model" in values:
+            return running_bot(slack_api, redis_url, analyzer, page_server, **values)
+        values["spacy_model"] = UNLOADED_MODEL
+        runner = PooledRunner(Settings(spacy_model=UNLOADED_MODEL))
+        return running_bot(slack_api, redis_url, runner, page_server, **values)
 
     return start
 

@@ -15,6 +15,7 @@ from bot import __version__
 from bot.errors import InputError
 from bot.models import Analysis, Article, Claim, FigureRecord, Quote
 from bot.nlp import claims, consistency, figures, quotes
+from bot.nlp.defuse import defuse
 from bot.nlp.entities import extract_entities
 from bot.nlp.fingerprint import fingerprint
 from bot.nlp.language import detect_language
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 #: Share of control characters above which input is taken for binary data.
 MAX_CONTROL_SHARE = 0.01
+#: Raw characters normalised for each character analysed (``max_chars``); the rest is never read.
+RAW_CHARS_PER_CHAR = 4
 
 
 def pipeline_version(model_name: str) -> str:
@@ -71,13 +74,18 @@ class Analyzer:
     def prepare(self, article: Article) -> tuple[Normalized, list[str]]:
         """Check and normalise an article's text; returns the text to parse and notes for the reader."""
         check_text(article.text)
-        notes: list[str] = []
-        norm = normalize(article.text, slack=article.source.kind == "text")
+        defused = defuse(article.text)  # before anything reads the text character by character
+        notes = defused.notes
+        raw = defused.text
+        # Normalisation shrinks a story by far less than this: what lies beyond would be cut anyway.
+        raw = raw[: RAW_CHARS_PER_CHAR * self.max_chars]
+        norm = normalize(raw, slack=article.source.kind == "text")
         text = norm.text
         if len(text) > self.max_chars:
             cut = text.rfind("\n", 0, self.max_chars)
             cut = cut if cut > self.max_chars // 2 else self.max_chars
-            notes.append(f"The text is {len(text):,} characters long; only the first {cut:,} were analysed.")
+            total = len(text) if len(raw) == len(defused.text) else len(defused.text)
+            notes.append(f"The text is {total:,} characters long; only the first {cut:,} were analysed.")
             text = text[:cut]
             norm = Normalized(text=text, headline=norm.headline, byline=norm.byline)
         if len(text.split()) < MIN_TEXT_WORDS:
