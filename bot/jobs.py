@@ -4,6 +4,11 @@
 ``nutgraf worker``. Either way the handler has already acknowledged Slack. In ``rq`` mode a job that
 raises is retried with backoff; when the last attempt fails, :func:`report_failure` puts the error in
 the thread. If Redis is unreachable the dispatcher runs the job inline instead of losing it.
+
+A job's arguments can hold the text a reporter pasted, and rq keeps jobs in Redis after they end. So a
+job that succeeds is deleted at once (``result_ttl=0``: nothing reads a result), and one that fails for
+good keeps its ids for :data:`FAILED_JOB_TTL` (to be inspected) but not its text, which is taken out of
+its arguments before rq files it as failed. Only a job still waiting to run (or to be retried) holds text.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ import redis
 from rq import Callback, Queue, Retry
 from rq.job import Job
 
+from bot import metrics
+from bot.corrections import CorrectionRequest
+from bot.forget import ForgetRequest
 from bot.service import AnalysisRequest, ButtonRequest, DigestRequest, Request, Service
 from bot.settings import Settings
 
@@ -27,6 +35,10 @@ QUEUE_NAME = "nutgraf"
 #: Seconds before each retry of a failed job (transient Slack, network or Redis trouble).
 RETRY_INTERVALS = [10, 60, 300]
 JOB_TIMEOUT = 180
+#: Seconds a job that failed for good stays in rq's failed registry (ids only: its text is taken out).
+FAILED_JOB_TTL = 86400
+#: Fields of a request's arguments that can hold a story's words.
+TEXT_FIELDS = ("text", "content", "speaker")
 
 _service: Service | None = None
 _service_lock = threading.Lock()
@@ -68,10 +80,22 @@ def run_digest(payload: dict[str, Any]) -> None:
     current_service().digest(DigestRequest.model_validate(payload))
 
 
+def run_forget(payload: dict[str, Any]) -> None:
+    """Job: forget a story."""
+    current_service().run(ForgetRequest.model_validate(payload))
+
+
+def run_correction(payload: dict[str, Any]) -> None:
+    """Job: file a correction from the desk."""
+    current_service().run(CorrectionRequest.model_validate(payload))
+
+
 JOBS: dict[type[Request], Callable[[dict[str, Any]], None]] = {
     AnalysisRequest: run_analysis,
     ButtonRequest: run_button,
     DigestRequest: run_digest,
+    ForgetRequest: run_forget,
+    CorrectionRequest: run_correction,
 }
 _REQUEST_OF_JOB = {func.__name__: kind for kind, func in JOBS.items()}
 
@@ -84,7 +108,16 @@ def report_failure(job: Job, connection: Any, exc_type: Any, exc: BaseException,
     logger.error("job %s failed for good: %s: %s", job.id, exc_type.__name__, exc)
     kind = _REQUEST_OF_JOB.get((job.func_name or "").rsplit(".", 1)[-1])
     if kind is not None and job.args:
-        current_service().report_failure(kind.model_validate(job.args[0]))
+        payload = job.args[0]
+        job.args = (without_text(payload),)  # rq files the job as failed next: with ids, not the story's words
+        current_service().report_failure(kind.model_validate(payload))
+
+
+def without_text(payload: Any) -> Any:
+    """A job's request without the fields that can hold a story's words."""
+    if not isinstance(payload, dict):
+        return payload
+    return {name: None if name in TEXT_FIELDS else value for name, value in payload.items()}
 
 
 # -- dispatching ----------------------------------------------------------------------------------------------
@@ -113,9 +146,12 @@ class Dispatcher:
                     retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
                     on_failure=Callback(report_failure),
                     description=f"{func.__name__} {request.key}",
+                    result_ttl=0,
+                    failure_ttl=FAILED_JOB_TTL,
                 )
             except (redis.ConnectionError, redis.TimeoutError) as exc:
                 logger.warning("could not queue %s (Redis: %s); running it here instead", request.key, exc)
+        metrics.INLINE_JOBS.inc()
         return self._pool.submit(self._run_inline, request)
 
     def _run_inline(self, request: Request) -> None:
@@ -124,6 +160,12 @@ class Dispatcher:
         except Exception:
             logger.exception("request %s failed", request.key)
             self.service.report_failure(request)
+        finally:
+            metrics.INLINE_JOBS.dec()
+
+    def queue_depths(self) -> dict[str, int]:
+        """Jobs waiting in rq's queue (``nutgraf_queue_depth``); empty in inline mode."""
+        return {} if self._queue is None else {QUEUE_NAME: self._queue.count}
 
     def shutdown(self, wait: bool = True) -> None:
         """Finish (or abandon) inline work; called at process exit."""

@@ -8,8 +8,9 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.app import runtime
 from bot.blocks import help_message
-from bot.command import auto_reply, route
-from bot.triggers import command_request
+from bot.command import FORGET_USAGE, auto_reply, route
+from bot.privacy import private_command
+from bot.triggers import command_request, forget_command_request
 
 COMMAND = "/nutgraf"
 
@@ -24,9 +25,17 @@ def on_command(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack(text=auto_reply(on, saved=rt.store.available))
     elif command.kind == "digest":
         ack(**rt.digest_command(body, command.arg))
+    elif command.kind == "private":
+        ack(text=private_command(rt.store, rt.settings, body["channel_id"], command.arg))
+    elif command.kind == "forget":
+        if not command.arg:
+            ack(text=FORGET_USAGE)
+            return
+        ack(text="Forgetting that story…")
+        rt.submit_once(forget_command_request(body, command.arg), context.team_id)
     elif command.kind == "analyse":
         ack()
-        rt.submit_once(command_request(body))
+        rt.submit_once(command_request(body), context.team_id)
     else:
         ack(**help_message(rt.settings.trigger_reaction))
 
