@@ -85,8 +85,8 @@ class ForgetRequest(BaseModel):
 
 
 def find_story(store: Store, version: str, request: ForgetRequest) -> StoryRecord | None:
-    """The story a request names. A link nutgraf has no record of (cached before records were kept) gets a
-    record of its own keys, so its cached analyses in every version and its digest records still go."""
+    """The story a request names. A link cached without a record (before records were kept) gets a record of
+    its keys and links, so its cached analyses in every version and its digest records still go."""
     if request.story:
         return store.story(request.story)
     if not request.url:
@@ -96,10 +96,11 @@ def find_story(store: Store, version: str, request: ForgetRequest) -> StoryRecor
     if record is not None:
         return record
     analysis = store.find_analysis(keys)
+    if analysis is None:
+        return None
     urls = [canonicalize_url(request.url), request.url]
-    if analysis is not None:
-        urls += [u for u in (analysis.source.canonical_url, analysis.source.url) if u]
-        keys += cache_keys(version, canonical_url=analysis.source.canonical_url, text=None)
+    urls += [u for u in (analysis.source.canonical_url, analysis.source.url) if u]
+    keys += cache_keys(version, canonical_url=analysis.source.canonical_url, text=None)
     plain = list(dict.fromkeys(versionless(key) for key in keys))
     return StoryRecord(id=story_id(plain[0]), keys=plain, urls=list(dict.fromkeys(urls)))
 
