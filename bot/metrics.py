@@ -4,8 +4,8 @@ Metrics are module-level ``prometheus_client`` objects that any layer may update
 (gunicorn, several processes) and ``nutgraf worker`` (rq forks a work horse for every job) run in
 prometheus_client's multiprocess mode: each process writes its values to files in
 ``PROMETHEUS_MULTIPROC_DIR`` and :func:`exposition` adds them up at scrape time. The directory must be
-chosen before ``prometheus_client`` is first imported, so the entry point calls
-:func:`prepare_multiprocess_dir` before it imports anything that imports this module.
+set before this module is first imported, so the entry point calls
+:func:`bot.metrics_dir.prepare_multiprocess_dir` before it imports anything that imports this module.
 
 Names (all prefixed ``nutgraf_``)::
 
@@ -24,10 +24,7 @@ Names (all prefixed ``nutgraf_``)::
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -204,29 +201,6 @@ def serve_http(port: int, *extra: Collector, addr: str = "0.0.0.0") -> None:  # 
 
 
 # -- multiprocess set-up ------------------------------------------------------------------------------------
-
-
-def prepare_multiprocess_dir() -> str:
-    """Use ``PROMETHEUS_MULTIPROC_DIR`` if set (creating it), else a private directory removed at exit.
-
-    Call it before ``prometheus_client`` is first imported in the process tree: the value class is
-    chosen on import. An operator's directory is never wiped (a web and a worker process on one host
-    may share it, and a scrape of either then adds up both); clear it when the host starts.
-    """
-    given = os.environ.get(MULTIPROC_ENV)
-    if given:
-        os.makedirs(given, exist_ok=True)
-        return given
-    path = tempfile.mkdtemp(prefix="nutgraf-metrics-")
-    os.environ[MULTIPROC_ENV] = path
-    owner = os.getpid()
-
-    def remove() -> None:
-        if os.getpid() == owner:  # not in a forked child that exits
-            shutil.rmtree(path, ignore_errors=True)
-
-    atexit.register(remove)
-    return path
 
 
 def share_files_with_sequential_children(parent_pid: int) -> None:

@@ -167,7 +167,9 @@ def overflows(message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     found = []
     for block in message.get("blocks") or []:
         elements = [block.get("accessory")] if block.get("type") == "section" else block.get("elements") or []
-        found += [(block.get("block_id", ""), e) for e in elements if isinstance(e, dict) and e.get("type") == "overflow"]
+        found += [
+            (block.get("block_id", ""), e) for e in elements if isinstance(e, dict) and e.get("type") == "overflow"
+        ]
     return found
 
 
