@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
+from bot import blocks, metrics
 from bot.errors import InputError, NutgrafError
 from bot.links import canonicalize_url
 from bot.models import Claim, Digest, DigestSchedule, DigestStory, Quote
@@ -388,7 +388,9 @@ def post_digest(
     built = build_digest(store, channel, since, until)
     if not store.available:
         raise DigestUnavailableError("Redis is unreachable, so there is no digest to post. Try again in a minute.")
-    return Poster(client, store).post(channel, blocks.digest_message(built, channel_name))
+    ts = Poster(client, store).post(channel, blocks.digest_message(built, channel_name))
+    metrics.digest_posted()
+    return ts
 
 
 # -- scheduling --------------------------------------------------------------------------------
