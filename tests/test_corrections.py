@@ -82,7 +82,13 @@ def test_modal_submissions_become_requests_or_errors() -> None:
     }
     request, errors = corrections.speaker_request({"user": {"id": "U1"}}, view)
     assert errors == {} and request is not None
-    assert (request.kind, request.story, request.start, request.end, request.speaker) == ("speaker", "abc", 1, 24, "Edda Marsh")
+    assert (request.kind, request.story, request.start, request.end, request.speaker) == (
+        "speaker",
+        "abc",
+        1,
+        24,
+        "Edda Marsh",
+    )
     view["private_metadata"] = "not ours"
     assert corrections.speaker_request({"user": {"id": "U1"}}, view)[1] == {
         "speaker": "This form is out of date: open the quote's menu again."
@@ -137,7 +143,13 @@ def test_forgetting_removes_every_version_alias_text_digest_reply_and_correction
     redis_store.put_analysis(old, analysis(), 3600, text=TEXT)
     redis_store.put_analysis(other, analysis(), 3600, text="another story")
     sid = redis_store.register_story(
-        keys, 3600, team="T1", user="U1", message=("C1", "1.1"), reply="msg:C1:1.1:0", urls=["https://news.example/ferry"]
+        keys,
+        3600,
+        team="T1",
+        user="U1",
+        message=("C1", "1.1"),
+        reply="msg:C1:1.1:0",
+        urls=["https://news.example/ferry"],
     )
     assert sid is not None
     redis_store.set_reply("msg:C1:1.1:0", "C1", "1.1")

@@ -91,9 +91,11 @@ def test_fetch_failures_are_counted_by_kind(bot: Bot) -> None:
     assert bot.server.event(event).status_code == 200
     wait_for_replies(bot, event["ts"])
     after = scrape(bot)
-    assert value(after, "nutgraf_fetch_failures_total", kind="http_status") - value(
-        before, "nutgraf_fetch_failures_total", kind="http_status"
-    ) == 1
+    assert (
+        value(after, "nutgraf_fetch_failures_total", kind="http_status")
+        - value(before, "nutgraf_fetch_failures_total", kind="http_status")
+        == 1
+    )
     assert value(after, "nutgraf_fetch_seconds_count") - value(before, "nutgraf_fetch_seconds_count") == 1
     trigger = value(after, "nutgraf_requests_total", trigger="mention", outcome="http_status")
     assert trigger - value(before, "nutgraf_requests_total", trigger="mention", outcome="http_status") == 1

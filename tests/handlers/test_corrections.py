@@ -79,7 +79,13 @@ def nutgraf(*args: str, redis_url: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NUTGRAF_", "REDIS_"))}
     env["REDIS_URL"] = redis_url
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, check=False
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+        check=False,
     )
 
 
@@ -145,7 +151,10 @@ def test_speaker_modal_refuses_an_empty_name(bot: Bot) -> None:
     lists = full_lists(bot, thread, reply)
     assert choose(bot, lists, "Wrong speaker…", block_id=quote_block(lists, "replacement bus")).status_code == 200
     response = submit_view(bot, last_modal(bot, 1), {"speaker": "  "})
-    assert response.json() == {"response_action": "errors", "errors": {"speaker": "Type the name of the person who said it."}}
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {"speaker": "Type the name of the person who said it."},
+    }
     assert not bot.runtime.store.corrected_stories()
 
 

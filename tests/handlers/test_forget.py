@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import zlib
@@ -58,15 +59,11 @@ def _strings(value: Any) -> list[str]:
 def _readable(raw: bytes) -> list[str]:
     """A stored value as text, also JSON-decoded and (rq's job data) decompressed, so nothing hides in escapes."""
     texts = [raw.decode("utf-8", "replace")]
-    try:
+    with contextlib.suppress(zlib.error):
         texts.append(zlib.decompress(raw).decode("utf-8", "replace"))
-    except zlib.error:
-        pass
     for text in list(texts):
-        try:
+        with contextlib.suppress(ValueError):
             texts += _strings(json.loads(text))
-        except ValueError:
-            pass
     return texts
 
 
