@@ -14,6 +14,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Literal
 
@@ -82,9 +85,32 @@ class JsonFormatter(logging.Formatter):
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
+_private: ContextVar[bool] = ContextVar("nutgraf_private", default=False)
+
+
+@contextmanager
+def private_scope(private: bool = True) -> Iterator[None]:
+    """While a private channel's request is handled (in this thread), log records keep ids only."""
+    token = _private.set(private)
+    try:
+        yield
+    finally:
+        _private.reset(token)
+
+
+class PrivateFilter(logging.Filter):
+    """Withholds the details of log records made for a private channel's request (audit lines are ids only)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _private.get() and record.name != logger.name:
+            record.msg, record.args = "details withheld (private channel)", None
+            record.exc_info = record.exc_text = None
+        return True
+
 
 def configure_logging(level: int | str, fmt: LogFormat = "text") -> None:
     """Configure the root logger once, for an entry point: plain lines or JSON lines on standard error."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    handler.addFilter(PrivateFilter())
     logging.basicConfig(level=level, handlers=[handler])

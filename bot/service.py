@@ -176,45 +176,46 @@ class Service:
         began = request.received_at or time.time()
         keep = self.keeps_records(request.channel, item)
         outcome, story, cached = "undeliverable", None, None
-        try:
-            where = self._progress(request, item, reply_key)
-            if where is None:
-                return
-            channel, ts = where
+        with audit.private_scope(not keep):
             try:
-                analysis, cache_key, cached = self.analysis_for(item, refresh=request.refresh, keep=keep)
-            except NutgrafError as exc:
-                outcome = exc.code
+                where = self._progress(request, item, reply_key)
+                if where is None:
+                    return
+                channel, ts = where
+                try:
+                    analysis, cache_key, cached = self.analysis_for(item, refresh=request.refresh, keep=keep)
+                except NutgrafError as exc:
+                    outcome = exc.code
+                    if keep:
+                        logger.info("request %s: %s (%s)", reply_key, exc.code, exc)
+                    self._update(channel, ts, blocks.error_message(str(exc)))
+                    return
                 if keep:
-                    logger.info("request %s: %s (%s)", reply_key, exc.code, exc)
-                self._update(channel, ts, blocks.error_message(str(exc)))
-                return
-            if keep:
-                story = self._register(request, analysis, [cache_key], (channel, ts), reply_key)
-                analysis = self._corrected(analysis, request.team, story)
-            message = blocks.analysis_message(
-                analysis,
-                cached=cached,
-                key=cache_key if keep else None,
-                shareable=request.thread_ts is not None,
-                story=story,
-            )
-            if self._update(channel, ts, message):
-                outcome = "ok"
-                if keep:
-                    self._record(request, analysis, cache_key, ts)
-        finally:
-            metrics.request_done(request.surface, outcome)
-            audit.audit(
-                request.surface,
-                team=request.team,
-                channel=request.channel,
-                user=request.user,
-                story=story,
-                cached=cached,
-                outcome=outcome,
-                ms=(time.time() - began) * 1000,
-            )
+                    story = self._register(request, analysis, [cache_key], (channel, ts), reply_key)
+                    analysis = self._corrected(analysis, request.team, story)
+                message = blocks.analysis_message(
+                    analysis,
+                    cached=cached,
+                    key=cache_key if keep else None,
+                    shareable=request.thread_ts is not None,
+                    story=story,
+                )
+                if self._update(channel, ts, message):
+                    outcome = "ok"
+                    if keep:
+                        self._record(request, analysis, cache_key, ts)
+            finally:
+                metrics.request_done(request.surface, outcome)
+                audit.audit(
+                    request.surface,
+                    team=request.team,
+                    channel=request.channel,
+                    user=request.user,
+                    story=story,
+                    cached=cached,
+                    outcome=outcome,
+                    ms=(time.time() - began) * 1000,
+                )
 
     def _register(
         self,
@@ -324,10 +325,26 @@ class Service:
     # -- buttons --------------------------------------------------------------------------------------------
 
     def button(self, request: ButtonRequest) -> None:
-        """All quotes & claims, Share in channel, Re-analyse."""
+        """All quotes & claims, Share in channel, Re-analyse (whose answer has an audit line of its own)."""
         if request.action == "reanalyse":
             self._reanalyse(request)
             return
+        began, outcome = time.time(), "not_found"
+        try:
+            outcome = self._lists_or_share(request)
+        finally:
+            metrics.request_done(request.action, outcome)
+            audit.audit(
+                request.action,
+                team=request.team,
+                channel=request.channel,
+                user=request.user,
+                story=request.story,
+                outcome=outcome,
+                ms=(time.time() - began) * 1000,
+            )
+
+    def _lists_or_share(self, request: ButtonRequest) -> str:
         analysis = self.store.get_analysis(request.cache_key) if request.cache_key else None
         if analysis is None and request.story:
             shown = corrections.shown_analysis(self.store, self.analyzer.version, request.story, request.team)
@@ -339,7 +356,7 @@ class Service:
             if request.user:
                 gone = "That analysis is no longer cached: use Re-analyse to run it again."
                 self.poster.ephemeral(request.channel, request.user, blocks.error_message(gone), thread_ts=thread)
-            return
+            return "not_found"
         record = self.store.find_story([request.cache_key])
         story = record.id if record is not None else None
         analysis = self._corrected(analysis, request.team, story)
@@ -354,6 +371,9 @@ class Service:
             ts = self.poster.post(request.channel, message, thread_ts=thread, reply_broadcast=True)
             if story is not None:
                 self._register(request, analysis, [request.cache_key], (request.channel, ts))
+        else:
+            return "duplicate"
+        return "ok"
 
     def _reanalyse(self, request: ButtonRequest) -> None:
         analysis = self.store.get_analysis(request.cache_key)

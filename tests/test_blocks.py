@@ -48,8 +48,11 @@ SLACK_BUTTON_VALUE = 2000
 SLACK_MESSAGE_TEXT = 40_000
 TOTAL_TEXT_BUDGET = 11_000
 
-# The only <…> forms nutgraf may emit: links, dates and channel references it builds itself.
-ALLOWED_TOKEN = re.compile(r"<(?:https?://[^\s<>|]+(?:\|[^<>]*)?|!date\^\d+\^[^|<>]+\|[^<>]*|#[CGD][A-Z0-9]+)>")
+# The only <…> forms nutgraf may emit: links, dates, channel references and (who forgot a story) user
+# mentions it builds itself from ids.
+ALLOWED_TOKEN = re.compile(
+    r"<(?:https?://[^\s<>|]+(?:\|[^<>]*)?|!date\^\d+\^[^|<>]+\|[^<>]*|#[CGD][A-Z0-9]+|@[UW][A-Z0-9]+)>"
+)
 ENTITY = re.compile(r"&(?:amp|lt|gt);")
 
 

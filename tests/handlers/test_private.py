@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import redis
 
 from bot.audit import JsonFormatter
 from tests.conftest import Bot, running_bot
-from tests.handlers.support import CHANNEL, REPORTER, all_text, buttons, mention, wait_for_replies
+from tests.handlers.support import CHANNEL, REPORTER, all_text, buttons, choose, mention, wait_for_replies
 from tests.handlers.test_forget import keys_holding, word_windows
 from tests.slack_api import BOT_USER_ID, TEAM_ID
 
@@ -78,9 +79,6 @@ def test_audit_lines_hold_ids_and_no_text_in_any_log(bot: Bot, caplog: pytest.Lo
     bot.slack.wait_for(lambda: len(bot.slack.calls_to("chat.update")) >= 2, timeout=60)
     bot.server.command("private on", channel=CHANNEL)
     ask(bot, DRAFT)
-
-    from tests.handlers.support import choose
-
     assert choose(bot, reply, "Forget this story").status_code == 200
     bot.slack.wait_for(lambda: any(r.getMessage().startswith("audit trigger=forget") for r in caplog.records), 30)
 
@@ -89,17 +87,18 @@ def test_audit_lines_hold_ids_and_no_text_in_any_log(bot: Bot, caplog: pytest.Lo
     assert [(a["trigger"], a["outcome"], a["cached"]) for a in lines] == [
         ("mention", "ok", False),
         ("command", "ok", True),
+        ("private", "on", None),
         ("mention", "ok", True),
         ("forget", "ok", None),
     ]
     assert all(a["team"] == TEAM_ID and a["channel"] == CHANNEL and a["user"] == REPORTER for a in lines)
-    assert len({a["story"] for a in lines[:2]}) == 1 and lines[0]["story"] and lines[2]["story"] is None
+    assert len({a["story"] for a in lines[:2]}) == 1 and lines[0]["story"] and lines[3]["story"] is None
     assert all(isinstance(a["ms"], int) and a["ms"] >= 0 for a in lines)
     assert audits[0].getMessage().startswith(f"audit trigger=mention team={TEAM_ID} channel={CHANNEL} user={REPORTER}")
 
     windows = word_windows(DRAFT, 4)
     for record in caplog.records:
-        text = " ".join(__import__("re").findall(r"\w+", JsonFormatter().format(record).lower()))
+        text = " ".join(re.findall(r"\w+", JsonFormatter().format(record).lower()))
         leaked = {w for w in windows if w in text}
         assert not leaked, (record.name, record.getMessage()[:200])
 
@@ -110,3 +109,20 @@ def test_json_log_lines_carry_the_audit_fields() -> None:
     data = json.loads(JsonFormatter().format(record))
     assert data["logger"] == "nutgraf.audit" and data["level"] == "INFO" and data["message"] == "audit x"
     assert (data["trigger"], data["story"], data["cached"], data["ms"]) == ("mention", "abc", True, 12)
+
+
+def test_log_records_made_for_a_private_channel_keep_ids_only() -> None:
+    from bot.audit import PrivateFilter, audit, private_scope
+
+    private = logging.LogRecord("bot.fetch", logging.INFO, __file__, 1, "ignored canonical link %s", ("x",), None)
+    public = logging.LogRecord("bot.fetch", logging.INFO, __file__, 1, "ignored canonical link %s", ("x",), None)
+    with private_scope():
+        assert PrivateFilter().filter(private)
+    assert PrivateFilter().filter(public)
+    assert private.getMessage() == "details withheld (private channel)"
+    assert public.getMessage() == "ignored canonical link x"
+    with private_scope():
+        line = logging.LogRecord("nutgraf.audit", logging.INFO, __file__, 1, "audit %s", ("trigger=mention",), None)
+        PrivateFilter().filter(line)
+    assert line.getMessage() == "audit trigger=mention"  # audit lines are ids only already
+    assert audit("mention", outcome="ok", ms=1.6)["ms"] == 2

@@ -1,4 +1,4 @@
-"""Corrections, story records and forgetting in the store (real Redis), and the pure parts of corrections."""
+"""Corrections and story records in the store (real Redis), forgetting them, and the pure parts of corrections."""
 
 from __future__ import annotations
 
