@@ -36,8 +36,8 @@ logger = logging.getLogger(__name__)
 
 NOTHING_KEPT = "nutgraf keeps nothing of that story any more: there is nothing to forget."
 
-#: Removes one kind of record of a story; returns how many it removed.
-Forgetter = Callable[[StoryRecord], int]
+#: Removes one kind of record of a story; returns how many it removed (None counts as none).
+Forgetter = Callable[[StoryRecord], "int | None"]
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Forgetting:
 
     def forget(self, record: StoryRecord) -> dict[str, int]:
         """Run every forgetter on the story; returns how many records of each kind were removed."""
-        return {name: forgetter(record) for name, forgetter in self.forgetters.items()}
+        return {name: int(forgetter(record) or 0) for name, forgetter in self.forgetters.items()}
 
 
 def forgetting_for(store: Store) -> Forgetting:
