@@ -131,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(100_000):
         real("message")
     per_call = (time.perf_counter() - began) / 100_000 * 1e6
-    print(f"one counter increment (multiprocess mode): {per_call:.2f} µs; a scrape of /metrics: "
-          f"median {statistics.median(scrapes) * 1000:.2f} ms")
+    print(
+        f"one counter increment (multiprocess mode): {per_call:.2f} µs; a scrape of /metrics: "
+        f"median {statistics.median(scrapes) * 1000:.2f} ms"
+    )
     return 0
 
 
