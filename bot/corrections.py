@@ -13,14 +13,12 @@ copy of the story), falling back to its words.
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
-from slack_sdk.errors import SlackApiError
 
 from bot import audit, blocks, metrics
 from bot.models import Analysis, CorrectedStory, Correction, CorrectionKind, Quote, QuoteKind
@@ -28,8 +26,6 @@ from bot.store import Store
 
 if TYPE_CHECKING:
     from bot.service import Service
-
-logger = logging.getLogger(__name__)
 
 #: The workspace of requests that carry none (Slack always sends one; a CLI or test may not).
 DEFAULT_TEAM = "default"
@@ -197,12 +193,7 @@ def run(service: Service, request: CorrectionRequest) -> None:
     began = request.received_at or time.time()
     team = request.team or DEFAULT_TEAM
     outcome, reply = _file(service, request, team)
-    try:
-        service.poster.ephemeral(
-            request.channel, request.user, blocks.notice_message(reply), thread_ts=request.thread_ts
-        )
-    except SlackApiError as exc:  # pragma: no cover - Poster.ephemeral already logs and swallows these
-        logger.warning("could not confirm a correction to %s: %s", request.user, exc.response.get("error"))
+    service.poster.ephemeral(request.channel, request.user, blocks.notice_message(reply), thread_ts=request.thread_ts)
     metrics.request_done("correction", outcome)
     audit.audit(
         "correction",

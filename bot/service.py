@@ -85,6 +85,29 @@ class DigestRequest(BaseModel):
 Request = AnalysisRequest | ButtonRequest | DigestRequest | ForgetRequest | CorrectionRequest
 
 
+def _done(
+    request: AnalysisRequest | ButtonRequest,
+    trigger: str,
+    outcome: str,
+    began: float,
+    *,
+    story: str | None = None,
+    cached: bool | None = None,
+) -> None:
+    """Count a request and log its audit line."""
+    metrics.request_done(trigger, outcome)
+    audit.audit(
+        trigger,
+        team=request.team,
+        channel=request.channel,
+        user=request.user,
+        story=story,
+        cached=cached,
+        outcome=outcome,
+        ms=(time.time() - began) * 1000,
+    )
+
+
 class Service:
     """What the bot does, independent of how the request arrived (HTTP, Socket Mode, a worker)."""
 
@@ -205,17 +228,7 @@ class Service:
                     if keep:
                         self._record(request, analysis, cache_key, ts)
             finally:
-                metrics.request_done(request.surface, outcome)
-                audit.audit(
-                    request.surface,
-                    team=request.team,
-                    channel=request.channel,
-                    user=request.user,
-                    story=story,
-                    cached=cached,
-                    outcome=outcome,
-                    ms=(time.time() - began) * 1000,
-                )
+                _done(request, request.surface, outcome, began, story=story, cached=cached)
 
     def _register(
         self,
@@ -333,16 +346,7 @@ class Service:
         try:
             outcome = self._lists_or_share(request)
         finally:
-            metrics.request_done(request.action, outcome)
-            audit.audit(
-                request.action,
-                team=request.team,
-                channel=request.channel,
-                user=request.user,
-                story=request.story,
-                outcome=outcome,
-                ms=(time.time() - began) * 1000,
-            )
+            _done(request, request.action, outcome, began, story=request.story)
 
     def _lists_or_share(self, request: ButtonRequest) -> str:
         analysis = self.store.get_analysis(request.cache_key) if request.cache_key else None

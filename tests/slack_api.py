@@ -1105,16 +1105,21 @@ class SlackEmulator:
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"user": copy.deepcopy(self._user(params.get("user")))}
 
-    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
-        user = self._user(params.get("user_id"))
+    def _view(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
+        """The ``view`` argument, checked: its type, and its blocks against a view's limits."""
         view = self._json_param(params, "view")
-        if not isinstance(view, dict) or view.get("type") != "home":
+        if not isinstance(view, dict) or view.get("type") != kind:
             raise ApiError("invalid_arguments")
         problem = validate_blocks(view.get("blocks"), max_blocks=MAX_VIEW_BLOCKS, message=False)
         if problem is None and not view.get("blocks"):
             problem = BlockProblem("invalid_blocks", "/view/blocks", "a view needs blocks")
         if problem is not None:
             raise ApiError.from_problem(problem, "/view")
+        return view
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self._user(params.get("user_id"))
+        view = self._view(params, "home")
         previous = self.views.get(user["id"])
         wanted_hash = params.get("hash")
         if previous is not None and wanted_hash and wanted_hash != previous["hash"]:
@@ -1138,14 +1143,8 @@ class SlackEmulator:
             raise ApiError("invalid_trigger_id")
         if any(m["trigger_id"] == trigger_id for m in self.modals):
             raise ApiError("expired_trigger_id")
-        view = self._json_param(params, "view")
-        if not isinstance(view, dict) or view.get("type") != "modal":
-            raise ApiError("invalid_arguments")
-        problem = validate_blocks(view.get("blocks"), max_blocks=MAX_VIEW_BLOCKS, message=False)
-        if problem is None and not view.get("blocks"):
-            problem = BlockProblem("invalid_blocks", "/view/blocks", "a view needs blocks")
-        if problem is None:
-            problem = _check_text_object(view.get("title"), "/title", max_len=MAX_VIEW_TITLE, plain_only=True)
+        view = self._view(params, "modal")
+        problem = _check_text_object(view.get("title"), "/title", max_len=MAX_VIEW_TITLE, plain_only=True)
         has_inputs = any(b.get("type") == "input" for b in view.get("blocks") or [])
         if problem is None and has_inputs:
             problem = _check_text_object(view.get("submit"), "/submit", max_len=MAX_VIEW_TITLE, plain_only=True)

@@ -71,35 +71,14 @@ def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def click(bot: Bot, message: dict[str, Any], action_id: str, *, channel: str = CHANNEL, user: str = REPORTER) -> Any:
     """Click one of a bot message's buttons, with the ``block_actions`` payload Slack sends."""
     button = buttons(message)[action_id]
-    container: dict[str, Any] = {
-        "type": "message",
-        "message_ts": message["ts"],
-        "channel_id": channel,
-        "is_ephemeral": False,
+    action = {
+        "type": "button",
+        "action_id": action_id,
+        "block_id": "actions",
+        "text": button["text"],
+        "value": button.get("value"),
     }
-    if message.get("thread_ts"):
-        container["thread_ts"] = message["thread_ts"]
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "username": "rita", "team_id": TEAM_ID},
-        "api_app_id": "A0NUTGRAF",
-        "container": container,
-        "trigger_id": f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
-        "channel": {"id": channel, "name": "newsroom"},
-        "message": message,
-        "response_url": "http://127.0.0.1:9/unused",
-        "actions": [
-            {
-                "type": "button",
-                "action_id": action_id,
-                "block_id": "actions",
-                "text": button["text"],
-                "value": button.get("value"),
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
-    }
-    return bot.server.interaction(payload)
+    return bot.server.interaction(interaction_payload(message, action, channel=channel, user=user))
 
 
 def shortcut_payload(message: dict[str, Any], *, channel: str = CHANNEL, user: str = REPORTER) -> dict[str, Any]:
@@ -151,7 +130,7 @@ def interaction_payload(
         container["thread_ts"] = message["thread_ts"]
     return {
         "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+        "user": {"id": user, "username": "rita", "team_id": TEAM_ID},
         "api_app_id": "A0NUTGRAF",
         "container": container,
         "trigger_id": f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
