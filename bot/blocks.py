@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -55,7 +55,7 @@ BUTTON_REANALYSE = "Re-analyse"
 
 #: The reply's menu ("fix|{story}": the lists with correction menus; "forget|{story}").
 ACTION_STORY_MENU = "nutgraf_story_menu"
-#: A quote's menu in the full lists (values from :func:`bot.corrections.menu_value`).
+#: A quote's menu in the full lists (values from :func:`menu_value`).
 ACTION_QUOTE_MENU = "nutgraf_quote_menu"
 #: "A quote is missing…" under the full lists (value: the story id).
 ACTION_ADD_QUOTE = "nutgraf_add_quote"
@@ -73,6 +73,7 @@ MENU_NOT_A_QUOTE = "Not a quote"
 BUTTON_ADD_QUOTE = "A quote is missing…"
 
 Message = dict[str, Any]
+QuoteMenuAction = Literal["speaker", "not_quote"]
 
 # Sizes of the pieces of a reply, in escaped characters; chosen so that a full reply with five
 # claims and five quotes stays well under MAX_TOTAL_TEXT.
@@ -595,10 +596,26 @@ def full_lists_message(analysis: Analysis, key: str | None = None, story: str | 
     return _message(_fallback(analysis.headline, fallback), canvas)
 
 
+def menu_value(action: QuoteMenuAction, story: str, quote: Quote) -> str:
+    """The value of a quote's menu option: what to do, the story, and the quote's offsets (well under 150 chars)."""
+    return f"{action}|{story}|{quote.start}|{quote.end}"
+
+
+def parse_menu_value(value: str | None) -> tuple[QuoteMenuAction, str, int, int] | None:
+    """(action, story, start, end) from a quote menu's value; None if it is not one of ours."""
+    parts = (value or "").split("|")
+    if len(parts) != 4 or parts[0] not in ("speaker", "not_quote") or not parts[1]:
+        return None
+    try:
+        start, end = int(parts[2]), int(parts[3])
+    except ValueError:
+        return None
+    action: QuoteMenuAction = "speaker" if parts[0] == "speaker" else "not_quote"
+    return action, parts[1], start, end
+
+
 def quote_menu(story: str, quote: Quote) -> OverflowMenuElement:
     """A quote's correction menu: *Wrong speaker…* (a modal), *Not a quote*."""
-    from bot.corrections import menu_value
-
     options = [
         Option(text=PlainTextObject(text=MENU_WRONG_SPEAKER), value=menu_value("speaker", story, quote)),
         Option(text=PlainTextObject(text=MENU_NOT_A_QUOTE), value=menu_value("not_quote", story, quote)),

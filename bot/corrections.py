@@ -16,7 +16,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 #: The workspace of requests that carry none (Slack always sends one; a CLI or test may not).
 DEFAULT_TEAM = "default"
-
-MenuAction = Literal["speaker", "not_quote"]
 
 
 class CorrectionRequest(BaseModel):
@@ -52,24 +50,6 @@ class CorrectionRequest(BaseModel):
 
 
 # -- menu values ------------------------------------------------------------------------------------------
-
-
-def menu_value(action: MenuAction, story: str, quote: Quote) -> str:
-    """The value of a quote's menu option: what to do, the story, and the quote's offsets (well under 150 chars)."""
-    return f"{action}|{story}|{quote.start}|{quote.end}"
-
-
-def parse_menu_value(value: str | None) -> tuple[MenuAction, str, int, int] | None:
-    """(action, story, start, end) from a quote menu's value; None if it is not one of ours."""
-    parts = (value or "").split("|")
-    if len(parts) != 4 or parts[0] not in ("speaker", "not_quote") or not parts[1]:
-        return None
-    try:
-        start, end = int(parts[2]), int(parts[3])
-    except ValueError:
-        return None
-    action: MenuAction = "speaker" if parts[0] == "speaker" else "not_quote"
-    return action, parts[1], start, end
 
 
 def modal_metadata(
@@ -269,14 +249,12 @@ def _user(body: dict[str, Any]) -> str:
 
 def speaker_request(body: dict[str, Any], view: dict[str, Any]) -> tuple[CorrectionRequest | None, dict[str, str]]:
     """The *Wrong speaker…* modal submitted: a request, or the errors to show in the modal."""
-    from bot.blocks import INPUT_SPEAKER
-
     where = parse_modal_metadata(view.get("private_metadata"))
-    speaker = _typed(view, INPUT_SPEAKER)
+    speaker = _typed(view, blocks.INPUT_SPEAKER)
     if not speaker:
-        return None, {INPUT_SPEAKER: "Type the name of the person who said it."}
+        return None, {blocks.INPUT_SPEAKER: "Type the name of the person who said it."}
     if where is None or not isinstance(where.get("a"), int) or not isinstance(where.get("b"), int):
-        return None, {INPUT_SPEAKER: "This form is out of date: open the quote's menu again."}
+        return None, {blocks.INPUT_SPEAKER: "This form is out of date: open the quote's menu again."}
     return (
         CorrectionRequest(
             key=f"correct:{view.get('id') or body.get('trigger_id')}",
@@ -297,19 +275,17 @@ def missing_quote_request(
     body: dict[str, Any], view: dict[str, Any]
 ) -> tuple[CorrectionRequest | None, dict[str, str]]:
     """The *A quote is missing…* modal submitted: a request, or the errors to show in the modal."""
-    from bot.blocks import INPUT_KIND, INPUT_SPEAKER, INPUT_WORDS
-
     where = parse_modal_metadata(view.get("private_metadata"))
-    words = _typed(view, INPUT_WORDS).strip("\"“”'‘’ ")
-    speaker = _typed(view, INPUT_SPEAKER)
-    kind = str((_input(view, INPUT_KIND).get("selected_option") or {}).get("value") or "direct")
+    words = _typed(view, blocks.INPUT_WORDS).strip("\"“”'‘’ ")
+    speaker = _typed(view, blocks.INPUT_SPEAKER)
+    kind = str((_input(view, blocks.INPUT_KIND).get("selected_option") or {}).get("value") or "direct")
     errors = {}
     if len(words.split()) < 2:
-        errors[INPUT_WORDS] = "Paste the words of the quote, as the story gives them."
+        errors[blocks.INPUT_WORDS] = "Paste the words of the quote, as the story gives them."
     if not speaker:
-        errors[INPUT_SPEAKER] = "Type the name of the person who said it."
+        errors[blocks.INPUT_SPEAKER] = "Type the name of the person who said it."
     if where is None:
-        errors[INPUT_WORDS] = "This form is out of date: use the button under the list again."
+        errors[blocks.INPUT_WORDS] = "This form is out of date: use the button under the list again."
     if errors or where is None:
         return None, errors
     quote_kind: QuoteKind = "mixed" if kind == "mixed" else "indirect" if kind == "indirect" else "direct"
@@ -359,11 +335,9 @@ def speaker_modal_for(
     store: Store, version: str, team: str | None, story: str, start: int, end: int, body: dict[str, Any]
 ) -> dict[str, Any] | None:
     """The *Wrong speaker…* modal for a quote of a kept story; None when the story or quote is no longer kept."""
-    from bot.blocks import speaker_modal
-
     shown = shown_analysis(store, version, story, team)
     quote = find_quote(shown[0].quotes, start, end) if shown else None
     if quote is None:
         return None
     channel, thread = message_place(body)
-    return speaker_modal(quote, modal_metadata(story, channel, thread, start, end))
+    return blocks.speaker_modal(quote, modal_metadata(story, channel, thread, start, end))

@@ -20,6 +20,7 @@ from bot.blocks import (
     error_message,
     missing_quote_modal,
     parse_action_value,
+    parse_menu_value,
     parse_story_menu,
 )
 from bot.triggers import button_request, forget_request
@@ -55,7 +56,7 @@ def on_quote_menu(
 ) -> None:
     """A quote's menu: *Not a quote* is filed at once; *Wrong speaker…* opens a modal."""
     ack()
-    chosen = corrections.parse_menu_value((action.get("selected_option") or {}).get("value"))
+    chosen = parse_menu_value((action.get("selected_option") or {}).get("value"))
     if chosen is None:
         return
     what, story, start, end = chosen

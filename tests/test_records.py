@@ -8,6 +8,7 @@ import pytest
 import redis
 
 from bot import corrections
+from bot.blocks import menu_value, parse_menu_value
 from bot.forget import Forgetting, forgetting_for
 from bot.models import Analysis, CorrectedStory, Correction, DigestStory, Quote, Source
 from bot.store import RedisStore, cache_keys, story_id, versionless
@@ -66,12 +67,12 @@ def test_export_line_is_the_evaluation_format() -> None:
 
 
 def test_menu_values_fit_slack_and_round_trip() -> None:
-    value = corrections.menu_value("speaker", "f" * 32, RENN)
+    value = menu_value("speaker", "f" * 32, RENN)
     assert len(value) <= 150
-    assert corrections.parse_menu_value(value) == ("speaker", "f" * 32, 63, 86)
-    assert corrections.parse_menu_value("speaker|x|1") is None
-    assert corrections.parse_menu_value("delete|x|1|2") is None
-    assert corrections.parse_menu_value("speaker|x|a|2") is None
+    assert parse_menu_value(value) == ("speaker", "f" * 32, 63, 86)
+    assert parse_menu_value("speaker|x|1") is None
+    assert parse_menu_value("delete|x|1|2") is None
+    assert parse_menu_value("speaker|x|a|2") is None
 
 
 def test_modal_submissions_become_requests_or_errors() -> None:
