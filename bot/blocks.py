@@ -664,11 +664,13 @@ def notice_message(text: str) -> Message:
     return _simple(text, _fallback(re.sub(r"[*_`]", "", text)), "notice")
 
 
-def forgotten_message(user: str, when: datetime | None = None) -> Message:
-    """What a reply that showed a forgotten story becomes."""
+def forgotten_message(user: str | None, when: datetime | None = None) -> Message:
+    """What a reply that showed a forgotten story becomes (``user``: who forgot it, when known)."""
     moment = when or datetime.now(timezone.utc)
-    who = f"<@{user}>" if re.fullmatch(r"[UW][A-Z0-9]{2,30}", user) else _fit(user, 80)
-    text = f":wastebasket: This analysis was removed from nutgraf by {who} on {_slack_date(moment)}."
+    by = ""
+    if user:
+        by = " by " + (f"<@{user}>" if re.fullmatch(r"[UW][A-Z0-9]{2,30}", user) else _fit(user, 80))
+    text = f":wastebasket: This analysis was removed from nutgraf{by} on {_slack_date(moment)}."
     return _simple(text, "This analysis was removed from nutgraf.", "forgotten")
 
 

@@ -24,11 +24,11 @@ from bot.errors import NutgrafError
 from bot.fetch import FetchError, canonicalize_url, fetch_article
 from bot.forget import ForgetRequest
 from bot.links import Item, items_in
-from bot.models import Analysis, Article, DigestStory, Source
+from bot.models import Analysis, Article, DigestStory, Source, StoryRecord
 from bot.nlp.pipeline import Analyzer
 from bot.settings import Settings
 from bot.slack import UNDELIVERABLE, Poster
-from bot.store import Store, cache_keys
+from bot.store import Store, cache_keys, versionless
 
 logger = logging.getLogger(__name__)
 
@@ -227,8 +227,20 @@ class Service:
                     outcome = "ok"
                     if keep:
                         self._record(request, analysis, cache_key, ts)
+                        self._unless_forgotten(story, analysis, cache_key, (channel, ts))
             finally:
                 _done(request, request.surface, outcome, began, story=story, cached=cached)
+
+    def _unless_forgotten(self, story: str | None, analysis: Analysis, cache_key: str, where: tuple[str, str]) -> None:
+        """If the story was forgotten while this answer was being given (its record is gone), forget what the answer
+        wrote since, and say so in the reply."""
+        if story is None or self.store.story(story) is not None or not self.store.available:
+            return
+        keys = [cache_key, *cache_keys(self.analyzer.version, canonical_url=analysis.source.canonical_url, text=None)]
+        urls = [u for u in (analysis.source.url, analysis.source.canonical_url) if u]
+        plain = list(dict.fromkeys(versionless(key) for key in keys))
+        self.forgetting.forget(StoryRecord(id=story, keys=plain, urls=urls, messages=[where]))
+        self._update(*where, blocks.forgotten_message(None))
 
     def _register(
         self,

@@ -111,9 +111,11 @@ def keys_holding(redis_url: str, text: str, patterns: tuple[str, ...] = ("nutgra
 
 
 def ask(bot: Bot, text: str, user: str = REPORTER) -> tuple[str, dict[str, Any]]:
+    """Mention the bot; returns the thread and the reply once the story is also recorded for digests."""
     event = mention(bot, f"<@{BOT_USER_ID}> {text}", user=user)
     assert bot.server.event(event).status_code == 200
     (reply,) = wait_for_replies(bot, event["ts"])
+    bot.slack.wait_for(lambda: bot.runtime.store.recent_stories(1), timeout=10)
     return event["ts"], reply
 
 
@@ -234,3 +236,33 @@ def test_rq_jobs_keep_no_text_once_they_end(
         assert job is not None and job.args[0]["text"] is None and job.args[0]["channel"] == CHANNEL
         assert 0 < redis_client.ttl(f"rq:job:{failed_id}") <= 86400
         assert keys_holding(redis_url, EMBARGOED, ("rq:*",)) == {}
+
+
+def test_a_story_forgotten_while_it_is_answered_is_forgotten_again(
+    bot: Bot, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import forget
+    from bot.forget import ForgetRequest
+    from bot.service import Service
+
+    service = bot.runtime.service
+    record = Service._record
+
+    def forgotten_first(self: Service, request: Any, analysis: Any, cache_key: str, ts: str) -> None:
+        # an admin forgets the story after the reply was posted, before its digest record is written
+        story = self.store.find_story([cache_key])
+        assert story is not None
+        forget.run(self, ForgetRequest(key="f", channel=CHANNEL, user="U0ADMIN", story=story.id))
+        record(self, request, analysis, cache_key, ts)
+
+    monkeypatch.setattr(Service, "_record", forgotten_first)
+    event = mention(bot, f"<@{BOT_USER_ID}> {EMBARGOED}")
+    assert bot.server.event(event).status_code == 200
+
+    def removed() -> bool:
+        replies = bot_replies(bot, event["ts"])
+        return bool(replies) and "This analysis was removed from nutgraf on" in all_text(replies[0])
+
+    bot.slack.wait_for(removed, timeout=60)
+    assert keys_holding(redis_url, EMBARGOED) == {}
+    assert service.store.recent_stories(10) == []
