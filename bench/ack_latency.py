@@ -10,8 +10,11 @@ analysis after the ack, on the web process's job threads with NUTGRAF_JOBS=inlin
 with rq. Slack wants an ack within 3 s; nutgraf's goal is a p99 of 100 ms or less. The report says how
 many mentions were answered and how many of those answers came from the cache (none should).
 
+With ``--scrape`` a thread scrapes ``GET /metrics`` every second while the events are sent, as Prometheus
+would, and the counters of the last scrape are compared with the requests sent.
+
 usage: python bench/ack_latency.py [--rate 50] [--duration 20] [--workers 1] [--threads 8] [--jobs inline]
-                                  [--mentions 0.05] [--drain 120]
+                                  [--mentions 0.05] [--drain 120] [--scrape]
 """
 
 from __future__ import annotations
@@ -212,6 +215,34 @@ def warm_up(args: argparse.Namespace, url: str, slack: SlackEmulator) -> None:
     run(args, url, bodies)
 
 
+class Scraper(threading.Thread):
+    """Scrapes ``/metrics`` every ``interval`` s until stopped; keeps the last scrape's request counters."""
+
+    def __init__(self, url: str, interval: float = 1.0) -> None:
+        super().__init__(daemon=True)
+        self.url, self.interval = url, interval
+        self.stopping = threading.Event()
+        self.scrapes = 0
+        self.requests: dict[str, float] = {}
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.url, timeout=5) as client:
+            while not self.stopping.wait(self.interval):
+                self.scrape(client)
+            self.scrape(client)
+
+    def scrape(self, client: httpx.Client) -> None:
+        from prometheus_client.parser import text_string_to_metric_families
+
+        counts = {}
+        for family in text_string_to_metric_families(client.get("/metrics").text):
+            for sample in family.samples:
+                if sample.name == "nutgraf_slack_requests_total":
+                    counts[sample.labels["kind"]] = sample.value
+        self.requests = counts
+        self.scrapes += 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=50.0, help="requests per second (default 50)")
@@ -224,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured traffic first (default 2)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--drain", type=float, default=120.0, help="seconds to wait for the answers (default 120)")
+    parser.add_argument("--scrape", action="store_true", help="scrape /metrics every second during the run")
     args = parser.parse_args(argv)
 
     count = int(args.rate * args.duration)
@@ -233,7 +265,17 @@ def main(argv: list[str] | None = None) -> int:
         try:
             warm_up(args, url, slack)
             bodies = build_events(slack, count, args.mentions, args.seed)
+            scraper = Scraper(url) if args.scrape else None
+            before: dict[str, float] = {}
+            if scraper is not None:
+                with httpx.Client(base_url=url, timeout=5) as client:
+                    scraper.scrape(client)
+                before = scraper.requests
+                scraper.start()
             latencies, lags, failures = run(args, url, bodies)
+            if scraper is not None:
+                scraper.stopping.set()
+                scraper.join()
             mentions = sum(b["event"]["type"] == "app_mention" for b in bodies)
             deadline = time.monotonic() + args.drain
             while len(slack.calls_to("chat.update")) < mentions and time.monotonic() < deadline:
@@ -259,6 +301,16 @@ def main(argv: list[str] | None = None) -> int:
         f"mentions answered (results put in place within {args.drain:g} s of the run): {answered} of {mentions}, "
         f"{cached} of them from the cache, {answered - cached} analysed"
     )
+    if args.scrape:
+        sent: dict[str, int] = {}
+        for body in bodies:
+            sent[body["event"]["type"]] = sent.get(body["event"]["type"], 0) + 1
+        counted = {kind: int(scraper.requests.get(kind, 0) - before.get(kind, 0)) for kind in sent}  # type: ignore[union-attr]
+        verdict_metrics = "equal" if counted == sent else "DIFFER"
+        print(
+            f"/metrics scraped {scraper.scrapes} times during the run; requests counted {counted}, "  # type: ignore[union-attr]
+            f"sent {sent}: {verdict_metrics}"
+        )
     verdict = "met" if p99 <= GOAL_P99_MS else "missed"
     print(f"goal p99 <= {GOAL_P99_MS:.0f} ms: {verdict} (p99/goal = {p99 / GOAL_P99_MS:.2f})")
     return 0

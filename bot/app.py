@@ -26,15 +26,16 @@ from slack_bolt.request.internals import parse_body
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 
-from bot import digest
+from bot import digest, metrics
 from bot.analysis import Runner
 from bot.blocks import escape_mrkdwn
 from bot.errors import InputError
 from bot.jobs import Dispatcher, set_service
-from bot.service import AnalysisRequest, ButtonRequest, DigestRequest, Service
+from bot.service import DigestRequest, Request, Service
 from bot.settings import Settings
 from bot.slack import web_client
 from bot.store import RedisStore, Store
+from bot.triggers import request_kind, stamped
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -45,6 +46,7 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 #: Longest log line Bolt may write about a request.
 MAX_LOG_CHARS = 500
+METRICS_PATH = "/metrics"
 
 
 @dataclass
@@ -56,15 +58,15 @@ class Runtime:
     service: Service
     dispatcher: Dispatcher
 
-    def submit_once(self, request: AnalysisRequest | ButtonRequest | None) -> None:
+    def submit_once(self, request: Request | None, team: str | None = None) -> None:
         """Queue a request unless the thing it asks about was already taken up.
 
         An event's request key comes from the message it is about (``msg:{channel}:{ts}``,
         ``react:{channel}:{ts}``), so Slack's retries of the event, which share its ``event_id``, claim the
-        same key and are refused by the same claim.
+        same key and are refused by the same claim. ``team`` is the workspace it came from.
         """
         if request is not None and self.store.claim(request.key):
-            self.dispatcher.submit(request)
+            self.dispatcher.submit(stamped(request, team) or request)
 
     def digest_command(self, body: dict[str, Any], arg: str) -> dict[str, Any]:
         """``/nutgraf digest …``: schedules are answered in the ack; a digest to post now is queued after it."""
@@ -211,6 +213,7 @@ def build_app(settings: Settings, rt: Runtime | None = None, *, socket_mode: boo
     )
 
     def inject(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+        metrics.slack_request(request_kind(body))
         if not well_formed(body):
             logger.warning("refused a malformed %s payload", str(body.get("type"))[:40])
             return BoltResponse(status=400, body="")
@@ -293,6 +296,10 @@ def wsgi_application(settings: Settings, app: App | None = None, rt: Runtime | N
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             body = json.dumps(rt.health()).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        if environ.get("PATH_INFO") == METRICS_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            body = metrics.exposition(metrics.QueueDepthCollector(rt.dispatcher.queue_depths))
+            start_response("200 OK", [("Content-Type", metrics.CONTENT_TYPE), ("Content-Length", str(len(body)))])
             return [body]
         if path == EVENTS_PATH and method == "POST":
             refusal = _screen(environ, settings, verifier)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -22,9 +22,14 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
+    InputBlock,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -32,6 +37,7 @@ from bot.models import (
     AcrossStoriesItem,
     Analysis,
     Claim,
+    Correction,
     Digest,
     DigestClaim,
     DigestItem,
@@ -60,7 +66,27 @@ BUTTON_SHOW_ALL = "All quotes & claims"
 BUTTON_SHARE = "Share in channel"
 BUTTON_REANALYSE = "Re-analyse"
 
+#: The reply's menu ("fix|{story}": the lists with correction menus; "forget|{story}").
+ACTION_STORY_MENU = "nutgraf_story_menu"
+#: A quote's menu in the full lists (values from :func:`menu_value`).
+ACTION_QUOTE_MENU = "nutgraf_quote_menu"
+#: "A quote is missing…" under the full lists (value: the story id).
+ACTION_ADD_QUOTE = "nutgraf_add_quote"
+#: Modals' callback ids and their inputs' block ids.
+VIEW_FIX_SPEAKER = "nutgraf_fix_speaker"
+VIEW_ADD_QUOTE = "nutgraf_add_quote_view"
+INPUT_SPEAKER = "speaker"
+INPUT_WORDS = "words"
+INPUT_KIND = "kind"
+
+MENU_CORRECT = "Correct a quote…"
+MENU_FORGET = "Forget this story"
+MENU_WRONG_SPEAKER = "Wrong speaker…"
+MENU_NOT_A_QUOTE = "Not a quote"
+BUTTON_ADD_QUOTE = "A quote is missing…"
+
 Message = dict[str, Any]
+QuoteMenuAction = Literal["speaker", "not_quote"]
 
 # Sizes of the pieces of a reply, in escaped characters; chosen so that a full reply with five
 # claims and five quotes stays well under MAX_TOTAL_TEXT.
@@ -436,15 +462,32 @@ def _entities_block(entities: Sequence[Entity]) -> SectionBlock | None:
     return SectionBlock(fields=fields, block_id="entities") if fields else None
 
 
-def _actions(key: str, *, show_all: bool, share: bool) -> ActionsBlock:
+def _actions(key: str, *, show_all: bool, share: bool, story: str | None = None) -> ActionsBlock:
     value = action_value(key)
-    buttons = []
+    buttons: list[ButtonElement | OverflowMenuElement] = []
     if show_all:
         buttons.append(_button(BUTTON_SHOW_ALL, ACTION_SHOW_ALL, value, "primary"))
     if share:
         buttons.append(_button(BUTTON_SHARE, ACTION_SHARE, value))
     buttons.append(_button(BUTTON_REANALYSE, ACTION_REANALYSE, value))
+    if story is not None:
+        buttons.append(story_menu(story))
     return ActionsBlock(elements=buttons, block_id="actions")
+
+
+def story_menu(story: str) -> OverflowMenuElement:
+    """The reply's menu: correct a quote (the full lists with a menu on each quote), forget the story."""
+    options = [
+        Option(text=PlainTextObject(text=MENU_CORRECT), value=f"fix|{story}"),
+        Option(text=PlainTextObject(text=MENU_FORGET), value=f"forget|{story}"),
+    ]
+    return OverflowMenuElement(action_id=ACTION_STORY_MENU, options=options)
+
+
+def parse_story_menu(value: str | None) -> tuple[str, str] | None:
+    """("fix" or "forget", story id) from the reply menu's value."""
+    action, _, story = (value or "").partition("|")
+    return (action, story) if action in ("fix", "forget") and story else None
 
 
 def _message(fallback: str, canvas: _Canvas) -> Message:
@@ -466,14 +509,16 @@ def analysis_message(
     max_quotes: int = 5,
     key: str | None = None,
     shareable: bool = True,
+    story: str | None = None,
 ) -> Message:
     """The threaded reply for one analysis: headline, summary, key claims, quotes, names and buttons.
 
     Buttons need ``key`` (the cache key); "All quotes & claims" only appears when a list or a text was cut, and
-    ``shareable=False`` drops "Share in channel" (for a reply already posted in the channel).
+    ``shareable=False`` drops "Share in channel" (for a reply already posted in the channel). With
+    ``story`` (its id) a menu offers to correct a quote or forget the story.
     """
     canvas = _Canvas()
-    actions_size = len(BUTTON_SHOW_ALL + BUTTON_SHARE + BUTTON_REANALYSE)
+    actions_size = len(BUTTON_SHOW_ALL + BUTTON_SHARE + BUTTON_REANALYSE + MENU_CORRECT + MENU_FORGET)
     if key is not None:
         canvas.reserve(1, actions_size)
     canvas.add(_section(_headline(analysis), "headline"))
@@ -516,37 +561,112 @@ def analysis_message(
         canvas.reserve(-1, -actions_size)
         cut = shown_claims < len(claims) or shown_quotes < len(quotes)
         cut = cut or _any_shortened(claims[:shown_claims], quotes[:shown_quotes])
-        canvas.add(_actions(key, show_all=cut, share=shareable))
+        canvas.add(_actions(key, show_all=cut, share=shareable, story=story))
     return _message(_fallback(analysis.headline, summary), canvas)
 
 
-def full_lists_message(analysis: Analysis, key: str | None = None) -> Message:
+def full_lists_message(analysis: Analysis, key: str | None = None, story: str | None = None) -> Message:
     """Every claim and quote of an analysis (the "All quotes & claims" button), cut only at Slack's limits.
 
-    With ``key``, a "Share in channel" button lets whoever opened the lists share the analysis.
+    With ``key``, a "Share in channel" button lets whoever opened the lists share the analysis. With
+    ``story`` (its id) each quote has a menu to correct it (*Wrong speaker…*, *Not a quote*), as many
+    as the message has room for, and a button reports a missing quote.
     """
     canvas = _Canvas()
-    if key is not None:
-        canvas.reserve(1, len(BUTTON_SHARE))
+    end_size = (len(BUTTON_SHARE) if key is not None else 0) + (len(BUTTON_ADD_QUOTE) if story else 0)
+    if end_size:
+        canvas.reserve(1, end_size)
     canvas.add(_section(_headline(analysis), "headline"))
     claims = [claim_line(c, i, limit=_FULL_TEXT_CHARS) for i, c in enumerate(ranked_claims(analysis.claims), 1)]
-    quotes = [quote_line(q, limit=_FULL_TEXT_CHARS) for q in ranked_quotes(analysis.quotes)]
+    ordered = ranked_quotes(analysis.quotes)
+    quotes = [quote_line(q, limit=_FULL_TEXT_CHARS) for q in ordered]
     need_claims = sum(len(line) + 1 for line in claims)
     need_quotes = sum(len(line) + 1 for line in quotes)
+    if story is not None and ordered:
+        need_quotes += len(ordered) * len(MENU_WRONG_SPEAKER + MENU_NOT_A_QUOTE)
     room = canvas.free_chars - 200
     claims_cap = max(room // 2, room - need_quotes) if need_claims + need_quotes > room else None
-    _add_lists(
-        canvas,
-        _List(f"All claims ({len(claims)})", claims, len(claims), "claims", "claims", char_cap=claims_cap),
-        _List(f"All quotes ({len(quotes)})", quotes, len(quotes), "quotes", "quotes"),
-    )
+    quotes_title = f"All quotes ({len(quotes)})"
+    if story is None or not ordered:
+        _add_lists(
+            canvas,
+            _List(f"All claims ({len(claims)})", claims, len(claims), "claims", "claims", char_cap=claims_cap),
+            _List(quotes_title, quotes, len(quotes), "quotes", "quotes"),
+        )
+    else:
+        # Claims packed as usual, leaving at least a third of the blocks for quotes with their menus.
+        canvas.reserve(min(len(ordered), MAX_BLOCKS // 3) + 2, 0)
+        _add_lists(
+            canvas,
+            _List(f"All claims ({len(claims)})", claims, len(claims), "claims", "claims", char_cap=claims_cap),
+        )
+        canvas.reserve(-(min(len(ordered), MAX_BLOCKS // 3) + 2), 0)
+        _add_quotes_with_menus(canvas, quotes_title, ordered, story)
     if not claims and not quotes:
         canvas.add(_section("_No claims or quotes were found in this text._", "empty"))
-    if key is not None:
-        canvas.reserve(-1, -len(BUTTON_SHARE))
-        canvas.add(ActionsBlock(elements=[_button(BUTTON_SHARE, ACTION_SHARE, action_value(key))]))
+    if end_size:
+        canvas.reserve(-1, -end_size)
+        elements = []
+        if story is not None:
+            elements.append(_button(BUTTON_ADD_QUOTE, ACTION_ADD_QUOTE, story))
+        if key is not None:
+            elements.append(_button(BUTTON_SHARE, ACTION_SHARE, action_value(key)))
+        canvas.add(ActionsBlock(elements=elements, block_id="list-actions"))
     fallback = f"{len(claims)} claims and {len(quotes)} quotes"
     return _message(_fallback(analysis.headline, fallback), canvas)
+
+
+def menu_value(action: QuoteMenuAction, story: str, quote: Quote) -> str:
+    """The value of a quote's menu option: what to do, the story, and the quote's offsets (well under 150 chars)."""
+    return f"{action}|{story}|{quote.start}|{quote.end}"
+
+
+def parse_menu_value(value: str | None) -> tuple[QuoteMenuAction, str, int, int] | None:
+    """(action, story, start, end) from a quote menu's value; None if it is not one of ours."""
+    parts = (value or "").split("|")
+    if len(parts) != 4 or parts[0] not in ("speaker", "not_quote") or not parts[1]:
+        return None
+    try:
+        start, end = int(parts[2]), int(parts[3])
+    except ValueError:
+        return None
+    action: QuoteMenuAction = "speaker" if parts[0] == "speaker" else "not_quote"
+    return action, parts[1], start, end
+
+
+def quote_menu(story: str, quote: Quote) -> OverflowMenuElement:
+    """A quote's correction menu: *Wrong speaker…* (a modal), *Not a quote*."""
+    options = [
+        Option(text=PlainTextObject(text=MENU_WRONG_SPEAKER), value=menu_value("speaker", story, quote)),
+        Option(text=PlainTextObject(text=MENU_NOT_A_QUOTE), value=menu_value("not_quote", story, quote)),
+    ]
+    return OverflowMenuElement(action_id=ACTION_QUOTE_MENU, options=options)
+
+
+def _add_quotes_with_menus(canvas: _Canvas, title: str, quotes: Sequence[Quote], story: str) -> None:
+    """One section per quote with its menu while blocks last; the rest packed as lines, then "+N more"."""
+    canvas.add(_section(f"*{title}*", "quotes-title"))
+    menus = 0
+    for index, quote in enumerate(quotes):
+        rest = len(quotes) - index - 1
+        if canvas.free_blocks < (2 if rest else 1):
+            break
+        block = SectionBlock(
+            text=_md(quote_line(quote, limit=_FULL_TEXT_CHARS)),
+            block_id=f"quote-{index}",
+            accessory=quote_menu(story, quote),
+        )
+        if not canvas.add(block):
+            break
+        menus += 1
+    left = quotes[menus:]
+    if left:
+        _add_list(
+            canvas,
+            _List(
+                "More quotes", [quote_line(q, limit=_FULL_TEXT_CHARS) for q in left], len(left), "quotes", "quotes-rest"
+            ),
+        )
 
 
 def _simple(text: str, fallback: str, block_id: str) -> Message:
@@ -566,6 +686,112 @@ def error_message(message: str) -> Message:
     """A failure, in the reporter-readable words of the error, where the result would have gone."""
     text = _fit(message, 2000) or "Something went wrong."
     return _simple(f":warning: {text}", text, "error")
+
+
+def notice_message(text: str) -> Message:
+    """A short answer to the person who asked (ephemeral): our own words, which may hold mrkdwn."""
+    return _simple(text, _fallback(re.sub(r"[*_`]", "", text)), "notice")
+
+
+def forgotten_message(user: str | None, when: datetime | None = None) -> Message:
+    """What a reply that showed a forgotten story becomes (``user``: who forgot it, when known)."""
+    moment = when or datetime.now(timezone.utc)
+    by = ""
+    if user:
+        by = " by " + (f"<@{user}>" if re.fullmatch(r"[UW][A-Z0-9]{2,30}", user) else _fit(user, 80))
+    text = f":wastebasket: This analysis was removed from nutgraf{by} on {_slack_date(moment)}."
+    return _simple(text, "This analysis was removed from nutgraf.", "forgotten")
+
+
+def forgotten_summary(removed: dict[str, int], edited: int) -> str:
+    """What the person who forgot a story is told."""
+    parts = [
+        f"{_plural(removed.get('cache', 0), 'cached copy', 'cached copies')}",
+        f"{_plural(removed.get('digests', 0), 'digest record')}",
+        f"{_plural(removed.get('corrections', 0), 'set of corrections', 'sets of corrections')}",
+    ]
+    parts += [_plural(count, f"{name} record") for name, count in removed.items() if name not in _SUMMARISED]
+    return (
+        "Forgotten: nutgraf no longer keeps anything of this story ("
+        + ", ".join(parts)
+        + f" removed) and {_plural(edited, 'message')} that showed it now say so."
+    )
+
+
+_SUMMARISED = frozenset({"cache", "digests", "corrections", "replies", "record"})
+
+
+def correction_thanks(correction: Correction) -> str:
+    """What an editor is told once a correction is kept."""
+    words = _fit(correction.content, 200)
+    if correction.kind == "speaker":
+        return f"Thanks: nutgraf now shows *{_fit(correction.speaker, _SPEAKER_CHARS)}* as the speaker of “{words}”."
+    if correction.kind == "not_quote":
+        return f"Thanks: nutgraf no longer lists “{words}” as a quote."
+    who = _fit(correction.speaker, _SPEAKER_CHARS) or "an unnamed speaker"
+    return f"Thanks: nutgraf now lists “{words}” as a quote by *{who}*."
+
+
+def _modal(callback_id: str, title: str, metadata: str, blocks: list[Block]) -> dict[str, Any]:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=PlainTextObject(text=title),
+        submit=PlainTextObject(text="Save"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=metadata,
+        blocks=blocks,
+    ).to_dict()
+
+
+def speaker_modal(quote: Quote, metadata: str) -> dict[str, Any]:
+    """The *Wrong speaker…* modal: the quote, and a field for the right speaker."""
+    field = PlainTextInputElement(
+        action_id=INPUT_SPEAKER,
+        initial_value=_shorten(_squash(quote.speaker), 150) or None,
+        placeholder=PlainTextObject(text="Who said it, e.g. Dana Whitcombe"),
+        max_length=150,
+    )
+    return _modal(
+        VIEW_FIX_SPEAKER,
+        "Wrong speaker",
+        metadata,
+        [
+            _section(quote_line(quote), "quote"),
+            InputBlock(label=PlainTextObject(text="Right speaker"), element=field, block_id=INPUT_SPEAKER),
+        ],
+    )
+
+
+def missing_quote_modal(metadata: str) -> dict[str, Any]:
+    """The *A quote is missing…* modal: the words, the speaker and the kind of quote."""
+    kinds = [
+        Option(text=PlainTextObject(text="Direct (in quotation marks)"), value="direct"),
+        Option(text=PlainTextObject(text="Mixed (partly quoted)"), value="mixed"),
+        Option(text=PlainTextObject(text="Reported (paraphrase)"), value="indirect"),
+    ]
+    return _modal(
+        VIEW_ADD_QUOTE,
+        "A quote is missing",
+        metadata,
+        [
+            InputBlock(
+                label=PlainTextObject(text="The words, as in the story"),
+                element=PlainTextInputElement(action_id=INPUT_WORDS, multiline=True, max_length=2000),
+                block_id=INPUT_WORDS,
+            ),
+            InputBlock(
+                label=PlainTextObject(text="Speaker"),
+                element=PlainTextInputElement(action_id=INPUT_SPEAKER, max_length=150),
+                block_id=INPUT_SPEAKER,
+            ),
+            InputBlock(
+                label=PlainTextObject(text="Kind"),
+                element=StaticSelectElement(action_id=INPUT_KIND, options=kinds, initial_option=kinds[0]),
+                block_id=INPUT_KIND,
+            ),
+        ],
+    )
 
 
 def skipped_links_message(skipped: int, analysed: int = 3) -> Message:
@@ -600,6 +826,9 @@ def help_message(reaction: str = "mag") -> Message:
         "• `/nutgraf digest daily HH:MM Area/City [weekdays]`, "
         "e.g. `/nutgraf digest daily 17:30 Europe/London weekdays`\n"
         "• `/nutgraf digest off`, `/nutgraf digest status`\n"
+        "• `/nutgraf private on|off|status`: answer here but keep nothing (no cache, digests or corrections)\n"
+        "• `/nutgraf forget &lt;link&gt;`: remove a story nutgraf analysed, everywhere "
+        "(or *Forget this story* on a reply's menu)\n"
         "• `/nutgraf help`: this message",
     ]
     canvas = _Canvas()

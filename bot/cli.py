@@ -190,7 +190,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require("slack_bot_token", "slack_signing_secret")
     from gunicorn.app.base import BaseApplication
 
+    _multiprocess_metrics()
     from bot.app import build_runtime, wsgi_application
+    from bot.metrics import mark_process_dead
 
     rt = build_runtime(settings)
     application = wsgi_application(settings, rt=rt)
@@ -207,6 +209,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "graceful_timeout": 25,
         "accesslog": "-" if args.verbose else None,
         "post_worker_init": post_worker_init,
+        "child_exit": lambda server, worker: mark_process_dead(worker.pid),
     }
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -243,14 +246,26 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     analysis has the same deadline and memory bound as in the web process.
     """
     settings.require("slack_bot_token")
+    from bot import metrics
     from bot.analysis import PooledRunner
+
+    port = args.metrics_port or settings.metrics_port
+    if port or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        _multiprocess_metrics()
+    metrics.share_files_with_sequential_children(os.getpid())
     from bot.app import build_service
-    from bot.jobs import run_worker
+    from bot.jobs import QUEUE_NAME, run_worker
     from bot.nlp.pipeline import Analyzer
 
     analyzer = Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
     analyzer.nlp  # noqa: B018 - loaded once, inherited by every work horse and its analysis worker
     runner = PooledRunner(settings, workers=1, start_method="fork", analyzer=analyzer)
+    if port:
+        import redis
+        from rq import Queue
+
+        queue = Queue(QUEUE_NAME, connection=redis.Redis.from_url(settings.redis_url))
+        metrics.serve_http(port, metrics.QueueDepthCollector(lambda: {QUEUE_NAME: queue.count}))
     run_worker(settings, build_service(settings, runner), name=args.name, burst=args.burst)
     return EXIT_OK
 
@@ -258,6 +273,12 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_clock(args: argparse.Namespace, settings: Settings) -> int:
     """The digest scheduler: fires each channel's scheduled digest once, however many clocks run."""
     settings.require("slack_bot_token")
+    port = args.metrics_port or settings.metrics_port
+    if port:
+        _multiprocess_metrics()
+        from bot import metrics
+
+        metrics.serve_http(port)
     from bot.digest import main_clock
 
     return main_clock(settings)
@@ -283,6 +304,102 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     print(f"posted the digest of {args.channel} for {since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} UTC (ts {ts})")
     return EXIT_OK
+
+
+def _multiprocess_metrics() -> None:
+    """Put this process tree's metrics in ``PROMETHEUS_MULTIPROC_DIR`` (a private one unless set), before
+    anything loads the metrics module, so that forked processes' figures add up in one scrape."""
+    from bot.metrics_dir import prepare_multiprocess_dir
+
+    prepare_multiprocess_dir()
+
+
+def cmd_corrections(args: argparse.Namespace, settings: Settings) -> int:
+    """``nutgraf corrections export -o FILE.jsonl``: the desk's corrected stories, in the evaluation format."""
+    from bot.corrections import export_lines
+    from bot.store import RedisStore
+
+    store = RedisStore.from_url(settings.redis_url)
+    try:
+        stories = store.corrected_stories(args.team)
+        if not store.available:
+            raise NutgrafError(f"Redis at {settings.redis_url} is unreachable: nothing to export.")
+    finally:
+        store.close()
+    out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+    count = 0
+    try:
+        for line in export_lines(stories):
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += 1
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    skipped = len(stories) - count
+    note = f" ({skipped} without their text skipped)" if skipped else ""
+    print(f"nutgraf corrections: exported {count} corrected stories{note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """``nutgraf eval FILE.jsonl``: score nutgraf's quotes against annotated (or desk-corrected) stories."""
+    from bot import evaluate
+
+    rows = []
+    with open(args.input, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
+                    raise ValueError('a line needs "id" and "text"')
+            except ValueError as exc:
+                raise NutgrafError(f"{args.input}, line {number}: {exc}") from None
+            rows.append(row)
+    predictions = _eval_predictions(rows, settings, cached=args.cached)
+    summary = evaluate.score(predictions, evaluate.quotes_of(rows))
+    print(evaluate.table(summary))
+    if args.json:
+        Path(args.json).write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return EXIT_OK
+
+
+def _eval_predictions(rows: list[dict[str, Any]], settings: Settings, *, cached: bool) -> dict[str, list[Any]]:
+    """Story id -> the quotes nutgraf gives: analysed afresh, or (``cached``) as it shows them from the cache."""
+    from bot.errors import InputError
+    from bot.nlp.pipeline import Analyzer
+
+    def row_of(quotes: list[Any]) -> list[Any]:
+        return [
+            {"speaker": q.speaker, "speaker_mention": q.speaker_mention, "content": q.content, "kind": q.kind}
+            for q in quotes
+        ]
+
+    analyzer = Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
+    predictions: dict[str, list[Any]] = {}
+    left = rows
+    if cached:
+        from bot.corrections import parse_export_id, shown_analysis
+        from bot.store import RedisStore
+
+        store = RedisStore.from_url(settings.redis_url)
+        left = []
+        try:
+            for row in rows:
+                where = parse_export_id(str(row["id"]))
+                shown = shown_analysis(store, analyzer.version, where[1], where[0]) if where else None
+                if shown is None:
+                    left.append(row)
+                else:
+                    predictions[str(row["id"])] = row_of(shown[0].quotes)
+        finally:
+            store.close()
+        print(f"nutgraf eval: {len(predictions)} from the cache, {len(left)} analysed afresh", file=sys.stderr)
+    articles = [(str(row["id"]), Article(text=row["text"], source=Source(kind="text"))) for row in left]
+    for (id_, _), result in zip(articles, analyzer.analyze_many(articles), strict=True):
+        predictions[id_] = [] if isinstance(result, InputError) else row_of(result.quotes)
+    return predictions
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -316,15 +433,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("worker", help="run an RQ worker for NUTGRAF_JOBS=rq")
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     p.add_argument("--name", help="worker name (default: rq's)")
+    p.add_argument("--metrics-port", type=int, help="serve Prometheus /metrics on this port (NUTGRAF_METRICS_PORT)")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("clock", help="run the digest scheduler (one or more; each digest fires once)")
+    p.add_argument("--metrics-port", type=int, help="serve Prometheus /metrics on this port (NUTGRAF_METRICS_PORT)")
     p.set_defaults(func=cmd_clock)
 
     p = sub.add_parser("digest", help="post a channel's digest now")
     p.add_argument("channel", help="channel ID, e.g. C0123ABCD")
     p.add_argument("window", nargs="?", default="24h", help="today, 24h (default) or 7d")
     p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("corrections", help="the desk's corrections of quotes: export them for `nutgraf eval`")
+    p.add_argument("action", choices=["export"], help="export: corrected stories as JSON lines {id, text, quotes}")
+    p.add_argument("-o", "--output", help="output .jsonl file (default: standard output)")
+    p.add_argument("--team", help="only this workspace's corrections (team id)")
+    p.set_defaults(func=cmd_corrections)
+
+    p = sub.add_parser("eval", help="score nutgraf's quotes on JSON lines {id, text, quotes}: P/R/F1, speakers")
+    p.add_argument("input", help="annotated stories, e.g. from `nutgraf corrections export`")
+    p.add_argument("--cached", action="store_true", help="score what nutgraf shows from its cache, corrections applied")
+    p.add_argument("--json", help="also write the figures to this JSON file")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 
@@ -336,11 +467,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"nutgraf: invalid configuration: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    from bot.audit import configure_logging
+
+    configure_logging(logging.DEBUG if args.verbose else settings.log_level.upper(), settings.log_format)
     try:
         return int(args.func(args, settings))
     except NutgrafError as exc:

@@ -1,13 +1,15 @@
-"""Routing the text of ``/nutgraf``: help, auto-watch, digests, or something to analyse."""
+"""Routing the text of ``/nutgraf``: help, auto-watch, digests, private mode, forgetting, or something to analyse."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.links import items_in
+from bot.links import find_links, items_in
 
-Kind = Literal["help", "auto", "digest", "analyse"]
+Kind = Literal["help", "auto", "digest", "private", "forget", "analyse"]
+
+FORGET_USAGE = "Usage: `/nutgraf forget <link>` (or *Forget this story* on the menu of nutgraf's reply)."
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,11 @@ def route(text: str) -> Command:
         return Command("auto", rest.strip().lower())
     if word == "digest":
         return Command("digest", rest.strip())
+    if word == "private" and rest.strip().lower() in ("", "on", "off", "status"):
+        return Command("private", rest.strip().lower())
+    if word == "forget":
+        links = find_links(rest)
+        return Command("forget", links[0] if len(links) == 1 else "")
     if items_in(text, max_links=1)[0]:
         return Command("analyse", text)
     return Command("help")

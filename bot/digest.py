@@ -39,7 +39,7 @@ from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
+from bot import blocks, metrics
 from bot.errors import InputError, NutgrafError
 from bot.links import canonicalize_url
 from bot.models import (
@@ -843,7 +843,9 @@ def post_digest(
         logger.info("Nothing new analysed in %s since %s: no digest posted.", channel, since.isoformat())
         return None
     message = blocks.digest_message(built, channel_name, scheduled=scheduled)
-    return Poster(client, store).post(channel, message)
+    ts = Poster(client, store).post(channel, message)
+    metrics.digest_posted()
+    return ts
 
 
 # -- scheduling --------------------------------------------------------------------------------

@@ -14,6 +14,11 @@ also takes over the dead worker's scheduler lock (it lapses 61 s after its last 
 scheduler queues the job again after the first retry interval. rq's defaults (a 405 s dequeue timeout,
 maintenance every 10 minutes) made that 14 minutes; with the values here it is at most
 70 + 20 + 10 = 100 s, plus the job's own time, after a live worker is up.
+
+A job's arguments can hold the text a reporter pasted, and rq keeps jobs in Redis after they end. So a
+job that succeeds is deleted at once (``result_ttl=0``: nothing reads a result), and one that fails for
+good keeps its ids for :data:`FAILED_JOB_TTL` (to be inspected) but not its text, which is taken out of
+its arguments before rq files it as failed. Only a job still waiting to run (or to be retried) holds text.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ import redis
 from rq import Callback, Queue, Retry
 from rq.job import Job
 
+from bot import metrics
+from bot.corrections import CorrectionRequest
+from bot.forget import ForgetRequest
 from bot.service import AnalysisRequest, ButtonRequest, DigestRequest, Request, Service
 from bot.settings import Settings
 
@@ -43,6 +51,10 @@ JOB_MONITORING_INTERVAL = 10
 WORKER_TTL = 35
 #: Seconds between a worker's maintenance passes (abandoned jobs, the scheduler lock), when it is idle.
 MAINTENANCE_INTERVAL = 15
+#: Seconds a job that failed for good stays in rq's failed registry (ids only: its text is taken out).
+FAILED_JOB_TTL = 86400
+#: Fields of a request's arguments that can hold a story's words.
+TEXT_FIELDS = ("text", "content", "speaker")
 
 _service: Service | None = None
 _service_lock = threading.Lock()
@@ -92,10 +104,22 @@ def run_digest(payload: dict[str, Any]) -> None:
     current_service().digest(DigestRequest.model_validate(payload))
 
 
+def run_forget(payload: dict[str, Any]) -> None:
+    """Job: forget a story."""
+    current_service().run(ForgetRequest.model_validate(payload))
+
+
+def run_correction(payload: dict[str, Any]) -> None:
+    """Job: file a correction from the desk."""
+    current_service().run(CorrectionRequest.model_validate(payload))
+
+
 JOBS: dict[type[Request], Callable[[dict[str, Any]], None]] = {
     AnalysisRequest: run_analysis,
     ButtonRequest: run_button,
     DigestRequest: run_digest,
+    ForgetRequest: run_forget,
+    CorrectionRequest: run_correction,
 }
 _REQUEST_OF_JOB = {func.__name__: kind for kind, func in JOBS.items()}
 
@@ -108,7 +132,16 @@ def report_failure(job: Job, connection: Any, exc_type: Any, exc: BaseException,
     logger.error("job %s failed for good: %s: %s", job.id, exc_type.__name__, exc)
     kind = _REQUEST_OF_JOB.get((job.func_name or "").rsplit(".", 1)[-1])
     if kind is not None and job.args:
-        current_service().report_failure(kind.model_validate(job.args[0]))
+        payload = job.args[0]
+        job.args = (without_text(payload),)  # rq files the job as failed next: with ids, not the story's words
+        current_service().report_failure(kind.model_validate(payload))
+
+
+def without_text(payload: Any) -> Any:
+    """A job's request without the fields that can hold a story's words."""
+    if not isinstance(payload, dict):
+        return payload
+    return {name: None if name in TEXT_FIELDS else value for name, value in payload.items()}
 
 
 def run_worker(settings: Settings, service: Service, *, name: str | None = None, burst: bool = False) -> None:
@@ -155,9 +188,12 @@ class Dispatcher:
                     retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
                     on_failure=Callback(report_failure),
                     description=f"{func.__name__} {request.key}",
+                    result_ttl=0,
+                    failure_ttl=FAILED_JOB_TTL,
                 )
             except (redis.ConnectionError, redis.TimeoutError) as exc:
                 logger.warning("could not queue %s (Redis: %s); running it here instead", request.key, exc)
+        metrics.INLINE_JOBS.inc()
         return self._pool.submit(self._run_inline, request)
 
     def _run_inline(self, request: Request) -> None:
@@ -166,6 +202,12 @@ class Dispatcher:
         except Exception:
             logger.exception("request %s failed", request.key)
             self.service.report_failure(request)
+        finally:
+            metrics.INLINE_JOBS.dec()
+
+    def queue_depths(self) -> dict[str, int]:
+        """Jobs waiting in rq's queue (``nutgraf_queue_depth``); empty in inline mode."""
+        return {} if self._queue is None else {QUEUE_NAME: self._queue.count}
 
     def shutdown(self, wait: bool = True) -> None:
         """Finish (or abandon) inline work; called at process exit."""

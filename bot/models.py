@@ -286,3 +286,56 @@ class DigestSchedule(_Model):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/London)") from None
         return value
+
+
+class StoryRecord(_Model):
+    """Where a story was answered and who asked, so that it can be forgotten: ids and links, never its text.
+
+    ``keys`` are the story's cache keys without the pipeline version (``u:{sha256}``, ``t:{sha256}``), so
+    the analyses of every version are found; ``messages`` are the bot's messages that show it.
+    """
+
+    id: str
+    team: str | None = None
+    keys: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    requesters: list[str] = Field(default_factory=list)
+    messages: list[tuple[str, str]] = Field(default_factory=list)
+    replies: list[str] = Field(default_factory=list)
+
+    @property
+    def channels(self) -> list[str]:
+        """The channels the story was answered in."""
+        return list(dict.fromkeys(channel for channel, _ in self.messages))
+
+
+CorrectionKind = Literal["speaker", "not_quote", "missing"]
+
+
+class Correction(_Model):
+    """One correction from the desk: a quote's speaker, a quote that is not one, or a quote that was missed.
+
+    ``start``/``end`` name the quote corrected (its offsets in the analysed text); a missed quote has its
+    ``content``, ``speaker`` and ``quote_kind``.
+    """
+
+    kind: CorrectionKind
+    start: int | None = None
+    end: int | None = None
+    content: str | None = None
+    speaker: str | None = None
+    quote_kind: QuoteKind | None = None
+    user: str | None = None
+    at: datetime
+
+
+class CorrectedStory(_Model):
+    """A story the desk corrected: its text and quotes as extracted, and the corrections, oldest first."""
+
+    story: str
+    team: str
+    text: str | None = None
+    title: str | None = None
+    keys: list[str] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    corrections: list[Correction] = Field(default_factory=list)

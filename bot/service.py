@@ -10,6 +10,7 @@ posting a second one.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from typing import Any, Literal
 
@@ -17,16 +18,18 @@ from pydantic import BaseModel
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
+from bot import audit, blocks, corrections, forget, metrics, privacy
 from bot.analysis import InProcessRunner, PooledRunner, Runner
+from bot.corrections import CorrectionRequest
 from bot.errors import NutgrafError
-from bot.fetch import canonicalize_url, fetch_page
+from bot.fetch import FetchError, canonicalize_url, fetch_page
+from bot.forget import ForgetRequest
 from bot.links import Item, items_in
-from bot.models import Analysis, Article, DigestStory, Source
+from bot.models import Analysis, Article, DigestStory, Source, StoryRecord
 from bot.nlp.pipeline import Analyzer
 from bot.settings import Settings
 from bot.slack import UNDELIVERABLE, Poster
-from bot.store import Store, cache_keys
+from bot.store import Store, cache_keys, versionless
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,9 @@ class AnalysisRequest(BaseModel):
     #: The request key under which another surface may already have answered the same message (a 🔍 on a
     #: message that mentioned nutgraf): if it did, the user is pointed to that answer instead.
     answered_key: str | None = None
+    team: str | None = None
+    #: When the request reached nutgraf (unix seconds), for the audit line's milliseconds.
+    received_at: float | None = None
 
 
 class ButtonRequest(BaseModel):
@@ -64,6 +70,9 @@ class ButtonRequest(BaseModel):
     user: str | None = None
     message_ts: str
     thread_ts: str | None = None
+    team: str | None = None
+    #: The story (its id) when the click named no cache key: the reply's "Correct a quote…".
+    story: str | None = None
 
 
 class DigestRequest(BaseModel):
@@ -77,7 +86,30 @@ class DigestRequest(BaseModel):
     channel_name: str | None = None
 
 
-Request = AnalysisRequest | ButtonRequest | DigestRequest
+Request = AnalysisRequest | ButtonRequest | DigestRequest | ForgetRequest | CorrectionRequest
+
+
+def _done(
+    request: AnalysisRequest | ButtonRequest,
+    trigger: str,
+    outcome: str,
+    began: float,
+    *,
+    story: str | None = None,
+    cached: bool | None = None,
+) -> None:
+    """Count a request and log its audit line."""
+    metrics.request_done(trigger, outcome)
+    audit.audit(
+        trigger,
+        team=request.team,
+        channel=request.channel,
+        user=request.user,
+        story=story,
+        cached=cached,
+        outcome=outcome,
+        ms=(time.time() - began) * 1000,
+    )
 
 
 class Service:
@@ -95,6 +127,7 @@ class Service:
         if analyzer is None:
             analyzer = PooledRunner(settings)
         self.analyzer: Runner = InProcessRunner(analyzer) if isinstance(analyzer, Analyzer) else analyzer
+        self.forgetting = forget.forgetting_for(store)
 
     def run(self, request: Request) -> None:
         """Do what a request asks (in the web process or a worker)."""
@@ -102,22 +135,37 @@ class Service:
             self.handle(request)
         elif isinstance(request, ButtonRequest):
             self.button(request)
+        elif isinstance(request, ForgetRequest):
+            forget.run(self, request)
+        elif isinstance(request, CorrectionRequest):
+            corrections.run(self, request)
         else:
             self.digest(request)
 
     # -- analysis -------------------------------------------------------------------------------------------
 
-    def analysis_for(self, item: Item, *, refresh: bool = False) -> tuple[Analysis, str, bool]:
-        """The analysis of a link or text, from the cache unless ``refresh``; returns (analysis, cache key, cached)."""
+    def analysis_for(self, item: Item, *, refresh: bool = False, keep: bool = True) -> tuple[Analysis, str, bool]:
+        """The analysis of a link or text, from the cache unless ``refresh``; returns (analysis, cache key, cached).
+
+        With ``keep=False`` (a private channel) nothing is written to the cache.
+        """
         version = self.analyzer.version
         if item.url:
             asked = cache_keys(version, canonical_url=canonicalize_url(item.url), text=None)
         else:
             asked = cache_keys(version, canonical_url=None, text=item.text or "")
         if not refresh and (cached := self.store.find_analysis(asked)) is not None:
+            metrics.cache_lookup(hit=True)
             return cached, asked[0], True
+        metrics.cache_lookup(hit=False)
         if item.url:
-            article = self.analyzer.read(fetch_page(item.url, self.settings))
+            try:
+                with metrics.timed(metrics.FETCH_SECONDS):
+                    page = fetch_page(item.url, self.settings)
+                article = self.analyzer.read(page)
+            except FetchError as exc:
+                metrics.fetch_failed(exc.code)
+                raise
         else:
             article = Article(text=item.text or "", source=Source(kind="text"))
         found = []
@@ -126,11 +174,18 @@ class Service:
         keys = list(dict.fromkeys([*asked, *found]))
         same_page = None if refresh or not found or found == asked else self.store.get_analysis(found[0])
         if same_page is not None:  # another link to a page analysed before (an AMP or mobile URL, say)
-            self.store.put_analysis(keys, same_page, self.settings.cache_ttl)
+            if keep:
+                self.store.put_analysis(keys, same_page, self.settings.cache_ttl)
             return same_page, keys[0], True
-        analysis = self.analyzer.analyze(article)
-        self.store.put_analysis(keys, analysis, self.settings.cache_ttl)
+        with metrics.timed(metrics.ANALYSIS_SECONDS):
+            analysis = self.analyzer.analyze(article)
+        if keep:
+            self.store.put_analysis(keys, analysis, self.settings.cache_ttl, text=article.text)
         return analysis, keys[0], False
+
+    def keeps_records(self, channel: str, item: Item) -> bool:
+        """Whether anything of this answer may be kept: the one check of private mode (see :mod:`bot.privacy`)."""
+        return not privacy.is_private(self.store, self.settings, channel, pasted_text=item.url is None)
 
     # -- requests -------------------------------------------------------------------------------------------
 
@@ -166,21 +221,75 @@ class Service:
         return True
 
     def _answer(self, request: AnalysisRequest, item: Item, reply_key: str) -> None:
-        where = self._progress(request, item, reply_key)
-        if where is None:
+        began = request.received_at or time.time()
+        keep = self.keeps_records(request.channel, item)
+        outcome, story, cached = "undeliverable", None, None
+        with audit.private_scope(not keep):
+            try:
+                where = self._progress(request, item, reply_key)
+                if where is None:
+                    return
+                channel, ts = where
+                try:
+                    analysis, cache_key, cached = self.analysis_for(item, refresh=request.refresh, keep=keep)
+                except NutgrafError as exc:
+                    outcome = exc.code
+                    if keep:
+                        logger.info("request %s: %s (%s)", reply_key, exc.code, exc)
+                    self._update(channel, ts, blocks.error_message(str(exc)))
+                    return
+                if keep:
+                    story = self._register(request, analysis, [cache_key], (channel, ts), reply_key)
+                    analysis = self._corrected(analysis, request.team, story)
+                message = blocks.analysis_message(
+                    analysis,
+                    cached=cached,
+                    key=cache_key if keep else None,
+                    shareable=request.thread_ts is not None,
+                    story=story,
+                )
+                if self._update(channel, ts, message):
+                    outcome = "ok"
+                    if keep:
+                        self._record(request, analysis, cache_key, ts)
+                        self._unless_forgotten(story, analysis, cache_key, (channel, ts))
+            finally:
+                _done(request, request.surface, outcome, began, story=story, cached=cached)
+
+    def _unless_forgotten(self, story: str | None, analysis: Analysis, cache_key: str, where: tuple[str, str]) -> None:
+        """If the story was forgotten while this answer was being given (its record is gone), forget what the answer
+        wrote since, and say so in the reply."""
+        if story is None or self.store.story(story) is not None or not self.store.available:
             return
-        channel, ts = where
-        try:
-            analysis, cache_key, cached = self.analysis_for(item, refresh=request.refresh)
-        except NutgrafError as exc:
-            logger.info("request %s: %s (%s)", reply_key, exc.code, exc)
-            self._update(channel, ts, blocks.error_message(str(exc)))
-            return
-        message = blocks.analysis_message(
-            analysis, cached=cached, key=cache_key, shareable=request.thread_ts is not None
+        keys = [cache_key, *cache_keys(self.analyzer.version, canonical_url=analysis.source.canonical_url, text=None)]
+        urls = [u for u in (analysis.source.url, analysis.source.canonical_url) if u]
+        plain = list(dict.fromkeys(versionless(key) for key in keys))
+        self.forgetting.forget(StoryRecord(id=story, keys=plain, urls=urls, messages=[where]))
+        self._update(*where, blocks.forgotten_message(None))
+
+    def _register(
+        self,
+        request: AnalysisRequest | ButtonRequest,
+        analysis: Analysis,
+        keys: list[str],
+        message: tuple[str, str],
+        reply_key: str | None = None,
+    ) -> str | None:
+        """File where the story was shown and who asked (ids and links only), for forgetting it; its story id."""
+        urls = [u for u in (analysis.source.url, analysis.source.canonical_url) if u]
+        if analysis.source.canonical_url:
+            keys = [*keys, *cache_keys(self.analyzer.version, canonical_url=analysis.source.canonical_url, text=None)]
+        ttl = max(self.settings.cache_ttl, self.settings.digest_retention_days * 86400)
+        asker = request.user if isinstance(request, AnalysisRequest) else None
+        return self.store.register_story(
+            keys, ttl, team=request.team, user=asker, message=message, reply=reply_key, urls=urls
         )
-        if self._update(channel, ts, message):
-            self._record(request, analysis, cache_key, ts)
+
+    def _corrected(self, analysis: Analysis, team: str | None, story: str | None) -> Analysis:
+        """The analysis with the desk's corrections of the story applied."""
+        if story is None:
+            return analysis
+        return corrections.corrected(analysis, self.store.corrected_story(team or corrections.DEFAULT_TEAM, story))
 
     def _progress(self, request: AnalysisRequest, item: Item, reply_key: str) -> tuple[str, str] | None:
         """The message the result goes into: an earlier attempt's, the one being re-analysed, or a new one."""
@@ -270,22 +379,46 @@ class Service:
     # -- buttons --------------------------------------------------------------------------------------------
 
     def button(self, request: ButtonRequest) -> None:
-        """All quotes & claims, Share in channel, Re-analyse."""
+        """All quotes & claims, Share in channel, Re-analyse (whose answer has an audit line of its own)."""
         if request.action == "reanalyse":
             self._reanalyse(request)
             return
-        analysis = self.store.get_analysis(request.cache_key)
+        began, outcome = time.time(), "not_found"
+        try:
+            outcome = self._lists_or_share(request)
+        finally:
+            _done(request, request.action, outcome, began, story=request.story)
+
+    def _lists_or_share(self, request: ButtonRequest) -> str:
+        analysis = self.store.get_analysis(request.cache_key) if request.cache_key else None
+        if analysis is None and request.story:
+            shown = corrections.shown_analysis(self.store, self.analyzer.version, request.story, request.team)
+            if shown is not None:
+                analysis, cache_key = shown
+                request = request.model_copy(update={"cache_key": cache_key})
         thread = request.thread_ts or request.message_ts
         if analysis is None:
             if request.user:
                 gone = "That analysis is no longer cached: use Re-analyse to run it again."
                 self.poster.ephemeral(request.channel, request.user, blocks.error_message(gone), thread_ts=thread)
-            return
+            return "not_found"
+        record = self.store.find_story([request.cache_key])
+        story = record.id if record is not None else None
+        analysis = self._corrected(analysis, request.team, story)
         if request.action == "show_all":
-            self.poster.post(request.channel, blocks.full_lists_message(analysis), thread_ts=thread)
+            ts = self.poster.post(request.channel, blocks.full_lists_message(analysis, story=story), thread_ts=thread)
+            if story is not None:
+                self._register(request, analysis, [request.cache_key], (request.channel, ts))
         elif self.store.claim(f"share:{request.channel}:{thread}:{request.cache_key}", ttl=86400):
-            message = blocks.analysis_message(analysis, cached=True, key=request.cache_key, shareable=False)
-            self.poster.post(request.channel, message, thread_ts=thread, reply_broadcast=True)
+            message = blocks.analysis_message(
+                analysis, cached=True, key=request.cache_key, shareable=False, story=story
+            )
+            ts = self.poster.post(request.channel, message, thread_ts=thread, reply_broadcast=True)
+            if story is not None:
+                self._register(request, analysis, [request.cache_key], (request.channel, ts))
+        else:
+            return "duplicate"
+        return "ok"
 
     def _reanalyse(self, request: ButtonRequest) -> None:
         analysis = self.store.get_analysis(request.cache_key)
@@ -341,7 +474,10 @@ class Service:
         """Put a final failure where the answer was to go: every progress message of the request, else a reply
         in the thread of the message it was about."""
         request_key, channel = request.key, request.channel
-        thread_ts = None if isinstance(request, DigestRequest) else request.thread_ts or request.message_ts
+        if isinstance(request, DigestRequest | CorrectionRequest):
+            thread_ts = request.thread_ts if isinstance(request, CorrectionRequest) else None
+        else:
+            thread_ts = request.thread_ts or request.message_ts
         message = blocks.error_message(
             "Sorry, something went wrong on nutgraf's side and the analysis could not finish. "
             "The error was logged; try again in a minute."

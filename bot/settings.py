@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     digest_retention_days: int = Field(30, ge=1, validation_alias=_env("NUTGRAF_DIGEST_RETENTION_DAYS"))
     digest_post_empty: bool = Field(False, validation_alias=_env("NUTGRAF_DIGEST_POST_EMPTY"))
     log_level: str = Field("INFO", validation_alias=_env("NUTGRAF_LOG_LEVEL"))
+    log_format: Literal["text", "json"] = Field("text", validation_alias=_env("NUTGRAF_LOG_FORMAT"))
+    private_text: bool = Field(False, validation_alias=_env("NUTGRAF_PRIVATE_TEXT"))
+    metrics_port: int | None = Field(None, ge=1, le=65535, validation_alias=_env("NUTGRAF_METRICS_PORT"))
 
     @field_validator("fetch_allowed_private_hosts", mode="before")
     @classmethod

@@ -13,8 +13,13 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
+from bot import metrics
 from bot.settings import Settings
 from bot.store import Store
 
@@ -26,13 +31,45 @@ UNDELIVERABLE = frozenset(
 )
 
 
+class CountingWebClient(WebClient):
+    """A WebClient that counts failed calls in ``nutgraf_slack_api_errors_total`` (and 429s as rate limits)."""
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        try:
+            return super().api_call(api_method, **kwargs)
+        except SlackApiError as exc:
+            status = getattr(exc.response, "status_code", 200)
+            error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+            metrics.slack_api_error(api_method, str(error or f"http_{status}"))
+            if status == 429:
+                metrics.slack_rate_limited(api_method)
+            raise
+
+
+class CountingRateLimitHandler(RateLimitErrorRetryHandler):
+    """Waits out a 429 like slack_sdk's handler, counting it in ``nutgraf_slack_rate_limited_total``."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        limited = super()._can_retry(state=state, request=request, response=response, error=error)
+        if limited:
+            metrics.slack_rate_limited(request.url.rsplit("/", 1)[-1])
+        return limited
+
+
 def web_client(settings: Settings) -> WebClient:
     """A WebClient for ``SLACK_API_URL`` that waits out 429s (Retry-After) and retries 5xx and dropped connections
-    (slack_sdk only retries connections by default)."""
-    client = WebClient(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url, timeout=15)
+    (slack_sdk only retries connections by default), counting failures and rate limits."""
+    client = CountingWebClient(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url, timeout=15)
     client.retry_handlers = [
         ConnectionErrorRetryHandler(max_retry_count=2),
-        RateLimitErrorRetryHandler(max_retry_count=3),
+        CountingRateLimitHandler(max_retry_count=3),
         ServerErrorRetryHandler(max_retry_count=2),
     ]
     return client

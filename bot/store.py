@@ -11,7 +11,11 @@ Key layout (every key starts with the store's prefix, ``nutgraf:`` by default)::
     nutgraf:a:{version}:t:{sha256}    the same for whitespace-normalised text      (TTL: NUTGRAF_CACHE_TTL)
     nutgraf:once:{name}               exactly-once claim, e.g. msg:{channel}:{ts}      (SET NX EX, 1 h)
     nutgraf:reply:{request}           JSON [channel, ts] of a request's progress message    (SET NX EX, 1 day)
-    nutgraf:ch:{channel}              hash of channel settings (auto = 1)
+    nutgraf:a:{version}:…:text        the text analysed, beside the analysis's first key    (TTL: NUTGRAF_CACHE_TTL)
+    nutgraf:ch:{channel}              hash of channel settings (auto = 1, private = 1)
+    nutgraf:st:{story id}             hash: where a story was answered and who asked (ids only), for forgetting
+    nutgraf:sx:{u|t}:{sha256}         story id of a version-less cache key       (both: TTL of the longest record)
+    nutgraf:cx:{team}:{story id}      hash: the desk's corrections of a story, and its text and quotes
     nutgraf:d:{channel}               sorted set: story id -> recorded_at (unix seconds)
     nutgraf:ds:{channel}:{story id}   DigestStory JSON          (TTL: NUTGRAF_DIGEST_RETENTION_DAYS)
     nutgraf:recent                    sorted set: "{channel}:{story id}" -> recorded_at, newest 200 kept
@@ -42,7 +46,7 @@ from pydantic import ValidationError
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from bot.models import Analysis, DigestSchedule, DigestStory
+from bot.models import Analysis, CorrectedStory, Correction, DigestSchedule, DigestStory, StoryRecord
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +63,7 @@ OUTAGE_ERRORS: tuple[type[Exception], ...] = (
 RECENT_KEPT = 200
 
 _ALIAS = "@"
+_TEXT = ":text"
 
 # Extends our own lease, or takes a free one. KEYS: lease key. ARGV: token, ttl in ms.
 _LEASE_LUA = """
@@ -123,6 +128,26 @@ end
 return #old
 """
 
+# Files a story under the id one of its keys already has (else ARGV[3]) and adds fields to its record.
+# ARGV: prefix, ttl, new id, number of version-less keys n, the n keys, then field/value pairs.
+_STORY_LUA = """
+local prefix, ttl, sid, n = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+for i = 1, n do
+  local found = redis.call('GET', prefix .. 'sx:' .. ARGV[4 + i])
+  if found then sid = found break end
+end
+local record = prefix .. 'st:' .. sid
+for i = 1, n do
+  redis.call('SET', prefix .. 'sx:' .. ARGV[4 + i], sid, 'EX', ttl)
+  redis.call('HSET', record, 'k:' .. ARGV[4 + i], '1')
+end
+for i = 5 + n, #ARGV, 2 do
+  redis.call('HSET', record, ARGV[i], ARGV[i + 1])
+end
+if redis.call('TTL', record) < ttl then redis.call('EXPIRE', record, ttl) end
+return sid
+"""
+
 
 def normalise_text(text: str) -> str:
     """Text as the cache sees it: Unicode NFC with every run of whitespace turned into one space."""
@@ -143,6 +168,12 @@ def cache_keys(pipeline_version: str, *, canonical_url: str | None, text: str | 
     return keys
 
 
+def versionless(key: str) -> str:
+    """A cache key without its pipeline version: ``a:{version}:u:{sha}`` -> ``u:{sha}``."""
+    parts = key.split(":")
+    return ":".join(parts[-2:]) if len(parts) >= 4 and parts[0] == "a" else key
+
+
 def story_id(key: str) -> str:
     """The short, fixed-length id a story's key is filed under in Redis."""
     return _sha256(key)[:32]
@@ -154,6 +185,24 @@ def _load_schedule(channel: str, value: str) -> DigestSchedule | None:
     except ValidationError:
         logger.warning("Ignoring the digest schedule of %s: it no longer validates.", channel)
         return None
+
+
+def _story_record(story: str, fields: dict[str, str]) -> StoryRecord:
+    """A story record from its hash: ``team``, and ``k:``/``u:``/``m:``/``r:``/``l:`` members."""
+
+    def members(tag: str) -> list[str]:
+        return sorted(name[len(tag) :] for name in fields if name.startswith(tag))
+
+    messages = [(channel, ts) for channel, _, ts in (m.partition(":") for m in members("m:"))]
+    return StoryRecord(
+        id=story,
+        team=fields.get("team"),
+        keys=members("k:"),
+        urls=members("l:"),
+        requesters=members("u:"),
+        messages=messages,
+        replies=members("r:"),
+    )
 
 
 def _timestamp(moment: datetime) -> float:
@@ -172,13 +221,37 @@ class Store(Protocol):
     def ping(self) -> bool: ...
     def get_analysis(self, key: str) -> Analysis | None: ...
     def find_analysis(self, keys: Sequence[str]) -> Analysis | None: ...
-    def put_analysis(self, keys: Sequence[str], analysis: Analysis, ttl: int) -> None: ...
+    def put_analysis(self, keys: Sequence[str], analysis: Analysis, ttl: int, *, text: str | None = None) -> None: ...
     def claim(self, name: str, ttl: int = 3600) -> bool: ...
     def release(self, name: str) -> None: ...
     def get_reply(self, request_key: str) -> tuple[str, str] | None: ...
     def set_reply(self, request_key: str, channel: str, ts: str, ttl: int = 86400) -> bool: ...
+    def get_story_text(self, key: str) -> str | None: ...
     def get_auto(self, channel: str) -> bool: ...
     def set_auto(self, channel: str, on: bool) -> None: ...
+    def get_private(self, channel: str) -> bool: ...
+    def set_private(self, channel: str, on: bool) -> None: ...
+    def register_story(
+        self,
+        keys: Sequence[str],
+        ttl: int,
+        *,
+        team: str | None = None,
+        user: str | None = None,
+        message: tuple[str, str] | None = None,
+        reply: str | None = None,
+        urls: Sequence[str] = (),
+    ) -> str | None: ...
+    def story(self, story: str) -> StoryRecord | None: ...
+    def find_story(self, keys: Sequence[str]) -> StoryRecord | None: ...
+    def forget_cache(self, record: StoryRecord) -> int: ...
+    def forget_digest_records(self, record: StoryRecord) -> int: ...
+    def forget_replies(self, record: StoryRecord) -> int: ...
+    def forget_corrections(self, record: StoryRecord) -> int: ...
+    def forget_story_record(self, record: StoryRecord) -> int: ...
+    def add_correction(self, team: str, snapshot: CorrectedStory, correction: Correction) -> bool: ...
+    def corrected_story(self, team: str, story: str) -> CorrectedStory | None: ...
+    def corrected_stories(self, team: str | None = None) -> list[CorrectedStory]: ...
     def record_story(self, story: DigestStory, retention_days: int, replaces: Sequence[str] = ()) -> None: ...
     def stories(self, channel: str, since: datetime, until: datetime) -> list[DigestStory]: ...
     def recent_stories(self, limit: int = 10) -> list[DigestStory]: ...
@@ -207,6 +280,7 @@ class RedisStore:
         self._unlease_script = client.register_script(_UNLEASE_LUA)
         self._slot_script = client.register_script(_SLOT_LUA)
         self._record_script = client.register_script(_RECORD_LUA)
+        self._story_script = client.register_script(_STORY_LUA)
         self._local_slots: dict[str, float] = {}
 
     @classmethod
@@ -300,8 +374,11 @@ class RedisStore:
                 return analysis
         return None
 
-    def put_analysis(self, keys: Sequence[str], analysis: Analysis, ttl: int) -> None:
-        """Cache ``analysis`` once under the first key; the other keys become aliases of it. ``ttl`` in s."""
+    def put_analysis(self, keys: Sequence[str], analysis: Analysis, ttl: int, *, text: str | None = None) -> None:
+        """Cache ``analysis`` once under the first key; the other keys become aliases of it. ``ttl`` in s.
+
+        ``text``, the text analysed, is kept beside it for the desk's corrections (their export needs it).
+        """
         unique = list(dict.fromkeys(keys))
         if not unique or ttl <= 0:
             return
@@ -310,11 +387,25 @@ class RedisStore:
         def write() -> None:
             with self.client.pipeline(transaction=True) as pipe:
                 pipe.set(self.prefix + primary, analysis.model_dump_json(), ex=ttl)
+                if text is not None:
+                    pipe.set(self.prefix + primary + _TEXT, text, ex=ttl)
                 for alias in aliases:
                     pipe.set(self.prefix + alias, _ALIAS + primary, ex=ttl)
                 pipe.execute()
 
         self._call(None, write)
+
+    def get_story_text(self, key: str) -> str | None:
+        """The text analysed for the cached analysis under ``key`` (following an alias), if it was kept."""
+
+        def read() -> str | None:
+            primary = key
+            value = cast("str | None", self.client.get(self.prefix + key))
+            if value is not None and value.startswith(_ALIAS):
+                primary = value[len(_ALIAS) :]
+            return cast("str | None", self.client.get(self.prefix + primary + _TEXT))
+
+        return self._call(None, read)
 
     def forget_analysis(self, keys: Sequence[str]) -> None:
         """Drop the cached analysis under ``keys`` (for Re-analyse)."""
@@ -369,6 +460,192 @@ class RedisStore:
         """Turn automatic analysis of links in ``channel`` on or off."""
         key = self._key("ch", channel)
         self._call(None, lambda: self.client.hset(key, "auto", "1") if on else self.client.hdel(key, "auto"))
+
+    def get_private(self, channel: str) -> bool:
+        """Whether ``channel`` is private to nutgraf (nothing kept); True while Redis cannot say otherwise."""
+        return self._call(True, lambda: self.client.hget(self._key("ch", channel), "private") == "1")
+
+    def set_private(self, channel: str, on: bool) -> None:
+        """Turn private mode of ``channel`` on or off."""
+        key = self._key("ch", channel)
+        self._call(None, lambda: self.client.hset(key, "private", "1") if on else self.client.hdel(key, "private"))
+
+    # -- story records (for forgetting) ---------------------------------------------------------
+
+    def register_story(
+        self,
+        keys: Sequence[str],
+        ttl: int,
+        *,
+        team: str | None = None,
+        user: str | None = None,
+        message: tuple[str, str] | None = None,
+        reply: str | None = None,
+        urls: Sequence[str] = (),
+    ) -> str | None:
+        """Note that a story (by its cache keys) was answered; returns its story id (None while Redis is down).
+
+        A story keeps the id it was first filed under, whichever of its keys (a link, its canonical URL,
+        its text) it is reached by later. Only ids and links are kept, for ``ttl`` s from the last answer.
+        """
+        plain = list(dict.fromkeys(versionless(key) for key in keys))
+        if not plain:
+            return None
+        fields: list[str] = []
+        if team:
+            fields += ["team", team]
+        if user:
+            fields += [f"u:{user}", "1"]
+        if message is not None:
+            fields += [f"m:{message[0]}:{message[1]}", "1"]
+        if reply:
+            fields += [f"r:{reply}", "1"]
+        for url in urls:
+            fields += [f"l:{url}", "1"]
+        args: list[str | int] = [self.prefix, max(ttl, 1), story_id(plain[0]), len(plain), *plain, *fields]
+        return self._call(None, lambda: cast("str", self._story_script(keys=[], args=args)))
+
+    def story(self, story: str) -> StoryRecord | None:
+        """The record of a story by its id, if it is still kept."""
+
+        def read() -> StoryRecord | None:
+            fields = cast("dict[str, str]", self.client.hgetall(self._key("st", story)))
+            return _story_record(story, fields) if fields else None
+
+        return self._call(None, read)
+
+    def find_story(self, keys: Sequence[str]) -> StoryRecord | None:
+        """The record of the story filed under any of these cache keys (any pipeline version)."""
+        index = [self._key("sx", key) for key in dict.fromkeys(versionless(k) for k in keys)]
+        if not index:
+            return None
+        found: list[str | None] = self._call([], lambda: cast("list[str | None]", self.client.mget(index)))
+        for sid in found:
+            if sid is not None and (record := self.story(sid)) is not None:
+                return record
+        return None
+
+    def forget_story_record(self, record: StoryRecord) -> int:
+        """Delete a story's record and its index entries; returns the keys deleted."""
+        keys = [self._key("st", record.id), *(self._key("sx", key) for key in record.keys)]
+        return self._call(0, lambda: int(self.client.delete(*keys)))
+
+    def forget_cache(self, record: StoryRecord) -> int:
+        """Delete every cached analysis, alias and kept text of a story, in every pipeline version."""
+        wanted = tuple(f":{key}" for key in record.keys)
+        if not wanted:
+            return 0
+
+        def delete() -> int:
+            found = [
+                key
+                for key in self.client.scan_iter(match=self._key("a", "*"), count=1000)
+                if cast("str", key).removesuffix(_TEXT).endswith(wanted)
+            ]
+            return int(self.client.delete(*found)) if found else 0
+
+        return self._call(0, delete)
+
+    def forget_digest_records(self, record: StoryRecord) -> int:
+        """Delete a story's digest records (and App Home entries) in the channels it was answered in.
+
+        A record matches by the story's links or cache keys. With no channel known (a story cached before
+        story records existed), every channel's records are searched.
+        """
+        names = {*record.urls, *record.keys}
+
+        def matches(story: DigestStory) -> bool:
+            return story.key in names or versionless(story.key) in names or (story.url or "") in names
+
+        def delete() -> int:
+            if record.channels:
+                zsets = [self._key("d", channel) for channel in record.channels]
+            else:
+                zsets = [cast("str", key) for key in self.client.scan_iter(match=self._key("d", "*"), count=1000)]
+            removed = 0
+            for zset in zsets:
+                channel = zset[len(self._key("d", "")) :]
+                for sid in cast("list[str]", self.client.zrange(zset, 0, -1)):
+                    value = cast("str | None", self.client.get(self._key("ds", channel, sid)))
+                    try:
+                        story = None if value is None else DigestStory.model_validate_json(value)
+                    except ValidationError:
+                        story = None
+                    if value is not None and (story is None or not matches(story)):
+                        continue
+                    with self.client.pipeline(transaction=True) as pipe:
+                        pipe.delete(self._key("ds", channel, sid))
+                        pipe.zrem(zset, sid)
+                        pipe.zrem(self._key("recent"), f"{channel}:{sid}")
+                        pipe.execute()
+                    removed += value is not None
+            return removed
+
+        return self._call(0, delete)
+
+    def forget_replies(self, record: StoryRecord) -> int:
+        """Delete the pointers to a story's progress messages."""
+        keys = [self._key("reply", reply) for reply in record.replies]
+        return self._call(0, lambda: int(self.client.delete(*keys))) if keys else 0
+
+    # -- corrections from the desk --------------------------------------------------------------
+
+    def add_correction(self, team: str, snapshot: CorrectedStory, correction: Correction) -> bool:
+        """File a correction of a story for a workspace; the first correction also files ``snapshot`` (its text
+        and quotes as extracted). False while Redis is down."""
+        key = self._key("cx", team, snapshot.story)
+        story = snapshot.model_copy(update={"corrections": []}).model_dump_json()
+
+        def write() -> bool:
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.hsetnx(key, "story", story)
+                pipe.hset(key, f"c:{uuid.uuid4().hex}", correction.model_dump_json())
+                pipe.execute()
+            return True
+
+        return self._call(False, write)
+
+    def corrected_story(self, team: str, story: str) -> CorrectedStory | None:
+        """A workspace's corrections of a story, oldest first, with the story's text and quotes."""
+        return self._call(None, lambda: self._corrected(self._key("cx", team, story)))
+
+    def corrected_stories(self, team: str | None = None) -> list[CorrectedStory]:
+        """Every corrected story (of one workspace, or all), in no particular order."""
+
+        def read() -> list[CorrectedStory]:
+            match = self._key("cx", team or "*", "*")
+            found = (self._corrected(cast("str", key)) for key in self.client.scan_iter(match=match, count=1000))
+            return [story for story in found if story is not None]
+
+        return self._call([], read)
+
+    def _corrected(self, key: str) -> CorrectedStory | None:
+        fields = cast("dict[str, str]", self.client.hgetall(key))
+        if "story" not in fields:
+            return None
+        try:
+            story = CorrectedStory.model_validate_json(fields["story"])
+            corrections = [Correction.model_validate_json(v) for k, v in fields.items() if k.startswith("c:")]
+        except ValidationError:
+            logger.warning("Ignoring corrections under %s that no longer validate.", key)
+            return None
+        return story.model_copy(update={"corrections": sorted(corrections, key=lambda c: c.at)})
+
+    def forget_corrections(self, record: StoryRecord) -> int:
+        """Delete a story's corrections in every workspace (by its id, or by any of its keys)."""
+        keys = set(record.keys)
+
+        def delete() -> int:
+            doomed = []
+            for key in self.client.scan_iter(match=self._key("cx", "*"), count=1000):
+                name = cast("str", key)
+                if name.endswith(f":{record.id}") or (
+                    (story := self._corrected(name)) is not None and keys & set(story.keys)
+                ):
+                    doomed.append(name)
+            return int(self.client.delete(*doomed)) if doomed else 0
+
+        return self._call(0, delete)
 
     # -- digest records -------------------------------------------------------------------------
 

@@ -7,10 +7,17 @@ and an auto-watched message share ``msg:{channel}:{ts}``, so one message is neve
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+import time
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
+from bot.forget import ForgetRequest
 from bot.links import find_links, items_in
 from bot.service import AnalysisRequest, ButtonRequest
+
+R = TypeVar("R", bound=BaseModel)
 
 #: callback_id of the message shortcut.
 SHORTCUT_CALLBACK_ID = "nutgraf_extract"
@@ -101,7 +108,8 @@ def shortcut_request(body: dict[str, Any]) -> AnalysisRequest:
 def command_request(body: dict[str, Any]) -> AnalysisRequest:
     """``/nutgraf <link or text>``: the answer is posted in the channel."""
     return AnalysisRequest(
-        key=f"command:{body.get('trigger_id') or body.get('channel_id')}:{body.get('text', '')[:200]}",
+        # the text's hash, never the text: the key is kept in Redis and shown in logs
+        key=f"command:{body.get('trigger_id') or body.get('channel_id')}:{_digest(str(body.get('text') or ''))}",
         surface="command",
         channel=body["channel_id"],
         user=body.get("user_id"),
@@ -125,3 +133,60 @@ def button_request(body: dict[str, Any], action: dict[str, Any], kind: str, cach
         message_ts=str(container.get("message_ts") or message.get("ts") or ""),
         thread_ts=container.get("thread_ts") or message.get("thread_ts"),
     )
+
+
+def forget_request(body: dict[str, Any], action: dict[str, Any], story: str) -> ForgetRequest:
+    """*Forget this story* on a reply's menu."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    message_ts = str(container.get("message_ts") or message.get("ts") or "") or None
+    return ForgetRequest(
+        key=f"forget:{action.get('action_ts') or body.get('trigger_id')}",
+        channel=channel,
+        user=str((body.get("user") or {}).get("id") or ""),
+        story=story,
+        message_ts=message_ts,
+        thread_ts=container.get("thread_ts") or message.get("thread_ts") or message_ts,
+    )
+
+
+def forget_command_request(body: dict[str, Any], url: str) -> ForgetRequest:
+    """``/nutgraf forget <link>``: answered through the command's response URL."""
+    return ForgetRequest(
+        key=f"forget:{body.get('trigger_id') or body.get('channel_id')}:{_digest(url)}",
+        channel=body["channel_id"],
+        user=str(body.get("user_id") or ""),
+        url=url,
+        response_url=body.get("response_url"),
+    )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def stamped(request: R | None, team: str | None) -> R | None:
+    """The request with its workspace and arrival time, for requests that carry them."""
+    if request is None:
+        return None
+    update: dict[str, Any] = {}
+    fields = type(request).model_fields
+    if "team" in fields and team:
+        update["team"] = team
+    if "received_at" in fields and getattr(request, "received_at", None) is None:
+        update["received_at"] = time.time()
+    return request.model_copy(update=update) if update else request
+
+
+def request_kind(body: dict[str, Any]) -> str:
+    """What a verified request from Slack is, for counting: the event type, ``command``, or the payload type."""
+    kind = body.get("type")
+    if kind == "event_callback":
+        event = body.get("event")
+        return str(event.get("type")) if isinstance(event, dict) else "event_callback"
+    if isinstance(kind, str):
+        return kind
+    if body.get("command"):
+        return "command"
+    return "unknown"

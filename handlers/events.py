@@ -13,7 +13,7 @@ from bot.triggers import auto_request, mention_request, reaction_request
 def on_mention(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     """``@nutgraf <link or text>``, or a bare mention in a thread."""
     ack()
-    runtime(context).submit_once(mention_request(event))
+    runtime(context).submit_once(mention_request(event), context.team_id)
 
 
 def on_message(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
@@ -21,14 +21,14 @@ def on_message(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     ack()
     request = auto_request(event, context.bot_user_id)
     if request is not None and runtime(context).store.get_auto(request.channel):
-        runtime(context).submit_once(request)
+        runtime(context).submit_once(request, context.team_id)
 
 
 def on_reaction(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     """The trigger reaction (🔍 by default) added to a message."""
     ack()
     rt = runtime(context)
-    rt.submit_once(reaction_request(event, rt.settings.trigger_reaction))
+    rt.submit_once(reaction_request(event, rt.settings.trigger_reaction), context.team_id)
 
 
 def register(app: App) -> None:

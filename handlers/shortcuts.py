@@ -14,7 +14,7 @@ def on_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """Analyse the message the shortcut was used on; the answer goes in its thread."""
     ack()
     request = shortcut_request(body)
-    runtime(context).submit_once(request if request.channel else None)
+    runtime(context).submit_once(request if request.channel else None, context.team_id)
 
 
 def register(app: App) -> None:

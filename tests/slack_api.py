@@ -57,6 +57,11 @@ MAX_BUTTON_TEXT = 75
 MAX_BLOCK_ID = 255
 MAX_BLOCKS_TOTAL_TEXT = 12_000
 MAX_MESSAGE_TEXT = 40_000
+MAX_OVERFLOW_OPTIONS = 5
+MAX_OPTION_TEXT = 75
+MAX_OPTION_VALUE = 150
+MAX_VIEW_TITLE = 24
+MAX_PRIVATE_METADATA = 3000
 
 KNOWN_BLOCK_TYPES = frozenset(
     {"section", "divider", "image", "actions", "context", "input", "file", "header", "video", "rich_text"}
@@ -104,6 +109,20 @@ def _check_text_object(obj: Any, pointer: str, *, max_len: int, plain_only: bool
 def _check_element(element: Any, pointer: str) -> BlockProblem | None:
     if not isinstance(element, dict) or not isinstance(element.get("type"), str):
         return BlockProblem("invalid_blocks", pointer, "must be an object with a type")
+    if element["type"] == "overflow":
+        options = element.get("options")
+        if not isinstance(options, list) or not 1 <= len(options) <= MAX_OVERFLOW_OPTIONS:
+            return BlockProblem("invalid_blocks", f"{pointer}/options", "must hold 1-5 options")
+        for i, option in enumerate(options):
+            where = f"{pointer}/options/{i}"
+            if not isinstance(option, dict):
+                return BlockProblem("invalid_blocks", where, "must be an option object")
+            problem = _check_text_object(option.get("text"), f"{where}/text", max_len=MAX_OPTION_TEXT, plain_only=True)
+            if problem:
+                return problem
+            value = option.get("value")
+            if not isinstance(value, str) or not value or len(value) > MAX_OPTION_VALUE:
+                return BlockProblem("invalid_blocks", f"{where}/value", "must be a string of 1-150 characters")
     if element["type"] == "button":
         problem = _check_text_object(element.get("text"), f"{pointer}/text", max_len=MAX_BUTTON_TEXT, plain_only=True)
         if problem:
@@ -168,6 +187,13 @@ def _check_block(block: Any, pointer: str) -> BlockProblem | None:
                 if action_id in seen:
                     return BlockProblem("invalid_blocks", f"{pointer}/elements/{i}/action_id", "duplicate action_id")
                 seen.add(action_id)
+    elif kind == "input":
+        problem = _check_text_object(block.get("label"), f"{pointer}/label", max_len=2000, plain_only=True)
+        if problem:
+            return problem
+        element = block.get("element")
+        if not isinstance(element, dict) or not isinstance(element.get("action_id"), str):
+            return BlockProblem("invalid_blocks", f"{pointer}/element", "input needs an element with an action_id")
     elif kind == "image":
         if not isinstance(block.get("alt_text"), str) or not block["alt_text"]:
             return BlockProblem("invalid_blocks", f"{pointer}/alt_text", "image needs alt_text")
@@ -378,6 +404,7 @@ class SlackEmulator:
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
+        self.modals: list[dict[str, Any]] = []
         self.ephemerals: list[dict[str, Any]] = []
         self.unfurls: list[dict[str, Any]] = []
         self._seed()
@@ -451,6 +478,7 @@ class SlackEmulator:
         self.add_user("nutgraf", user_id=BOT_USER_ID, is_bot=True, join=False)
         self.add_user("Rita Reporter", user_id="U0REPORTER", tz="America/New_York", join=False)
         self.add_user("Ed Editor", user_id="U0EDITOR", tz="Europe/London", join=False)
+        self.add_user("Ada Admin", user_id="U0ADMIN", join=False, is_admin=True)
         self.add_channel("general", channel_id="C0GENERAL")
         self.add_channel("newsroom", channel_id="C0NEWSROOM")
         self.add_channel("outside", channel_id="C0OUTSIDE", bot_is_member=False)
@@ -464,6 +492,7 @@ class SlackEmulator:
             self.channels.clear()
             self.users.clear()
             self.views.clear()
+            self.modals.clear()
             self.ephemerals.clear()
             self.unfurls.clear()
             self._seed()
@@ -477,8 +506,13 @@ class SlackEmulator:
         tz: str = "UTC",
         is_bot: bool = False,
         join: bool = True,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> str:
-        """Add a workspace member; with ``join`` they join every existing channel. Returns the id."""
+        """Add a workspace member; with ``join`` they join every existing channel. Returns the id.
+
+        ``is_admin`` / ``is_owner`` are what users.info reports (an owner is an admin too, as in Slack).
+        """
         with self._lock:
             uid = user_id or f"U{len(self.users) + 1:08d}"
             name = (display_name or real_name).lower().replace(" ", ".")
@@ -502,6 +536,9 @@ class SlackEmulator:
                 "tz_offset": 0,
                 "is_bot": is_bot,
                 "is_app_user": False,
+                "is_admin": is_admin or is_owner,
+                "is_owner": is_owner,
+                "is_primary_owner": False,
                 "profile": profile,
             }
             if join:
@@ -767,6 +804,7 @@ class SlackEmulator:
             "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "views.publish": self._views_publish,
+            "views.open": self._views_open,
             "apps.connections.open": self._apps_connections_open,
         }
 
@@ -1067,16 +1105,21 @@ class SlackEmulator:
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"user": copy.deepcopy(self._user(params.get("user")))}
 
-    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
-        user = self._user(params.get("user_id"))
+    def _view(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
+        """The ``view`` argument, checked: its type, and its blocks against a view's limits."""
         view = self._json_param(params, "view")
-        if not isinstance(view, dict) or view.get("type") != "home":
+        if not isinstance(view, dict) or view.get("type") != kind:
             raise ApiError("invalid_arguments")
         problem = validate_blocks(view.get("blocks"), max_blocks=MAX_VIEW_BLOCKS, message=False)
         if problem is None and not view.get("blocks"):
             problem = BlockProblem("invalid_blocks", "/view/blocks", "a view needs blocks")
         if problem is not None:
             raise ApiError.from_problem(problem, "/view")
+        return view
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self._user(params.get("user_id"))
+        view = self._view(params, "home")
         previous = self.views.get(user["id"])
         wanted_hash = params.get("hash")
         if previous is not None and wanted_hash and wanted_hash != previous["hash"]:
@@ -1091,6 +1134,34 @@ class SlackEmulator:
             "hash": f"{self._next_ts()}.{number}",
         }
         self.views[user["id"]] = stored
+        return {"view": copy.deepcopy(stored)}
+
+    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A modal opened with a trigger_id (which Slack honours once, within 3 s)."""
+        trigger_id = params.get("trigger_id")
+        if not isinstance(trigger_id, str) or not re.fullmatch(r"\d+\.\w+", trigger_id):
+            raise ApiError("invalid_trigger_id")
+        if any(m["trigger_id"] == trigger_id for m in self.modals):
+            raise ApiError("expired_trigger_id")
+        view = self._view(params, "modal")
+        problem = _check_text_object(view.get("title"), "/title", max_len=MAX_VIEW_TITLE, plain_only=True)
+        has_inputs = any(b.get("type") == "input" for b in view.get("blocks") or [])
+        if problem is None and has_inputs:
+            problem = _check_text_object(view.get("submit"), "/submit", max_len=MAX_VIEW_TITLE, plain_only=True)
+        if problem is None and len(str(view.get("private_metadata") or "")) > MAX_PRIVATE_METADATA:
+            problem = BlockProblem("invalid_arguments", "/private_metadata", "must be at most 3000 characters")
+        if problem is not None:
+            raise ApiError.from_problem(problem, "/view")
+        stored = {
+            **copy.deepcopy(view),
+            "id": f"V{len(self.modals) + 1:08d}M",
+            "team_id": TEAM_ID,
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+            "hash": f"{self._next_ts()}.modal",
+            "state": {"values": {}},
+        }
+        self.modals.append({"trigger_id": trigger_id, "view": stored})
         return {"view": copy.deepcopy(stored)}
 
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -62,8 +62,11 @@ SLACK_BUTTON_VALUE = 2000
 SLACK_MESSAGE_TEXT = 40_000
 TOTAL_TEXT_BUDGET = 11_000
 
-# The only <…> forms nutgraf may emit: links, dates and channel references it builds itself.
-ALLOWED_TOKEN = re.compile(r"<(?:https?://[^\s<>|]+(?:\|[^<>]*)?|!date\^\d+\^[^|<>]+\|[^<>]*|#[CGD][A-Z0-9]+)>")
+# The only <…> forms nutgraf may emit: links, dates, channel references and (who forgot a story) user
+# mentions it builds itself from ids.
+ALLOWED_TOKEN = re.compile(
+    r"<(?:https?://[^\s<>|]+(?:\|[^<>]*)?|!date\^\d+\^[^|<>]+\|[^<>]*|#[CGD][A-Z0-9]+|@[UW][A-Z0-9]+)>"
+)
 ENTITY = re.compile(r"&(?:amp|lt|gt);")
 
 
@@ -94,7 +97,7 @@ def check_slack_limits(payload: dict[str, Any], *, view: bool = False) -> None:
     blocks_ = payload["blocks"]
     assert 1 <= len(blocks_) <= (SLACK_MAX_VIEW_BLOCKS if view else SLACK_MAX_BLOCKS)
     if view:
-        assert payload["type"] == "home"
+        assert payload["type"] in ("home", "modal")
     else:
         text = payload["text"]
         assert text.strip() and len(text) <= SLACK_MESSAGE_TEXT
@@ -114,6 +117,8 @@ def check_slack_limits(payload: dict[str, Any], *, view: bool = False) -> None:
             fields = block.get("fields", [])
             assert len(fields) <= SLACK_FIELDS
             total += sum(_text_object(f, SLACK_FIELD_TEXT) for f in fields)
+            if "accessory" in block:
+                total += _overflow(block["accessory"])
         elif kind == "header":
             assert block["text"]["type"] == "plain_text"
             total += _text_object(block["text"], SLACK_HEADER_TEXT)
@@ -126,13 +131,27 @@ def check_slack_limits(payload: dict[str, Any], *, view: bool = False) -> None:
             action_ids = [e["action_id"] for e in elements]
             assert len(set(action_ids)) == len(action_ids)
             for element in elements:
+                if element["type"] == "overflow":
+                    total += _overflow(element)
+                    continue
                 assert element["type"] == "button"
                 assert element["text"]["type"] == "plain_text"
                 total += _text_object(element["text"], SLACK_BUTTON_TEXT)
                 assert len(element.get("value", "")) <= SLACK_BUTTON_VALUE
+        elif kind == "input":
+            assert view and block["label"]["type"] == "plain_text" and block["element"]["action_id"]
         else:
             assert kind == "divider", kind
     assert total <= TOTAL_TEXT_BUDGET, total
+
+
+def _overflow(element: dict[str, Any]) -> int:
+    """Check an overflow menu (1-5 options, 75-character labels, 150-character values); its text size."""
+    assert element["type"] == "overflow" and 1 <= len(element["options"]) <= 5
+    for option in element["options"]:
+        assert option["text"]["type"] == "plain_text" and 1 <= len(option["text"]["text"]) <= 75
+        assert 1 <= len(option["value"]) <= 150
+    return sum(len(option["text"]["text"]) for option in element["options"])
 
 
 # --- helpers to read messages back ---------------------------------------------------------------
@@ -836,3 +855,62 @@ def test_home_view_lists_recent_analyses() -> None:
     assert "_Nothing analysed yet._" in all_text(empty)
     many = home_view([story(i) for i in range(300)], max_stories=20)
     assert list_lines(many, "recent", r"• ") == 20 and more_count(many, "recent") == 280
+
+
+# --- trust controls: the reply's menu, correction menus, modals, forgotten replies ----------------------------
+
+
+def test_reply_menu_offers_to_correct_or_forget_the_story() -> None:
+    message = analysis_message(make_analysis(), key="key-1", story="s" * 32)
+    check_slack_limits(message)
+    actions = next(b for b in message["blocks"] if b.get("block_id") == "actions")
+    menu = actions["elements"][-1]
+    assert menu["type"] == "overflow" and menu["action_id"] == blocks.ACTION_STORY_MENU
+    assert [(o["text"]["text"], o["value"]) for o in menu["options"]] == [
+        ("Correct a quote…", "fix|" + "s" * 32),
+        ("Forget this story", "forget|" + "s" * 32),
+    ]
+    assert blocks.parse_story_menu("forget|abc") == ("forget", "abc")
+    assert blocks.parse_story_menu("delete|abc") is None
+    no_menu = analysis_message(make_analysis(), key="key-1")
+    assert all(e["type"] == "button" for b in no_menu["blocks"] if b["type"] == "actions" for e in b["elements"])
+
+
+@pytest.mark.parametrize("count", [1, 8, 45, 120])
+def test_full_lists_give_each_quote_a_menu_within_slack_limits(count: int) -> None:
+    quotes = [quote(f"Quote number {i} about the harbour budget", f"Speaker {i}", start=i * 100, end=i * 100 + 40)
+              for i in range(count)]  # fmt: skip
+    message = blocks.full_lists_message(make_analysis(quotes=quotes), key="key-1", story="abc")
+    check_slack_limits(message)
+    menus = [b for b in message["blocks"] if (b.get("accessory") or {}).get("type") == "overflow"]
+    assert 1 <= len(menus) <= count
+    first = menus[0]["accessory"]
+    assert [o["text"]["text"] for o in first["options"]] == ["Wrong speaker…", "Not a quote"]
+    assert first["options"][0]["value"] == "speaker|abc|0|40"
+    text = " ".join(texts_of(message, "quote") + texts_of(message, "quotes-rest"))
+    shown = sum(f"Quote number {i} " in text for i in range(count))
+    more = re.search(r"\+(\d+) more quotes", text)
+    assert shown + (int(more.group(1)) if more else 0) == count  # every quote shown or counted
+    last = message["blocks"][-1]
+    assert [e["action_id"] for e in last["elements"]] == [blocks.ACTION_ADD_QUOTE, blocks.ACTION_SHARE]
+
+
+def test_modals_fit_slack_views() -> None:
+    speaker = blocks.speaker_modal(quote("We will act fast"), '{"s":"abc"}')
+    missing = blocks.missing_quote_modal('{"s":"abc"}')
+    for view in (speaker, missing):
+        check_slack_limits(view, view=True)
+        assert view["type"] == "modal" and len(view["title"]["text"]) <= 24 and view["private_metadata"]
+    assert speaker["callback_id"] == blocks.VIEW_FIX_SPEAKER
+    assert speaker["blocks"][1]["element"]["initial_value"] == "Jane Doe"
+    assert [b["block_id"] for b in missing["blocks"]] == ["words", "speaker", "kind"]
+
+
+def test_forgotten_reply_names_who_removed_it() -> None:
+    message = blocks.forgotten_message("U0EDITOR", datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc))
+    check_slack_limits(message)
+    assert message["blocks"][0]["text"]["text"] == (
+        ":wastebasket: This analysis was removed from nutgraf by <@U0EDITOR> on "
+        "<!date^1772539200^{date_short_pretty} {time}|2026-03-03 12:00 UTC>."
+    )
+    assert blocks.forgotten_message("<!channel>")["blocks"][0]["text"]["text"].count("<") == 1  # only the date

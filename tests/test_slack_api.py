@@ -744,3 +744,56 @@ def test_stop_releases_the_port() -> None:
         assert slack.client().auth_test()["ok"] is True
     with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), timeout=1):
         pass
+
+
+# -- modals, admins, menus -------------------------------------------------------------------------------------
+
+
+def test_users_info_says_who_is_an_admin(slack_api: SlackEmulator) -> None:
+    client = slack_api.client()
+    admin = client.users_info(user="U0ADMIN")["user"]
+    reporter = client.users_info(user="U0REPORTER")["user"]
+    assert (admin["is_admin"], admin["is_owner"], reporter["is_admin"], reporter["is_owner"]) == (
+        True,
+        False,
+        False,
+        False,
+    )
+    owner = slack_api.add_user("Olga Owner", is_owner=True)
+    assert client.users_info(user=owner)["user"]["is_admin"] is True
+
+
+def test_views_open_takes_a_trigger_once_and_checks_the_modal(slack_api: SlackEmulator) -> None:
+    client = slack_api.client()
+    view = {
+        "type": "modal",
+        "callback_id": "fix",
+        "title": {"type": "plain_text", "text": "Wrong speaker"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "private_metadata": "{}",
+        "blocks": [
+            {"type": "input", "block_id": "speaker", "label": {"type": "plain_text", "text": "Speaker"},
+             "element": {"type": "plain_text_input", "action_id": "speaker"}}
+        ],
+    }  # fmt: skip
+    opened = client.views_open(trigger_id="123.abc", view=view)["view"]
+    assert opened["id"].startswith("V") and opened["callback_id"] == "fix"
+    assert slack_api.modals[0]["trigger_id"] == "123.abc"
+    with pytest.raises(SlackApiError) as again:
+        client.views_open(trigger_id="123.abc", view=view)
+    assert again.value.response["error"] == "expired_trigger_id"
+    with pytest.raises(SlackApiError) as bad:
+        client.views_open(trigger_id="124.abc", view={**view, "title": {"type": "plain_text", "text": "x" * 25}})
+    assert bad.value.response["error"] == "invalid_blocks"
+    with pytest.raises(SlackApiError) as missing:
+        client.views_open(trigger_id="", view=view)
+    assert missing.value.response["error"] == "invalid_trigger_id"
+
+
+def test_overflow_menus_are_checked(slack_api: SlackEmulator) -> None:
+    menu = {"type": "overflow", "action_id": "m", "options": [
+        {"text": {"type": "plain_text", "text": "Forget"}, "value": "v" * 151}]}  # fmt: skip
+    problem = validate_blocks([{"type": "actions", "elements": [menu]}], text="x")
+    assert problem is not None and problem.pointer == "/blocks/0/elements/0/options/0/value"
+    menu["options"][0]["value"] = "forget|abc"
+    assert validate_blocks([{"type": "actions", "elements": [menu]}], text="x") is None

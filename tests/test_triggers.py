@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from bot.command import Command, auto_reply, route
@@ -226,7 +228,8 @@ def test_command_request_posts_in_the_channel() -> None:
     request = command_request(body)
     assert (request.surface, request.channel, request.user, request.text) == ("command", "C1", "U1", body["text"])
     assert request.thread_ts is None and request.in_thread is False
-    assert request.key == "command:5.6:<https://a.example>"
+    # the text's hash, not the text: the key is kept in Redis and logged
+    assert request.key == "command:5.6:" + hashlib.sha256(body["text"].encode()).hexdigest()[:16]
     assert command_request({**body, "trigger_id": "5.7"}).key != request.key
 
 
@@ -318,9 +321,70 @@ def test_manifest_declares_what_the_handlers_listen_to() -> None:
 
     events = settings["event_subscriptions"]["bot_events"]
     assert sorted(events) == sorted(EVENT_SCOPES)
-    assert {scope for scope in EVENT_SCOPES.values() if scope} | {"commands", "chat:write"} <= scopes
+    assert {scope for scope in EVENT_SCOPES.values() if scope} | {"commands", "chat:write", "users:read"} <= scopes
+    assert "private on|off|status" in command["usage_hint"] and "forget <link>" in command["usage_hint"]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is False
 
     urls = [command["url"], settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"]]
     assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls)
+
+
+# -- trust controls ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("private on", Command("private", "on")),
+        ("PRIVATE off", Command("private", "off")),
+        ("private", Command("private", "")),
+        ("private status", Command("private", "status")),
+        ("forget <https://news.example/a|news.example/a>", Command("forget", "https://news.example/a")),
+        ("forget", Command("forget", "")),
+        ("forget <https://a.example/1> <https://b.example/2>", Command("forget", "")),
+    ],
+)
+def test_route_private_and_forget(text: str, expected: Command) -> None:
+    assert route(text) == expected
+
+
+def test_request_kind_names_what_slack_sent() -> None:
+    from bot.triggers import request_kind
+
+    assert request_kind({"type": "event_callback", "event": {"type": "app_mention"}}) == "app_mention"
+    assert request_kind({"command": "/nutgraf", "text": "help"}) == "command"
+    assert request_kind({"type": "view_submission"}) == "view_submission"
+    assert request_kind({}) == "unknown"
+
+
+def test_stamped_requests_carry_their_workspace_and_arrival() -> None:
+    from bot.forget import ForgetRequest
+    from bot.triggers import stamped
+
+    request = stamped(ForgetRequest(key="k", channel="C1", user="U1"), "T1")
+    assert request is not None and request.team == "T1" and request.received_at is not None
+    assert stamped(None, "T1") is None
+
+
+def test_forget_requests_from_the_menu_and_the_command() -> None:
+    from bot.triggers import forget_command_request, forget_request
+
+    body = {
+        "user": {"id": "U1"},
+        "container": {"channel_id": "C1", "message_ts": "2.2", "thread_ts": "1.1"},
+        "trigger_id": "9.9",
+    }
+    request = forget_request(body, {"action_ts": "3.3"}, "abc")
+    assert (request.key, request.channel, request.user, request.story) == ("forget:3.3", "C1", "U1", "abc")
+    assert (request.message_ts, request.thread_ts, request.url) == ("2.2", "1.1", None)
+    command = forget_command_request(
+        {"channel_id": "C1", "user_id": "U1", "trigger_id": "9.9", "response_url": "http://127.0.0.1:9/r"},
+        "https://news.example/a",
+    )
+    assert (command.url, command.story, command.response_url) == (
+        "https://news.example/a",
+        None,
+        "http://127.0.0.1:9/r",
+    )
+    assert "news.example" not in command.key  # the link is hashed: keys are kept and logged

@@ -71,35 +71,14 @@ def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def click(bot: Bot, message: dict[str, Any], action_id: str, *, channel: str = CHANNEL, user: str = REPORTER) -> Any:
     """Click one of a bot message's buttons, with the ``block_actions`` payload Slack sends."""
     button = buttons(message)[action_id]
-    container: dict[str, Any] = {
-        "type": "message",
-        "message_ts": message["ts"],
-        "channel_id": channel,
-        "is_ephemeral": False,
+    action = {
+        "type": "button",
+        "action_id": action_id,
+        "block_id": "actions",
+        "text": button["text"],
+        "value": button.get("value"),
     }
-    if message.get("thread_ts"):
-        container["thread_ts"] = message["thread_ts"]
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "username": "rita", "team_id": TEAM_ID},
-        "api_app_id": "A0NUTGRAF",
-        "container": container,
-        "trigger_id": f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
-        "channel": {"id": channel, "name": "newsroom"},
-        "message": message,
-        "response_url": "http://127.0.0.1:9/unused",
-        "actions": [
-            {
-                "type": "button",
-                "action_id": action_id,
-                "block_id": "actions",
-                "text": button["text"],
-                "value": button.get("value"),
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
-    }
-    return bot.server.interaction(payload)
+    return bot.server.interaction(interaction_payload(message, action, channel=channel, user=user))
 
 
 def shortcut_payload(message: dict[str, Any], *, channel: str = CHANNEL, user: str = REPORTER) -> dict[str, Any]:
@@ -135,3 +114,93 @@ def assert_block_kit_accepted(bot: Bot) -> int:
             assert validate_blocks(blocks, text=call.params.get("text")) is None
         checked += 1
     return checked
+
+
+def interaction_payload(
+    message: dict[str, Any], action: dict[str, Any], *, channel: str = CHANNEL, user: str = REPORTER
+) -> dict[str, Any]:
+    """The ``block_actions`` payload Slack sends when ``user`` uses an element of a bot message."""
+    container: dict[str, Any] = {
+        "type": "message",
+        "message_ts": message["ts"],
+        "channel_id": channel,
+        "is_ephemeral": False,
+    }
+    if message.get("thread_ts"):
+        container["thread_ts"] = message["thread_ts"]
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": "rita", "team_id": TEAM_ID},
+        "api_app_id": "A0NUTGRAF",
+        "container": container,
+        "trigger_id": f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
+        "channel": {"id": channel, "name": "newsroom"},
+        "message": message,
+        "response_url": "http://127.0.0.1:9/unused",
+        "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
+    }
+
+
+def overflows(message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every overflow menu of a message, with the block it sits in: (block_id, element)."""
+    found = []
+    for block in message.get("blocks") or []:
+        elements = [block.get("accessory")] if block.get("type") == "section" else block.get("elements") or []
+        found += [
+            (block.get("block_id", ""), e) for e in elements if isinstance(e, dict) and e.get("type") == "overflow"
+        ]
+    return found
+
+
+def choose(
+    bot: Bot, message: dict[str, Any], option_text: str, *, block_id: str | None = None, user: str = REPORTER
+) -> Any:
+    """Pick the option called ``option_text`` in an overflow menu of a bot message (the first, or the one in
+    ``block_id``)."""
+    for found_block, menu in overflows(message):
+        if block_id is not None and found_block != block_id:
+            continue
+        option = next((o for o in menu["options"] if o["text"]["text"] == option_text), None)
+        if option is not None:
+            action = {
+                "type": "overflow",
+                "action_id": menu["action_id"],
+                "block_id": found_block,
+                "selected_option": option,
+            }
+            return bot.server.interaction(interaction_payload(message, action, user=user))
+    raise AssertionError(f"no menu option {option_text!r} in the message")
+
+
+def press(bot: Bot, message: dict[str, Any], action_id: str, *, user: str = REPORTER) -> Any:
+    """Press a button of a bot message (any block), as ``user``."""
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                action = {**element, "block_id": block.get("block_id", "")}
+                return bot.server.interaction(interaction_payload(message, action, user=user))
+    raise AssertionError(f"no button {action_id!r} in the message")
+
+
+def submit_view(bot: Bot, view: dict[str, Any], values: dict[str, str], *, user: str = REPORTER) -> Any:
+    """Submit a modal the bot opened, as Slack does: ``values`` by input block id (a select takes its value)."""
+    state: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        value = values.get(block["block_id"])
+        if element["type"] == "static_select":
+            chosen = next((o for o in element["options"] if o["value"] == value), element.get("initial_option"))
+            entry: dict[str, Any] = {"type": "static_select", "selected_option": chosen}
+        else:
+            entry = {"type": element["type"], "value": value}
+        state[block["block_id"]] = {element["action_id"]: entry}
+    payload = {
+        "type": "view_submission",
+        "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": "A0NUTGRAF",
+        "trigger_id": f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:8]}",
+        "view": {**view, "state": {"values": state}},
+    }
+    return bot.server.interaction(payload)

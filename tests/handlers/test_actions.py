@@ -83,7 +83,7 @@ def test_all_quotes_and_claims_lists_every_quote_in_the_thread(bot: Bot) -> None
 
 def test_short_lists_have_no_all_quotes_button(bot: Bot) -> None:
     _, reply = ask(bot, SHORT)
-    assert set(buttons(reply)) == {"nutgraf_share", "nutgraf_reanalyse"}
+    assert set(buttons(reply)) == {"nutgraf_share", "nutgraf_reanalyse", "nutgraf_story_menu"}
 
 
 def test_reanalyse_updates_the_same_message_and_bypasses_the_cache(bot: Bot) -> None:

@@ -56,7 +56,7 @@ def test_link_is_answered_in_the_channel_after_an_empty_ack_sent_before_the_page
     assert post.params["channel"] == CHANNEL
     assert bot.slack.calls_to("chat.update")
     # Already in the channel: nothing to share, but the lists were cut and it can be re-analysed.
-    assert set(buttons(result)) == {"nutgraf_show_all", "nutgraf_reanalyse"}
+    assert set(buttons(result)) == {"nutgraf_show_all", "nutgraf_reanalyse", "nutgraf_story_menu"}
     assert assert_block_kit_accepted(bot) >= 2
 
 
