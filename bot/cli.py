@@ -246,13 +246,11 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     analysis has the same deadline and memory bound as in the web process.
     """
     settings.require("slack_bot_token")
-    from bot import metrics
-    from bot.analysis import PooledRunner
-
     port = args.metrics_port or settings.metrics_port
     if port or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        _multiprocess_metrics()
-    metrics.share_files_with_sequential_children(os.getpid())
+        _multiprocess_metrics()  # before anything imports bot.metrics
+    from bot import metrics
+    from bot.analysis import PooledRunner
     from bot.app import build_service
     from bot.jobs import QUEUE_NAME, run_worker
     from bot.nlp.pipeline import Analyzer
@@ -260,6 +258,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     analyzer = Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
     analyzer.nlp  # noqa: B018 - loaded once, inherited by every work horse and its analysis worker
     runner = PooledRunner(settings, workers=1, start_method="fork", analyzer=analyzer)
+    metrics.share_files_with_sequential_children(os.getpid())
     if port:
         import redis
         from rq import Queue

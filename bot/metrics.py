@@ -25,10 +25,13 @@ Names (all prefixed ``nutgraf_``)::
 from __future__ import annotations
 
 import os
+import socketserver
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from wsgiref.simple_server import make_server
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -38,11 +41,12 @@ from prometheus_client import (
     Gauge,
     Histogram,
     generate_latest,
+    make_wsgi_app,
     multiprocess,
-    start_http_server,
     values,
 )
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import ThreadingWSGIServer
 from prometheus_client.registry import Collector
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -195,9 +199,21 @@ def exposition(*extra: Collector) -> bytes:
     return generate_latest(registry(*extra))
 
 
+class _MetricsServer(ThreadingWSGIServer):
+    """prometheus_client's threading WSGI server, without the reverse DNS lookup of its own address that
+    ``HTTPServer.server_bind`` makes at start (a query that can hang where name service is down)."""
+
+    def server_bind(self) -> None:
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
+        self.setup_environ()
+
+
 def serve_http(port: int, *extra: Collector, addr: str = "0.0.0.0") -> None:  # noqa: S104 - scraped from outside
     """Serve ``/metrics`` on ``port`` from a daemon thread (for ``nutgraf worker`` and ``nutgraf clock``)."""
-    start_http_server(port, addr=addr, registry=registry(*extra))
+    httpd = make_server(addr, port, make_wsgi_app(registry(*extra)), _MetricsServer)
+    threading.Thread(target=httpd.serve_forever, name="metrics", daemon=True).start()
 
 
 # -- multiprocess set-up ------------------------------------------------------------------------------------
