@@ -5,6 +5,7 @@ Every surface (Slack replies, digests, the CLI) goes through :class:`Analyzer`, 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -13,12 +14,13 @@ from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.errors import InputError
-from bot.models import Analysis, Article, Claim, Quote
-from bot.nlp import claims, consistency, quotes
+from bot.models import Analysis, Article, Claim, LeftOut, Quote
+from bot.nlp import claims, consistency, normalize, quotes
+from bot.nlp.clutter import count_words
 from bot.nlp.entities import extract_entities
 from bot.nlp.language import detect_language
 from bot.nlp.model import load_model
-from bot.nlp.normalize import MIN_TEXT_WORDS, Normalized, normalize
+from bot.nlp.normalize import MIN_TEXT_WORDS, Normalized, describe_left_out
 from bot.nlp.summary import summarize
 from bot.textio import BINARY_MESSAGE
 
@@ -34,7 +36,7 @@ MAX_CONTROL_SHARE = 0.01
 
 def pipeline_version(model_name: str) -> str:
     """Identifies everything that shapes an Analysis; cache keys include it, so upgrades never serve stale work."""
-    return f"{__version__}+q{quotes.VERSION}.c{claims.VERSION}.{model_name}"
+    return f"{__version__}+q{quotes.VERSION}.c{claims.VERSION}.n{normalize.VERSION}.{model_name}"
 
 
 def check_text(raw: str) -> None:
@@ -68,20 +70,24 @@ class Analyzer:
         return self._nlp
 
     def prepare(self, article: Article) -> tuple[Normalized, list[str]]:
-        """Check and normalise an article's text; returns the text to parse and notes for the reader."""
+        """Check and normalise an article's text; returns the text to parse and notes for the reader.
+
+        Text past ``max_chars`` is cut at a paragraph break; what normalisation and the cut left out is in
+        ``Normalized.left_out`` and described in a note.
+        """
         check_text(article.text)
-        notes: list[str] = []
-        norm = normalize(article.text, slack=article.source.kind == "text")
+        norm = normalize.normalize(article.text, slack=article.source.kind == "text")
         text = norm.text
         if len(text) > self.max_chars:
             cut = text.rfind("\n", 0, self.max_chars)
             cut = cut if cut > self.max_chars // 2 else self.max_chars
-            notes.append(f"The text is {len(text):,} characters long; only the first {cut:,} were analysed.")
-            text = text[:cut]
-            norm = Normalized(text=text, headline=norm.headline, byline=norm.byline)
-        if len(text.split()) < MIN_TEXT_WORDS:
+            rest = text[cut:]
+            left = LeftOut(kind="length", words=count_words(rest), lines=rest.count("\n\n") + 1)
+            norm = dataclasses.replace(norm, text=text[:cut].rstrip(), left_out=(*norm.left_out, left))
+        if len(norm.text.split()) < MIN_TEXT_WORDS:
             raise InputError(f"That is too short to analyse: give at least {MIN_TEXT_WORDS} words or a link.")
-        return norm, notes
+        note = describe_left_out(norm.left_out, max_chars=self.max_chars)
+        return norm, [note] if note else []
 
     def analyze(self, article: Article, *, id: str | None = None) -> Analysis:
         """Analyse one article; raises :class:`InputError` for input that cannot be analysed."""
@@ -155,5 +161,6 @@ class Analyzer:
             claims=found_claims,
             entities=extract_entities(doc) if language == "en" else [],
             notes=notes,
+            left_out=list(norm.left_out),
             analysed_at=datetime.now(timezone.utc),
         )

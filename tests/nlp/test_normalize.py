@@ -1,6 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.models import LeftOut
 from bot.nlp.normalize import normalize, unslack
 
 
@@ -34,7 +35,7 @@ def test_byline_and_trailing_boilerplate_dropped() -> None:
     norm = normalize(raw)
     assert norm.byline == "Ana Ruiz and Tom Wu"
     assert norm.text == "The bridge closed at noon after gusts of 90 km/h."
-    assert norm.dropped_trailer
+    assert norm.left_out == (LeftOut(kind="footer", words=5, lines=2),)
 
 
 def test_share_prompts_at_the_end_dropped() -> None:
