@@ -36,8 +36,14 @@ ClutterKind = Literal["promo", "advert", "newsletter", "caption", "embed", "shar
 #: Longest line (in characters) that can be clutter: captions run to a few sentences, a story paragraph
 #: longer than this is never furniture.
 MAX_CLUTTER_CHARS = 600
+#: Longest line compared with the known furniture phrases ("Story continues below advertisement").
+MAX_BARE_CHARS = 100
 #: Most words a promo line has.
 MAX_TEASER_WORDS = 30
+#: Kinds of furniture that open a page's footer.
+_FOOTER_KINDS = frozenset({"footer", "share", "newsletter"})
+#: Most words a line just above a footer has to go with it ("___", "Online:", a sign-off).
+FOOTER_LEAD_WORDS = 8
 #: Most words a headline in a list of links has.
 MAX_HEADLINE_WORDS = 16
 
@@ -145,7 +151,9 @@ _LIST_HEADINGS = frozenset(
         |recommended articles|recommended reading|you may also like|you might also like|you may be interested in
         |also read|must read|don't miss|trending|trending now|trending stories|most read|most popular|most viewed
         |most shared|top stories|latest news|latest stories|popular now|editor's picks|editors' picks
-        |further reading|read more|read next|what to read next|up next|in other news""".split("|")
+        |further reading|read more|read next|what to read next|up next|in other news|related sources
+        |related internet links|related stories and links|explore more|more from us|latest videos|top videos
+        |recommended videos|more videos|more videos from us""".split("|")
 )
 #: Words of a share bar ("Facebook Twitter Email", "Share · Tweet · Print").
 _SHARE_WORDS = frozenset(
@@ -391,21 +399,22 @@ def kind_of(line: str) -> ClutterKind | None:
         return None
     if line[0].islower() and not _LOWER_CLUTTER.match(line):
         return None  # furniture is labelled with a capital; this is a sentence running on
-    key = _key(line)
-    if not key:
-        return None
-    bare = _BARE_KIND.get(key)
-    if bare is not None:
-        return bare
-    words = key.split()
-    if len(words) <= 8 and all(w in _SHARE_WORDS for w in words):
-        return "share"
-    if _COUNTED.match(key):
-        return "share"
+    if len(line) <= MAX_BARE_CHARS:
+        key = _key(line)
+        if not key:
+            return None
+        bare = _BARE_KIND.get(key)
+        if bare is not None:
+            return bare
+        words = key.split()
+        if len(words) <= 8 and all(w in _SHARE_WORDS for w in words):
+            return "share"
+        if _COUNTED.match(key):
+            return "share"
     promo = _PROMO.match(line) or _PROMO_CAPS.match(line)
     if promo is not None and count_words(line) <= MAX_TEASER_WORDS:
         return "promo"
-    n_words = len(words)
+    n_words = len(line.split())
     for kind, most, pattern in _PATTERNS:
         if n_words <= most and pattern.match(line):
             return kind
@@ -428,7 +437,7 @@ def _dated_parts(parts: list[str]) -> bool:
 def is_date_line(line: str) -> bool:
     """Whether the line is a date or a time and nothing else ("Tue 3 Mar 2026 14.32 GMT", "9:52 p.m. ET")."""
     words = line.split()
-    if not 0 < len(words) <= 10 or not any(c.isdigit() for c in line):
+    if not 0 < len(words) <= 10 or not _DATE_OR_TIME.search(line):
         return False
     return all(
         any(c.isdigit() for c in w)
@@ -439,6 +448,12 @@ def is_date_line(line: str) -> bool:
     )
 
 
+#: A clock time, a year, or a month or weekday name: what makes a line of figures a date.
+_DATE_OR_TIME = re.compile(
+    r"\b\d{1,2}\s*[:.]\s*\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b|\b(?:19|20)\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep"
+    r"|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b",
+    _FLAGS,
+)
 _DATE_WORDS = _STAMP_WORDS | frozenset(
     """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
     january february march april may june july august september october november december jan feb mar apr
@@ -471,28 +486,36 @@ def is_link(line: str) -> bool:
 
 
 def is_sentence(line: str) -> bool:
-    """Whether a line reads as running text (a sentence or more) rather than a heading, link or label."""
+    """Whether a line reads as running text (a sentence or more) rather than a heading, link or label.
+
+    A line of two words or more that ends as a sentence ends is one ("Close call."), a question only when it
+    is long (a headline may ask one), and so is any line of twenty words.
+    """
     words = count_words(line)
     if words >= 20:
         return True
-    if words >= 3 and _SENTENCE_END.search(line[-12:]):
-        return True
+    if _SENTENCE_END.search(line[-12:]):
+        return sum(1 for w in line.split() if any(c.isalnum() for c in w)) >= 2
     return words >= 12 and bool(_QUESTION_END.search(line[-12:]))
 
 
 def footer_start(paragraphs: Sequence[str], kinds: Sequence[ClutterKind | None]) -> int:
     """Where the page's footer begins (``len(paragraphs)`` when there is none).
 
-    The footer is the tail after the story's last sentence that opens with a clutter line ("Related
-    stories", "More from …", "Tags: …", "© …") and holds nothing but clutter and short lines that are not
-    sentences (headlines of other stories, links, names). A tail of one line is not a footer: that line is
-    judged as clutter on its own.
+    The footer is the tail after the story's last sentence, from its first line of page-end furniture
+    ("Related stories", "More from …", "Tags: …", "© …", a share bar, a newsletter box) and the short lines
+    just above that one (a sign-off, "Online:"): it holds no sentence, only furniture and short lines
+    (headlines of other stories, links, names). Clutter that also sits inside stories (ads, captions, a promo
+    for one story, embed residue) does not start one, and a tail of one line is not a footer: such lines are
+    judged on their own.
     """
     n = len(paragraphs)
-    start = n
-    for i in range(n - 1, -1, -1):
-        if kinds[i] is None and is_sentence(paragraphs[i]):
+    last = n - 1
+    while last >= 0 and not (kinds[last] is None and is_sentence(paragraphs[last])):
+        last -= 1
+    start = next((i for i in range(last + 1, n) if kinds[i] in _FOOTER_KINDS or opens_list(paragraphs[i])), n)
+    while start < n and start - 1 > last:
+        if kinds[start - 1] is None and count_words(paragraphs[start - 1]) > FOOTER_LEAD_WORDS:
             break
-        if kinds[i] is not None:
-            start = i
+        start -= 1
     return start if n - start >= 2 else n

@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from bot.models import LeftOut
 from bot.nlp import clutter
@@ -35,10 +36,23 @@ VERSION = "2"
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|<>\s]+)(?:\|([^<>]*))?>")
 _SLACK_MENTION = re.compile(r"<[@!][^|<>]*(?:\|([^<>]*))?>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^<>]*))?>")
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+#: Characters that take no room: zero-width spaces and joiners, soft hyphens, direction marks, the BOM.
+_INVISIBLE = tuple(
+    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
+#: Two or more line breaks with nothing but spaces between them: one blank line.
+_BLANK_RUN = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-#: Line and paragraph separators other than "\n".
-_BREAKS = str.maketrans({"\r": "\n", "\v": "\n", "\f": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n\n"})
+#: Line and paragraph separators other than "\n", in the order they are replaced.
+_BREAKS = (
+    ("\r\n", "\n"),
+    ("\r", "\n"),
+    ("\v", "\n"),
+    ("\f", "\n"),
+    ("\x85", "\n"),
+    ("\u2028", "\n"),
+    ("\u2029", "\n\n"),
+)
 _FIRST_WORD = re.compile(r"[^ \t]*")
 _FINAL_PUNCTUATION = tuple(".!?…:;\"'”’)")
 #: How a line ends when it closes a sentence (or a clause before a list).
@@ -84,6 +98,7 @@ MAX_HEADLINE_CHARS = 200
 MIN_TEXT_WORDS = 5
 #: Most headlines taken as a list of links under a heading such as "Related stories".
 LISTED_LINKS = 10
+_LINKING = frozenset("of the and for by in at on from with to & de da van von".split())
 #: Lines above the story's first sentence looked at as the page's front matter, and the most words one has.
 FRONT_MATTER = 5
 FRONT_MATTER_WORDS = 6
@@ -126,26 +141,48 @@ def unslack(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
+    #: The line with its spaces squashed and stripped.
     text: str
-    indented: bool
-    #: The line's length and that of its first word as a wrapper saw them: before spaces were squashed,
-    #: and with a no-break space inside a word.
-    length: int
-    first: int
+    #: The line as written, which a wrapper measured: before spaces were squashed, with a no-break space
+    #: inside a word.
+    raw: str
+
+    @property
+    def length(self) -> int:
+        return len(self.raw.strip())
+
+    @property
+    def first(self) -> int:
+        """Length of the first word, as a wrapper saw it."""
+        match = _FIRST_WORD.match(self.raw.strip())
+        return match.end() if match else 0
+
+    @property
+    def indented(self) -> bool:
+        return self.raw[:2] in ("  ", " \t") or self.raw[:1] == "\t"
+
+
+def _clean_text(text: str) -> str:
+    """Line breaks unified, invisible characters dropped, runs of blank lines made one blank line.
+
+    Each step is one pass of a string method, and only for characters the text holds: a text of millions
+    of zero-width spaces or line separators is cleaned at the speed of ``str.replace``.
+    """
+    for old, new in _BREAKS:
+        if old in text:
+            text = text.replace(old, new)
+    for invisible in _INVISIBLE:
+        if invisible in text:
+            text = text.replace(invisible, "")
+    return _BLANK_RUN.sub("\n\n", text)
 
 
 def _clean_lines(text: str) -> list[_Line]:
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").translate(_BREAKS))
-    lines = []
-    for raw in text.split("\n"):
-        line = _SPACES.sub(" ", raw)
-        bare = raw.strip()
-        first = _FIRST_WORD.match(bare)
-        indented = line[:2] == "  " or raw[:1] == "\t"
-        lines.append(_Line(line.strip(), indented, len(bare), first.end() if first else 0))
-    return lines
+    """The lines of cleaned text: each pass over the whole text at once, then one small step a line."""
+    raws = text.split("\n")
+    squashed = _SPACES.sub(" ", text).split("\n")
+    return [_Line(line.strip(), raw) for line, raw in zip(squashed, raws, strict=True)]
 
 
 def _closed(line: str) -> bool:
@@ -154,7 +191,7 @@ def _closed(line: str) -> bool:
 
 def wrap_width(text: str) -> int | None:
     """The width ``text`` was hard-wrapped at, or None when each of its lines is a paragraph of its own."""
-    return _wrap_width(_clean_lines(text))
+    return _wrap_width(_clean_lines(_clean_text(text)))
 
 
 def _wrap_width(lines: Sequence[_Line]) -> int | None:
@@ -217,7 +254,7 @@ def _continues(above: _Line, opener: str, line: _Line, width: int | None, gap: i
     text, before = line.text, above.text
     if width is None:
         # every line is a paragraph, unless it plainly runs on: "the mayor said\nthat taxes …"
-        return text[0].islower() and not _closed(before) and clutter.kind_of(before) is None
+        return text[0].islower() and not _closed(before)
     room = above.length + (gap if before.endswith(_STOPS) else 1) + line.first
     short = room <= SHORT_LINE * width
     if _starts_paragraph(text, before, opener, short):
@@ -246,29 +283,59 @@ def _join(parts: list[str]) -> str:
 
 def paragraphs(text: str) -> list[str]:
     """The paragraphs of ``text``, each on one line: hard-wrapped lines re-flowed, blank lines dropped."""
+    return [para.text for para in _paragraphs(_clean_text(text))]
+
+
+class _Paragraph(NamedTuple):
+    text: str
+    #: Whether a blank line sets it off from the paragraph before.
+    after_blank: bool
+
+
+def _paragraphs(text: str) -> list[_Paragraph]:
     lines = _clean_lines(text)
-    plain = [line.text for line in lines]
     width = _wrap_width(lines)
     indented = sum(line.indented for line in lines if line.text)
     # an indented first line marks a paragraph when most lines are flush left
-    indents_mark = width is not None and 0 < indented < sum(1 for line in plain if line) // 2
+    indents_mark = width is not None and 0 < indented < sum(1 for line in lines if line.text) // 2
     gap = 2 if width is not None and _DOUBLE_SPACED.search(text) else 1
+    out: list[_Paragraph] = []
+    start = 0
+    for end in range(len(lines) + 1):
+        if end < len(lines) and lines[end].text:
+            continue
+        if end > start:
+            block = lines[start:end]
+            first = len(out)
+            out.extend(_Paragraph(p, False) for p in _block_paragraphs(block, width, gap, indents_mark))
+            out[first] = _Paragraph(out[first].text, start > 0)
+        start = end + 1
+    return out
+
+
+def _block_paragraphs(block: Sequence[_Line], width: int | None, gap: int, indents_mark: bool) -> list[str]:
+    """The paragraphs of a block of lines between blank lines."""
+    if width is not None and not _closed(block[-1].text):
+        # in hard-wrapped text, a block that does not end a sentence is not running text: a headline with its
+        # standfirst and byline, an address, a list of links. Each line stands alone unless it plainly runs
+        # on, but a caption or promo wrapped over lines is one piece of furniture.
+        whole = _split_block(block, width, gap, indents_mark)
+        if len(whole) == 1 and clutter.kind_of(whole[0]) is not None:
+            return whole
+        width = None
+    return _split_block(block, width, gap, indents_mark)
+
+
+def _split_block(block: Sequence[_Line], width: int | None, gap: int, indents_mark: bool) -> list[str]:
     out: list[str] = []
-    current: list[str] = []
-    for i, line in enumerate(lines):
-        if not line.text:
-            if current:
-                out.append(_join(current))
-                current = []
-            continue
-        if current and not (indents_mark and line.indented) and _continues(lines[i - 1], current[0], line, width, gap):
+    current = [block[0].text]
+    for above, line in pairwise(block):
+        if not (indents_mark and line.indented) and _continues(above, current[0], line, width, gap):
             current.append(line.text)
-            continue
-        if current:
+        else:
             out.append(_join(current))
-        current = [line.text]
-    if current:
-        out.append(_join(current))
+            current = [line.text]
+    out.append(_join(current))
     return out
 
 
@@ -317,42 +384,62 @@ def byline_of(line: str) -> str | None:
     return names.strip()
 
 
-def _mark_link_lists(paras: Sequence[str], kinds: list[clutter.ClutterKind | None]) -> None:
+def _mark_link_lists(paras: Sequence[_Paragraph], kinds: list[clutter.ClutterKind | None], blocks: bool) -> None:
     """Mark the headlines under a heading such as "Related stories" as clutter: the short lines that are
-    not sentences, up to the story's next sentence."""
+    not sentences, up to the story's next sentence, and (``blocks``: the text sets off its paragraphs with
+    blank lines) within the heading's block of lines."""
     i, n = 0, len(paras)
     while i < n:
-        if kinds[i] is None or not clutter.opens_list(paras[i]):
+        if kinds[i] not in ("promo", "footer") or not clutter.opens_list(paras[i].text):
             i += 1
             continue
         j = i + 1
-        while j < n and j - i <= LISTED_LINKS:
+        while j < n and j - i <= LISTED_LINKS and not (blocks and paras[j].after_blank):
+            line = paras[j].text
             if kinds[j] is None:
-                if clutter.is_sentence(paras[j]) or count_words(paras[j]) > clutter.MAX_HEADLINE_WORDS:
+                if clutter.is_sentence(line) or line.endswith(":") or count_words(line) > clutter.MAX_HEADLINE_WORDS:
                     break
                 kinds[j] = "promo"
             j += 1
         i = j
 
 
+def _name_shaped(line: str) -> bool:
+    """Whether every word of the line is capitalised, or a short linking word ("Press Trust of India")."""
+    return all(w[:1].isupper() or not w[:1].isalpha() or w in _LINKING for w in line.split())
+
+
 def _front_matter(body: Sequence[str]) -> set[int]:
     """The short lines above the story's first sentence that belong to the page: the outlet, a name, a
-    section label, "Live" (a line of a few words that is not a sentence, up to the first sentence)."""
+    section label, "Live" (a few words, each capitalised, that are not a sentence)."""
     front: set[int] = set()
     for i, para in enumerate(body[:FRONT_MATTER]):
         if clutter.is_sentence(para):
             return front
-        if count_words(para) <= FRONT_MATTER_WORDS:
+        if count_words(para) <= FRONT_MATTER_WORDS and _name_shaped(para):
             front.add(i)
     return set()
 
 
-def normalize(raw: str, *, slack: bool = True) -> Normalized:
-    """Normalise pasted or fetched text; ``slack`` undoes Slack's escapes and link markup first."""
-    text = unslack(raw) if slack else raw
-    paras = paragraphs(text)
+def normalize(raw: str, *, slack: bool = True, max_chars: int | None = None) -> Normalized:
+    """Normalise pasted or fetched text; ``slack`` undoes Slack's escapes and link markup first.
+
+    ``max_chars`` bounds the work on huge input: only that many characters of the cleaned text (blank runs
+    and invisible characters gone) are read, at a line break, and the words after them are counted as left
+    out (``LeftOut`` of kind "length").
+    """
+    text = _clean_text(unslack(raw) if slack else raw)
+    rest = ""
+    if max_chars is not None and len(text) > max_chars:
+        cut = text.rfind("\n", 0, max_chars)
+        cut = cut if cut > max_chars // 2 else max_chars
+        text, rest = text[:cut], text[cut:]
+    found = _paragraphs(text)
+    paras = [para.text for para in found]
     kinds = [clutter.kind_of(p) for p in paras]
-    _mark_link_lists(paras, kinds)
+    # paragraphs set off by blank lines: a list of links is one block of lines
+    blocks = sum(para.after_blank for para in found) * 2 >= len(found)
+    _mark_link_lists(found, kinds, blocks)
     footer = clutter.footer_start(paras, kinds)
     for i in range(footer, len(paras)):
         kinds[i] = "footer"
@@ -382,6 +469,9 @@ def normalize(raw: str, *, slack: bool = True) -> Normalized:
     if footer < len(paras):
         words = sum(count_words(p) for p in paras[footer:])
         left_out.append(LeftOut(kind="footer", words=words, lines=len(paras) - footer))
+    if rest.strip():
+        lines = sum(1 for line in rest.split("\n") if line.strip())
+        left_out.append(LeftOut(kind="length", words=count_words(rest), lines=lines))
     return Normalized(
         text="\n\n".join(body),
         headline=headline,

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: How much more cleaned input than ``max_chars`` normalisation reads: clutter and footers it removes make the
+#: text shorter, and reading all of a huge input would only be to throw it away.
+READ_FACTOR = 4
 #: Share of control characters above which input is taken for binary data.
 MAX_CONTROL_SHARE = 0.01
 
@@ -50,6 +53,15 @@ def check_text(raw: str) -> None:
         raise InputError("That is a PDF file. nutgraf reads web pages and plain text: paste the article's text.")
     if not raw.strip():
         raise InputError("There is no text to analyse.")
+
+
+def _add(left_out: tuple[LeftOut, ...], more: LeftOut) -> tuple[LeftOut, ...]:
+    """``left_out`` with ``more`` added to the item of its kind (or appended)."""
+    same = next((item for item in left_out if item.kind == more.kind), None)
+    if same is None:
+        return (*left_out, more)
+    merged = LeftOut(kind=more.kind, words=same.words + more.words, lines=same.lines + more.lines)
+    return tuple(merged if item is same else item for item in left_out)
 
 
 class Analyzer:
@@ -76,14 +88,16 @@ class Analyzer:
         ``Normalized.left_out`` and described in a note.
         """
         check_text(article.text)
-        norm = normalize.normalize(article.text, slack=article.source.kind == "text")
+        norm = normalize.normalize(
+            article.text, slack=article.source.kind == "text", max_chars=READ_FACTOR * self.max_chars
+        )
         text = norm.text
         if len(text) > self.max_chars:
             cut = text.rfind("\n", 0, self.max_chars)
             cut = cut if cut > self.max_chars // 2 else self.max_chars
             rest = text[cut:]
             left = LeftOut(kind="length", words=count_words(rest), lines=rest.count("\n\n") + 1)
-            norm = dataclasses.replace(norm, text=text[:cut].rstrip(), left_out=(*norm.left_out, left))
+            norm = dataclasses.replace(norm, text=text[:cut].rstrip(), left_out=_add(norm.left_out, left))
         if len(norm.text.split()) < MIN_TEXT_WORDS:
             raise InputError(f"That is too short to analyse: give at least {MIN_TEXT_WORDS} words or a link.")
         note = describe_left_out(norm.left_out, max_chars=self.max_chars)
