@@ -48,7 +48,6 @@ FOOTER_LEAD_WORDS = 8
 MAX_HEADLINE_WORDS = 16
 
 _FLAGS = re.IGNORECASE
-_SEP = r"\s*(?::|\||›|»|>>|–|—|-)\s*"
 #: Labels that open a teaser line for another story or medium, before a separator ("READ MORE: …").
 _PROMO_LABELS = (
     r"read(?:\s+more|\s+also|\s+next|\s+this)?|also\s+(?:read|see|watch|on)|see\s+also|more(?:\s+news)?|related(?:\s+news)?"
@@ -382,6 +381,18 @@ _STAMP_WORDS = frozenset(
     """at on am pm a.m. p.m. ago min mins minute minutes hour hours hr hrs day days week weeks yesterday today
     and by | · , - – — et edt est ct cdt cst pt pdt pst mt gmt bst utc ist aest aedt acst awst nzst nzdt""".split()
 )
+#: A clock time, a year, or a month or weekday name: what makes a line of figures a date.
+_DATE_OR_TIME = re.compile(
+    r"\b\d{1,2}\s*[:.]\s*\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b|\b(?:19|20)\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep"
+    r"|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b",
+    _FLAGS,
+)
+_DATE_WORDS = _STAMP_WORDS | frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+    january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec""".split()
+)
+_DATE_SEPARATORS = frozenset("| - – — · / ,".split())
 _SENTENCE_END = re.compile(r"[.!…][\"'”’)\]]*$")
 _QUESTION_END = re.compile(r"\?[\"'”’)\]]*$")
 _HAS_WORD = re.compile(r"\w")
@@ -441,24 +452,11 @@ def is_date_line(line: str) -> bool:
         return False
     return all(
         any(c.isdigit() for c in w)
-        or w in "|-–—·/,"
+        or w in _DATE_SEPARATORS
         or w.lower().strip(",.") in _DATE_WORDS
         or w.lower() in _DATE_WORDS
         for w in words
     )
-
-
-#: A clock time, a year, or a month or weekday name: what makes a line of figures a date.
-_DATE_OR_TIME = re.compile(
-    r"\b\d{1,2}\s*[:.]\s*\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b|\b(?:19|20)\d{2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep"
-    r"|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b",
-    _FLAGS,
-)
-_DATE_WORDS = _STAMP_WORDS | frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
-    january february march april may june july august september october november december jan feb mar apr
-    jun jul aug sep sept oct nov dec""".split()
-)
 
 
 def _is_stamp(rest: str) -> bool:
