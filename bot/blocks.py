@@ -434,6 +434,9 @@ def _context_line(analysis: Analysis, cached: bool) -> str:
         parts.insert(0, "pasted text")
     if analysis.word_count > 0:
         parts.append(_plural(analysis.word_count, "word"))
+    left_out = sum(item.words for item in analysis.left_out)
+    if left_out > 0:
+        parts.append(f"{_plural(left_out, 'word')} left out")
     if cached:
         parts.append("cached")
     return " · ".join(p for p in parts if p) or "nutgraf"

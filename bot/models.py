@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bot.shorten import shorten
 
 QuoteKind = Literal["direct", "mixed", "indirect"]
+LeftOutKind = Literal["clutter", "footer", "length"]
 
 
 class _Model(BaseModel):
@@ -142,6 +143,21 @@ class Entity(_Model):
     variants: list[str] = Field(default_factory=list)
 
 
+class LeftOut(_Model):
+    """Words of the input that were not analysed, and why; the reply says so (never drop text silently).
+
+    ``kind`` is ``clutter`` for page furniture inside the story, removed line by line (promos and teasers,
+    advertising markers, newsletter boxes, photo captions and credits, social-embed residue, share prompts),
+    ``footer`` for the page's tail after the story (lists of links, tags, copyright lines) and ``length``
+    for text past the analysis limit (``NUTGRAF_MAX_TEXT_CHARS``). ``lines`` counts the lines (paragraphs)
+    removed, ``words`` the whitespace-separated words in them.
+    """
+
+    kind: LeftOutKind
+    words: int = Field(ge=0)
+    lines: int = Field(ge=0)
+
+
 class Analysis(_Model):
     """The result of analysing one article: what every surface (Slack, CLI, digest) shows."""
 
@@ -156,6 +172,8 @@ class Analysis(_Model):
     entities: list[Entity] = Field(default_factory=list)
     figures: list[FigureRecord] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    #: What of the input was left out of the analysis (also described in ``notes``).
+    left_out: list[LeftOut] = Field(default_factory=list)
     analysed_at: datetime | None = None
     #: The analysed text's fingerprint (bot.nlp.fingerprint): how digests know one story read twice.
     fingerprint: list[int] = Field(default_factory=list)

@@ -83,8 +83,9 @@ def test_analyze_20_mb_text_is_flagged(tmp_path: Path) -> None:
     # what is checked is the cut, not the deadline: give a loaded machine time to parse 100,000 characters
     proc = run("analyze", str(path), "--json", env={"NUTGRAF_ANALYSIS_TIMEOUT": "300"})
     assert proc.returncode == 0, proc.stderr[-2000:]
-    notes = json.loads(proc.stdout)["notes"]
-    assert any("only the first" in note for note in notes)
+    data = json.loads(proc.stdout)
+    assert data["notes"][0].endswith("words after the first 100,000 characters were left out.")
+    assert [item["kind"] for item in data["left_out"]] == ["length"]
 
 
 @pytest.mark.slow

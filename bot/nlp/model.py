@@ -7,6 +7,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError
+from bot.nlp.sentences import COMPONENT as SENTENCES
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -35,8 +36,21 @@ def load_model(name: str) -> Language:
                     f"The spaCy model {name!r} is not installed. Install nutgraf with "
                     f'`pip install -e ".[dev]"` or set NUTGRAF_SPACY_MODEL to an installed English model.'
                 ) from exc
+            add_components(nlp)
             _loaded[name] = nlp
         return nlp
+
+
+def add_components(nlp: Language) -> None:
+    """Add nutgraf's own components: sentence boundaries at paragraphs and closing marks, before the parser
+    (which keeps them) or, in a pipeline without one, before the sentence recogniser."""
+    if SENTENCES in nlp.pipe_names:
+        return
+    before = next((c for c in ("parser", "senter") if c in nlp.pipe_names), None)
+    if before is None:
+        nlp.add_pipe(SENTENCES, first=True)
+    else:
+        nlp.add_pipe(SENTENCES, before=before)
 
 
 def is_loaded(name: str) -> bool:

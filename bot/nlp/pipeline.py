@@ -5,6 +5,7 @@ Every surface (Slack replies, digests, the CLI) goes through :class:`Analyzer`, 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -13,14 +14,15 @@ from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.errors import InputError
-from bot.models import Analysis, Article, Claim, FigureRecord, Quote
-from bot.nlp import claims, consistency, figures, quotes
+from bot.models import Analysis, Article, Claim, FigureRecord, LeftOut, Quote
+from bot.nlp import claims, consistency, figures, normalize, quotes
+from bot.nlp.clutter import count_words
 from bot.nlp.defuse import defuse
 from bot.nlp.entities import extract_entities
 from bot.nlp.fingerprint import fingerprint
 from bot.nlp.language import detect_language
 from bot.nlp.model import load_model
-from bot.nlp.normalize import MIN_TEXT_WORDS, Normalized, normalize
+from bot.nlp.normalize import MIN_TEXT_WORDS, Normalized, describe_left_out
 from bot.nlp.summary import summarize
 from bot.textio import BINARY_MESSAGE
 
@@ -30,15 +32,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: How much more cleaned input than ``max_chars`` normalisation reads: clutter and footers it removes make the
+#: text shorter, and reading all of a huge input would only be to throw it away.
+READ_FACTOR = 4
 #: Share of control characters above which input is taken for binary data.
 MAX_CONTROL_SHARE = 0.01
-#: Raw characters normalised for each character analysed (``max_chars``); the rest is never read.
-RAW_CHARS_PER_CHAR = 4
 
 
 def pipeline_version(model_name: str) -> str:
     """Identifies everything that shapes an Analysis; cache keys include it, so upgrades never serve stale work."""
-    return f"{__version__}+q{quotes.VERSION}.c{claims.VERSION}.f{figures.VERSION}.{model_name}"
+    return f"{__version__}+q{quotes.VERSION}.c{claims.VERSION}.n{normalize.VERSION}.f{figures.VERSION}.{model_name}"
 
 
 def check_text(raw: str) -> None:
@@ -52,6 +55,15 @@ def check_text(raw: str) -> None:
         raise InputError("That is a PDF file. nutgraf reads web pages and plain text: paste the article's text.")
     if not raw.strip():
         raise InputError("There is no text to analyse.")
+
+
+def _add(left_out: tuple[LeftOut, ...], more: LeftOut) -> tuple[LeftOut, ...]:
+    """``left_out`` with ``more`` added to the item of its kind (or appended)."""
+    same = next((item for item in left_out if item.kind == more.kind), None)
+    if same is None:
+        return (*left_out, more)
+    merged = LeftOut(kind=more.kind, words=same.words + more.words, lines=same.lines + more.lines)
+    return tuple(merged if item is same else item for item in left_out)
 
 
 class Analyzer:
@@ -72,25 +84,27 @@ class Analyzer:
         return self._nlp
 
     def prepare(self, article: Article) -> tuple[Normalized, list[str]]:
-        """Check and normalise an article's text; returns the text to parse and notes for the reader."""
+        """Check and normalise an article's text; returns the text to parse and notes for the reader.
+
+        Text past ``max_chars`` is cut at a paragraph break; what normalisation and the cut left out is in
+        ``Normalized.left_out`` and described in a note.
+        """
         check_text(article.text)
         defused = defuse(article.text)  # before anything reads the text character by character
-        notes = defused.notes
-        raw = defused.text
-        # Normalisation shrinks a story by far less than this: what lies beyond would be cut anyway.
-        raw = raw[: RAW_CHARS_PER_CHAR * self.max_chars]
-        norm = normalize(raw, slack=article.source.kind == "text")
+        norm = normalize.normalize(
+            defused.text, slack=article.source.kind == "text", max_chars=READ_FACTOR * self.max_chars
+        )
         text = norm.text
         if len(text) > self.max_chars:
             cut = text.rfind("\n", 0, self.max_chars)
             cut = cut if cut > self.max_chars // 2 else self.max_chars
-            total = len(text) if len(raw) == len(defused.text) else len(defused.text)
-            notes.append(f"The text is {total:,} characters long; only the first {cut:,} were analysed.")
-            text = text[:cut]
-            norm = Normalized(text=text, headline=norm.headline, byline=norm.byline)
-        if len(text.split()) < MIN_TEXT_WORDS:
+            rest = text[cut:]
+            left = LeftOut(kind="length", words=count_words(rest), lines=rest.count("\n\n") + 1)
+            norm = dataclasses.replace(norm, text=text[:cut].rstrip(), left_out=_add(norm.left_out, left))
+        if len(norm.text.split()) < MIN_TEXT_WORDS:
             raise InputError(f"That is too short to analyse: give at least {MIN_TEXT_WORDS} words or a link.")
-        return norm, notes
+        note = describe_left_out(norm.left_out, max_chars=self.max_chars)
+        return norm, [*defused.notes, note] if note else defused.notes
 
     def analyze(self, article: Article, *, id: str | None = None) -> Analysis:
         """Analyse one article; raises :class:`InputError` for input that cannot be analysed."""
@@ -169,6 +183,7 @@ class Analyzer:
             entities=extract_entities(doc) if language == "en" else [],
             figures=found_figures,
             notes=notes,
+            left_out=list(norm.left_out),
             analysed_at=analysed_at,
             fingerprint=fingerprint(norm.text),
         )

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import InputError
-from bot.models import Analysis, Article, Source
+from bot.models import Analysis, Article, LeftOut, Source
 from bot.nlp.pipeline import Analyzer, check_text
 
 SAMPLE = Path(__file__).parents[2] / "bot" / "samples" / "harbour.txt"
@@ -58,8 +58,10 @@ def test_huge_text_is_cut_with_a_note(analyzer: Analyzer) -> None:
     analyzer = Analyzer(analyzer.model_name, max_chars=5_000)
     paragraph = "The city spent $3 million on roads in 2025, officials said. " * 20 + "\n"
     analysis = analyzer.analyze(Article(text=paragraph * 10))
-    assert any("only the first" in n for n in analysis.notes)
-    assert analysis.word_count < 1200
+    # four whole paragraphs of 220 words fit in 5,000 characters; the other six are left out, and said so
+    assert analysis.left_out == [LeftOut(kind="length", words=6 * 220, lines=6)]
+    assert analysis.notes[0] == "1,320 words after the first 5,000 characters were left out."
+    assert analysis.word_count == 4 * 20 * 12  # the parse counts "$" as a word of its own
 
 
 def test_analyze_many_keeps_order_and_reports_bad_items(analyzer: Analyzer) -> None:
