@@ -1,4 +1,4 @@
-"""Routing the text of ``/nutgraf``: help, auto-watch, digests, or something to analyse."""
+"""Routing the text of ``/nutgraf``: help, auto-watch, digests, desk memory, or something to analyse."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Literal
 
 from bot.links import items_in
 
-Kind = Literal["help", "auto", "digest", "analyse"]
+Kind = Literal["help", "auto", "digest", "memory", "analyse"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ def route(text: str) -> Command:
         return Command("auto", rest.strip().lower())
     if word == "digest":
         return Command("digest", rest.strip())
+    if word == "memory":
+        return Command("memory", rest.strip())
     if items_in(text, max_links=1)[0]:
         return Command("analyse", text)
     return Command("help")

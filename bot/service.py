@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
+from bot.desk import Desk
 from bot.errors import NutgrafError
 from bot.fetch import canonicalize_url, fetch_article
 from bot.links import Item, items_in
@@ -85,6 +86,7 @@ class Service:
         self.client = client
         self.poster = Poster(client, store)
         self.analyzer = analyzer or Analyzer(settings.spacy_model, max_chars=settings.max_text_chars)
+        self.desk = Desk(store, client, settings.digest_retention_days)
 
     def run(self, request: Request) -> None:
         """Do what a request asks (in the web process or a worker)."""
@@ -152,11 +154,13 @@ class Service:
             logger.info("request %s: %s (%s)", reply_key, exc.code, exc)
             self._update(channel, ts, blocks.error_message(str(exc)))
             return
+        memory = self.desk.recall(analysis, channel=request.channel, key=analysis.source.canonical_url or cache_key)
         message = blocks.analysis_message(
-            analysis, cached=cached, key=cache_key, shareable=request.thread_ts is not None
+            analysis, cached=cached, key=cache_key, shareable=request.thread_ts is not None, memory=memory.found
         )
         if self._update(channel, ts, message):
             self._record(request, analysis, cache_key, ts)
+            self.desk.remember(memory, thread_ts=request.thread_ts or ts, user=request.user)
 
     def _progress(self, request: AnalysisRequest, item: Item, reply_key: str) -> tuple[str, str] | None:
         """The message the result goes into: an earlier attempt's, the one being re-analysed, or a new one."""
