@@ -679,7 +679,7 @@ def memory_message(search: MemorySearch) -> Message:
         text = "Desk memory can't be read right now (Redis is unreachable). Try again in a minute."
         return _simple(f":warning: {text}", text, "memory-error")
     if not search.query:
-        return _simple(escape_mrkdwn(MEMORY_USAGE), "Usage: /nutgraf memory <words>", "memory-usage")
+        return _simple(escape_mrkdwn(MEMORY_USAGE), "Usage: /nutgraf memory &lt;words&gt;", "memory-usage")
     query = _fit(search.query, 200)
     if not search.hits:
         text = f"Nothing in this channel's desk memory has all of *{query}*."

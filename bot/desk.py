@@ -72,14 +72,15 @@ class Consultation:
     found: Recall
 
 
-def _same_conflict(note: MemoryNote) -> tuple[frozenset[str], str]:
-    ids = frozenset(ref.id for ref in (note.story, note.found_in) if ref is not None)
-    return ids, note.figure.measure if note.figure is not None else ""
+def _same_conflict(note: MemoryNote) -> tuple[str, frozenset[str], str]:
+    refs = [ref for ref in (note.story, note.found_in) if ref is not None]
+    channel = refs[0].channel if refs else ""
+    return channel, frozenset(ref.id for ref in refs), note.figure.measure if note.figure is not None else ""
 
 
 def _unique(notes: Sequence[MemoryNote]) -> list[MemoryNote]:
-    """One conflict per pair of stories and measure (a story and an earlier one, remembered both ways)."""
-    seen: set[tuple[frozenset[str], str]] = set()
+    """One conflict per channel, pair of stories and measure (two stories remembered both ways round)."""
+    seen: set[tuple[str, frozenset[str], str]] = set()
     kept = []
     for note in notes:
         if (key := _same_conflict(note)) not in seen:
