@@ -343,7 +343,9 @@ class RedisMemory:
     """:class:`Memory` in the Redis of a :class:`~bot.store.RedisStore`, on its connection and prefix.
 
     Like the store, it degrades instead of raising while Redis is unreachable: nothing is remembered and
-    lookups find nothing.
+    lookups find nothing. Once the store has found Redis unreachable, memory does not try again until one of
+    the store's own calls finds it back: a new analysis makes dozens of lookups, and each would wait out the
+    timeout of a Redis that hangs.
     """
 
     def __init__(self, store: RedisStore, retention_days: int = 30) -> None:
@@ -356,6 +358,8 @@ class RedisMemory:
         return self.prefix + ":".join(parts)
 
     def _call(self, default: T, action: Callable[[], T]) -> T:
+        if not self.store.available:
+            return default
         return self.store.guarded(default, action)
 
     def _cutoff(self) -> float:

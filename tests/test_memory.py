@@ -465,3 +465,21 @@ def test_the_channels_a_user_asked_in(memory: RedisMemory, redis_store: RedisSto
     assert memory.asked_channels("U1", limit=1) == ["C2"]
     assert memory.asked_channels("U3") == []
     assert 0 < redis_store.client.ttl("nutgraf:m:u:U1") <= 30 * 86400
+
+
+def test_memory_waits_for_the_store_to_find_redis_back(
+    stories: dict[str, Analysis], private_redis: RedisServer
+) -> None:
+    store = RedisStore.from_url(private_redis.url, timeout=0.2)
+    memory = RedisMemory(store)
+    try:
+        private_redis.stop()
+        assert memory.search("C1", "calloway jobs") == [] and not store.available
+        private_redis.restart()  # an empty Redis: nothing was kept
+        memory.remember(stories["first"], ref("first", "C1"))  # not tried: the store has not found Redis back yet
+        assert not store.client.exists("nutgraf:m:C1:stories")
+        assert store.ping()
+        memory.remember(stories["first"], ref("first", "C1"))
+        assert [h.kind for h in memory.search("C1", "calloway jobs")] == ["figure", "claim"]
+    finally:
+        store.close()
