@@ -686,8 +686,12 @@ def _cited_story(value: str | None) -> str | None:
 
 
 def figure_words(record: FigureRecord) -> list[str]:
-    """The words ``/nutgraf memory`` finds a figure by: its subject, what it measures and the figure itself."""
-    parts = [record.subject or "", record.subject_key, record.measure, record.counted or "", record.family, record.text]
+    """The words ``/nutgraf memory`` finds a figure by: its subject and what it measures.
+
+    Not the figure itself: its claim is found by its numbers, and a key per number would cost more than the
+    figure's record.
+    """
+    parts = [record.subject or "", record.subject_key, record.measure, record.counted or "", record.family]
     return sorted(shingles(" ".join(parts)))
 
 
