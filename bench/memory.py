@@ -6,8 +6,9 @@
    analysed by the pipeline, the first story is remembered in a channel of its own, and the second is
    recalled against it. A "figure differs" note is right when it pairs the figures the pair's label names.
    Goals: precision ≥ 0.90, recall ≥ 0.80. Pairs of the set "first" were written before the rules and
-   used while writing them; those of the set "later" were written once the rules were settled and are
-   reported on their own, as the fairer figure.
+   used while writing them; those of the sets "later", "fresh", "final" and "twenty" were each written once
+   the rules of their time were settled, scored before any change, and are reported on their own, as the
+   fairer figures.
 2. Speed and size: ``--records`` synthetic figure records (100,000 by default) are remembered in one channel;
    then lookups by subject and measure are timed, against a bare Redis GET on the same connection as the
    baseline. Goal: lookup p99 ≤ 20 ms on loopback. Bytes per record come from Redis's ``MEMORY USAGE``

@@ -605,12 +605,16 @@ def figure_differs_line(note: MemoryNote) -> str:
     )
 
 
-def seen_before_line(note: MemoryNote) -> str:
-    """A claim an earlier story of the channel made in nearly the same words."""
+def seen_before_line(note: MemoryNote, more: int = 0) -> str:
+    """A claim an earlier story of the channel made in nearly the same words (and ``more`` other claims the
+    same earlier story made: the same story pasted again, say)."""
     if note.claim is None or note.story is None:
         return ""
     claim = _fit(note.claim, _MEMORY_CLAIM_CHARS)
-    return f":repeat: *Seen before* — “{claim}” also in {_story_ref_link(note.story)} ({_story_when(note.story)})"
+    others = f" and {_plural(more, 'other claim')}" if more else ""
+    return (
+        f":repeat: *Seen before* — “{claim}”{others} also in {_story_ref_link(note.story)} ({_story_when(note.story)})"
+    )
 
 
 def _speakers(quotes: Iterable[Quote]) -> str:
@@ -653,7 +657,11 @@ def worth_checking_lines(memory: Recall | None) -> list[str]:
         return []
     lines = [story_changes_line(memory.changes)] if memory.changes is not None else []
     lines += [figure_differs_line(n) for n in memory.notes if n.kind == "figure_differs"]
-    lines += [seen_before_line(n) for n in memory.notes if n.kind == "seen_before"]
+    seen: dict[str, list[MemoryNote]] = {}
+    for note in memory.notes:
+        if note.kind == "seen_before" and note.story is not None:
+            seen.setdefault(note.story.id, []).append(note)
+    lines += [seen_before_line(notes[0], len(notes) - 1) for notes in seen.values()]
     return [line for line in lines if line]
 
 

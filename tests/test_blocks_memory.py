@@ -109,6 +109,22 @@ def test_seen_before_quotes_the_claim_and_links_the_earlier_story() -> None:
     )
 
 
+def test_claims_seen_in_one_earlier_story_are_one_note() -> None:
+    other = story("Westbrook hires", id="s2", published=date(2026, 11, 1))
+    notes = [
+        MemoryNote(kind="seen_before", claim="First claim.", story=story()),
+        MemoryNote(kind="seen_before", claim="Second claim.", story=story()),
+        MemoryNote(kind="seen_before", claim="Third claim.", story=other),
+        MemoryNote(kind="seen_before", claim="Fourth claim.", story=story()),
+    ]
+    assert worth_checking_lines(Recall(notes=notes)) == [
+        ":repeat: *Seen before* — “First claim.” and 2 other claims also in "
+        "_<https://team.slack.com/archives/C0NEWSROOM/p1700000000000100|Port to cut jobs>_ (12 Nov 2026)",
+        ":repeat: *Seen before* — “Third claim.” also in "
+        "_<https://team.slack.com/archives/C0NEWSROOM/p1700000000000100|Westbrook hires>_ (1 Nov 2026)",
+    ]
+
+
 def test_what_changed_in_a_story() -> None:
     changes = StoryChanges(
         figures_changed=[FigureChange(before=figure("1,200", 1200), after=figure("1,350", 1350))],
