@@ -205,6 +205,9 @@ _SCALE_TOKENS = frozenset("m bn mn tn k million billion trillion thousand".split
 _PERIOD_PREPS = frozenset({"by", "since", "until", "till", "before", "after", "within", "from", "between", "through"})
 _CHANGES = frozenset({"rise", "fall", "cut", "add"})
 _WHEN = frozenset({"DATE", "TIME"})
+_LEXICON_FAMILIES = frozenset([*_FAMILY_WORDS, *VERB_FAMILIES.values(), *_MONEY_WORDS, "people"])
+#: How an event class reads after its noun ("libraries closed").
+_EVENTS_SHOWN = {"add": "added", "close": "closed", "save": "saved"}
 _KNOWN_VERBS = frozenset([*EVENTS, *VERB_FAMILIES, *NEUTRAL, *THROUGHPUT, *MONEY_FAMILIES, *SOURCE_VERBS])
 _DIGIT = re.compile(r"\d")
 #: Days either side of a period within which a story without a date of its own is taken to be about it.
@@ -863,10 +866,18 @@ def _speaker(start: int, quotes: Sequence[Quote], claims: Sequence[Claim]) -> st
     return None
 
 
-def _measure_name(family: str, event: str | None, change: bool) -> str:
+def _measure_name(family: str, event: str | None, change: bool, counted: str | None) -> str:
+    """What a figure measures, as a reader would say it: "jobs cut", "sailings cut", "libraries closed".
+
+    A family of the lexicons is named by the family ("jobs" for positions); any other count by its noun as the
+    story wrote it.
+    """
+    name = family
+    if family not in _LEXICON_FAMILIES and counted and counted.replace("-", "").isalpha():
+        name = counted.lower()
     if event is None:
-        return f"{family} (change)" if change else family
-    return f"{family} {event}"
+        return f"{name} (change)" if change else name
+    return f"{name} {_EVENTS_SHOWN.get(event, event)}"
 
 
 def _record(
@@ -894,7 +905,7 @@ def _record(
         future=draft.future,
         subject=clean_subject(subject.text) if subject is not None else None,
         subject_key=subject_key(subject.text, subject.label_) if subject is not None else "",
-        measure=_measure_name(draft.family, draft.event, draft.change),
+        measure=_measure_name(draft.family, draft.event, draft.change, draft.counted),
         family=draft.family,
         event=draft.event,
         counted=draft.counted,

@@ -104,7 +104,7 @@ def test_a_figure_that_differs_links_to_the_earlier_thread(bot: Bot) -> None:
     second = ask(bot, FERRY_LATER)
     notes = worth_checking(second)
     assert (
-        ":bar_chart: *Figure differs* — Lindqvist Ferries, sailing cut (this winter): *410* here, *340* in _<" in notes
+        ":bar_chart: *Figure differs* — Lindqvist Ferries, sailings cut (this winter): *410* here, *340* in _<" in notes
     )
     assert "|Lindqvist Ferries to cut winter sailings>_" in notes
     assert ":repeat: *Seen before* — “The timetable change would save about $6 million a year, the operator said.”" in (
@@ -186,7 +186,7 @@ def test_reanalysing_a_changed_page_says_what_changed(bot: Bot) -> None:
     (line,) = [n for n in worth_checking(again).split("\n") if "Changed since" in n]
     assert re.fullmatch(
         r":pencil2: \*Changed since first analysed\* \(<!date\^\d+\^\{date_short\}\|[^>]+>\): "
-        r"library close \*14\* → \*17\*; 1 quote added \(Ruth Anand\); 1 quote reworded \(council\); "
+        r"libraries closed \*14\* → \*17\*; 1 quote added \(Ruth Anand\); 1 quote reworded \(council\); "
         r"“Nobody wanted this outcome” now \*Tom Kettridge\* \(was Ailsa Moray\)",
         line,
     ), line
