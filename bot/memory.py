@@ -323,12 +323,12 @@ class Memory(Protocol):
     """What desk memory keeps between analyses, per channel."""
 
     def remember(self, analysis: Analysis, story: StoryRef, conflicts: Sequence[MemoryNote] = ()) -> None: ...
-    def figures(
+    def figures_by_key(
         self, channel: str, keys: Sequence[str], *, exclude: str | None = None
-    ) -> list[tuple[FigureRecord, StoryRef]]: ...
-    def similar_claims(
-        self, channel: str, text: str, *, exclude: str | None = None
-    ) -> list[tuple[RememberedClaim, StoryRef, float]]: ...
+    ) -> dict[str, list[tuple[FigureRecord, StoryRef]]]: ...
+    def similar_claims_many(
+        self, channel: str, texts: Sequence[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[RememberedClaim, StoryRef, float]]]: ...
     def first_version(self, channel: str, story_id: str) -> Analysis | None: ...
     def forget_story(self, story_id: str) -> int: ...
 
@@ -492,51 +492,92 @@ class RedisMemory:
         self, channel: str, keys: Sequence[str], *, exclude: str | None = None
     ) -> list[tuple[FigureRecord, StoryRef]]:
         """The channel's figures filed under any of ``keys`` (:func:`bot.nlp.figures.index_keys`), newest first."""
+        found: dict[str, tuple[FigureRecord, StoryRef]] = {}
+        for members in self._read_figures(channel, keys, exclude).values():
+            for member, value in members:
+                found.setdefault(member, value)
+        return list(found.values())
 
-        def read() -> list[tuple[FigureRecord, StoryRef]]:
-            cutoff = self._cutoff()
-            with self.client.pipeline(transaction=False) as pipe:
-                for key in keys:
-                    pipe.zrevrangebyscore(self._key(channel, "x", key), "+inf", cutoff, start=0, num=LOOKUP_LIMIT)
-                results = cast("list[list[str]]", pipe.execute())
-            members = list(dict.fromkeys(m for found in results for m in found))
-            found: list[tuple[FigureRecord, StoryRef]] = []
-            for (sid, field), (ref, value) in self._load(channel, members, exclude):
-                try:
-                    found.append((FigureRecord.model_validate_json(value), ref))
-                except ValidationError:
-                    logger.warning("Skipping a remembered figure %s:%s that no longer validates.", sid, field)
-            return found
+    def figures_by_key(
+        self, channel: str, keys: Sequence[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[FigureRecord, StoryRef]]]:
+        """For each of ``keys``, the channel's figures filed under it, newest first: one round trip for the
+        indexes of every figure of a story, one for the records they name."""
+        by_key = self._read_figures(channel, keys, exclude)
+        return {key: [value for _, value in members] for key, members in by_key.items()}
 
-        return self._call([], read)
+    def _read_figures(
+        self, channel: str, keys: Sequence[str], exclude: str | None
+    ) -> dict[str, list[tuple[str, tuple[FigureRecord, StoryRef]]]]:
+        empty: dict[str, list[tuple[str, tuple[FigureRecord, StoryRef]]]] = {}
+        return self._call(empty, lambda: self._figures_by_key(channel, keys, exclude))
+
+    def _figures_by_key(
+        self, channel: str, keys: Sequence[str], exclude: str | None
+    ) -> dict[str, list[tuple[str, tuple[FigureRecord, StoryRef]]]]:
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            return {}
+        cutoff = self._cutoff()
+        with self.client.pipeline(transaction=False) as pipe:
+            for key in unique:
+                pipe.zrevrangebyscore(self._key(channel, "x", key), "+inf", cutoff, start=0, num=LOOKUP_LIMIT)
+            results = cast("list[list[str]]", pipe.execute())
+        members = list(dict.fromkeys(m for found in results for m in found))
+        loaded: dict[str, tuple[FigureRecord, StoryRef]] = {}
+        for (sid, field), (ref, value) in self._load(channel, members, exclude):
+            try:
+                loaded[f"{sid}:{field}"] = (FigureRecord.model_validate_json(value), ref)
+            except ValidationError:
+                logger.warning("Skipping a remembered figure %s:%s that no longer validates.", sid, field)
+        return {key: [(m, loaded[m]) for m in found if m in loaded] for key, found in zip(unique, results, strict=True)}
 
     def similar_claims(
         self, channel: str, text: str, *, exclude: str | None = None
     ) -> list[tuple[RememberedClaim, StoryRef, float]]:
         """The channel's claims that say ``text`` in near-identical words, most similar first."""
-        words = shingles(text)
-        if len(words) < 3:
-            return []
+        return self.similar_claims_many(channel, [text], exclude=exclude).get(text, [])
 
-        def read() -> list[tuple[RememberedClaim, StoryRef, float]]:
+    def similar_claims_many(
+        self, channel: str, texts: Sequence[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[RememberedClaim, StoryRef, float]]]:
+        """For each of ``texts``, the channel's claims that say it in near-identical words, most similar first;
+        one round trip for the bands of every claim, one for the claims they name."""
+        words = {text: shingles(text) for text in dict.fromkeys(texts)}
+        words = {text: found for text, found in words.items() if len(found) >= 3}
+        if not words:
+            return {}
+
+        def read() -> dict[str, list[tuple[RememberedClaim, StoryRef, float]]]:
+            cutoff = self._cutoff()
+            band_keys = {
+                text: [self._key(channel, "h", band) for band in bands(signature(w))] for text, w in words.items()
+            }
+            unique = list(dict.fromkeys(k for keys in band_keys.values() for k in keys))
             with self.client.pipeline(transaction=False) as pipe:
-                cutoff = self._cutoff()
-                for band in bands(signature(words)):
-                    pipe.zrevrangebyscore(self._key(channel, "h", band), "+inf", cutoff, start=0, num=LOOKUP_LIMIT)
-                results = cast("list[list[str]]", pipe.execute())
-            members = list(dict.fromkeys(m for found in results for m in found))
-            matches: list[tuple[RememberedClaim, StoryRef, float]] = []
-            for _, (ref, value) in self._load(channel, members, exclude):
+                for key in unique:
+                    pipe.zrevrangebyscore(key, "+inf", cutoff, start=0, num=LOOKUP_LIMIT)
+                in_band = dict(zip(unique, cast("list[list[str]]", pipe.execute()), strict=True))
+            members = list(dict.fromkeys(m for found in in_band.values() for m in found))
+            loaded: dict[str, tuple[RememberedClaim, StoryRef]] = {}
+            for (sid, field), (ref, value) in self._load(channel, members, exclude):
                 try:
-                    claim = RememberedClaim.model_validate_json(value)
+                    loaded[f"{sid}:{field}"] = (RememberedClaim.model_validate_json(value), ref)
                 except ValidationError:
                     continue
-                score = similarity(words, shingles(claim.text))
-                if score >= SIMILAR:
-                    matches.append((claim, ref, score))
-            return sorted(matches, key=lambda m: (-m[2], -_score(m[1].recorded_at)))
+            result: dict[str, list[tuple[RememberedClaim, StoryRef, float]]] = {}
+            for text, keys in band_keys.items():
+                candidates = dict.fromkeys(m for key in keys for m in in_band[key] if m in loaded)
+                matches = []
+                for member in candidates:
+                    claim, ref = loaded[member]
+                    score = similarity(words[text], shingles(claim.text))
+                    if score >= SIMILAR:
+                        matches.append((claim, ref, score))
+                result[text] = sorted(matches, key=lambda m: (-m[2], -_score(m[1].recorded_at)))
+            return result
 
-        return self._call([], read)
+        return self._call({}, read)
 
     def _load(
         self, channel: str, members: list[str], exclude: str | None
@@ -728,10 +769,10 @@ def recall(memory: Memory, analysis: Analysis, story: StoryRef) -> Recall:
     and, for a story analysed before with other text, what changed. Reads only ``story.channel``."""
     result = Recall()
     differing: dict[tuple[str, str], MemoryNote] = {}
-    for record in analysis.figures:
-        if record.subset:
-            continue
-        for earlier, ref in memory.figures(story.channel, index_keys(record), exclude=story.id):
+    whole = [record for record in analysis.figures if not record.subset]
+    by_key = memory.figures_by_key(story.channel, [k for r in whole for k in index_keys(r)], exclude=story.id)
+    for record in whole:
+        for earlier, ref in (found for key in index_keys(record) for found in by_key.get(key, [])):
             if not conflict(record, earlier):
                 continue
             known = differing.get((record.measure, ref.id))
@@ -741,17 +782,17 @@ def recall(memory: Memory, analysis: Analysis, story: StoryRef) -> Recall:
                 differing[(record.measure, ref.id)] = note
     result.notes.extend(differing.values())
     claims_seen: set[tuple[str, str]] = set()
-    for claim in analysis.claims:
-        if not claim.checkworthy:
-            continue
-        for earlier_claim, ref, score in memory.similar_claims(story.channel, claim.text, exclude=story.id):
-            if (claim.text, ref.id) in claims_seen:
+    checkworthy = [claim.text for claim in analysis.claims if claim.checkworthy]
+    similar = memory.similar_claims_many(story.channel, checkworthy, exclude=story.id)
+    for text in checkworthy:
+        for earlier_claim, ref, score in similar.get(text, []):
+            if (text, ref.id) in claims_seen:
                 continue
-            claims_seen.add((claim.text, ref.id))
+            claims_seen.add((text, ref.id))
             result.notes.append(
                 MemoryNote(
                     kind="seen_before",
-                    claim=claim.text,
+                    claim=text,
                     earlier_claim=earlier_claim.text,
                     story=ref,
                     similarity=round(score, 3),

@@ -483,3 +483,28 @@ def test_memory_waits_for_the_store_to_find_redis_back(
         assert [h.kind for h in memory.search("C1", "calloway jobs")] == ["figure", "claim"]
     finally:
         store.close()
+
+
+def test_recall_is_a_few_round_trips_however_many_figures(
+    memory: RedisMemory, stories: dict[str, Analysis], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory.remember(stories["first"], ref("first", "C1"))
+    memory.remember(stories["unrelated"], ref("unrelated", "C1"))
+    trips: list[str] = []
+    execute, run = redis.Redis.execute_command, redis.client.Pipeline.execute
+
+    def single(self: redis.Redis, *args: Any, **options: Any) -> Any:
+        trips.append(str(args[0]).upper())
+        return execute(self, *args, **options)
+
+    def pipelined(self: redis.client.Pipeline, raise_on_error: bool = True) -> Any:
+        trips.append("PIPELINE")
+        return run(self, raise_on_error)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", single)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", pipelined)
+    found = recall(memory, stories["second"], ref("second", "C1"))
+    monkeypatch.undo()
+    assert len(stories["second"].figures) >= 2 and {n.kind for n in found.notes} == {"figure_differs", "seen_before"}
+    # figure indexes, the figures they name, claim bands, the claims they name, the first version
+    assert trips == ["PIPELINE", "PIPELINE", "PIPELINE", "PIPELINE", "GET"]
