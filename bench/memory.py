@@ -6,12 +6,15 @@
    analysed by the pipeline, the first story is remembered in a channel of its own, and the second is
    recalled against it. A "figure differs" note is right when it pairs the figures the pair's label names.
    Goals: precision ≥ 0.90, recall ≥ 0.80. Pairs of the set "first" were written before the rules and
-   used while writing them; those of the set "later" were written once the rules were settled and are
-   reported on their own, as the fairer figure.
+   used while writing them; those of the sets "later", "fresh", "final" and "twenty" were each written once
+   the rules of their time were settled, scored before any change, and are reported on their own, as the
+   fairer figures.
 2. Speed and size: ``--records`` synthetic figure records (100,000 by default) are remembered in one channel;
    then lookups by subject and measure are timed, against a bare Redis GET on the same connection as the
    baseline. Goal: lookup p99 ≤ 20 ms on loopback. Bytes per record come from Redis's ``MEMORY USAGE``
    over every key memory wrote (story hashes and indexes), divided by the records.
+3. A real story: the sample article (``bot/samples/harbour.txt``) remembered in a channel of its own, with
+   the bytes its figures, claims, indexes and first version take.
 
 Everything is written under a private key prefix on the Redis given (loopback only) and deleted at the end.
 
@@ -193,6 +196,29 @@ def scale(store: RedisStore, records: int, lookups: int, per_story: int) -> dict
     return {"p99_ms": p99, "bytes_per_record": total_bytes / records}
 
 
+def story_size(analyzer: Analyzer, store: RedisStore, sample: Path) -> float:
+    """Bytes of Redis one real story takes in memory: figures, claims, their indexes, its first version."""
+    analysis = analyzer.analyze(Article(text=sample.read_text(encoding="utf-8"), source=Source(kind="text")))
+    memory = RedisMemory(store, retention_days=30)
+    channel = "CSIZE"
+    ref = StoryRef(
+        id=story_id("size"),
+        channel=channel,
+        title=analysis.headline,
+        url="https://news.example.org/harbour",
+        recorded_at=datetime.now(timezone.utc),
+    )
+    memory.remember(analysis, ref)
+    total = sum(
+        store.client.memory_usage(key, samples=0) or 0
+        for key in store.client.scan_iter(match=f"{store.prefix}m:{channel}:*", count=1000)
+    )
+    claims = sum(c.checkworthy for c in analysis.claims)
+    print(f"a real story ({sample.name}: {len(analysis.figures)} figures, {claims} check-worthy claims):")
+    print(f"  {total / 1000:.1f} KB of Redis in desk memory")
+    return float(total)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=Path, default=PAIRS, help="story pairs (JSON lines)")
@@ -211,6 +237,7 @@ def main() -> None:
     analyzer = Analyzer(args.model or default_spacy_model())
     try:
         quality(analyzer, store, pairs, args.verbose)
+        story_size(analyzer, store, Path(__file__).parents[1] / "bot" / "samples" / "harbour.txt")
         if args.records > 0:
             scale(store, args.records, args.lookups, args.per_story)
     finally:

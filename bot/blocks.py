@@ -12,8 +12,8 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Literal
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any, Literal
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -47,6 +47,11 @@ from bot.models import (
     QuotedSpeaker,
 )
 from bot.shorten import shorten
+
+if TYPE_CHECKING:
+    from bot.desk import MemorySearch
+    from bot.memory import MemoryHit, MemoryNote, Recall, StoryChanges, StoryRef
+    from bot.models import FigureRecord
 
 # Slack's limits (see Slack's Block Kit reference).
 MAX_BLOCKS = 50
@@ -103,6 +108,10 @@ _ENTITY_CHARS = 80
 _ENTITY_FIELD_CHARS = 600
 _NOTE_CHARS = 300
 _NOTES_CHARS = 1000
+# Desk memory's notes carry links to earlier threads: more room under *Worth checking* when there are some.
+_MEMORY_NOTE_CHARS = 600
+_MEMORY_NOTES_CHARS = 1800
+_MEMORY_CLAIM_CHARS = 200
 _LIST_CHARS = 3200
 # A digest's claims are shorter than a reply's: each links to its story's thread for the rest.
 _DIGEST_CLAIM_CHARS = 300
@@ -513,12 +522,14 @@ def analysis_message(
     key: str | None = None,
     shareable: bool = True,
     story: str | None = None,
+    memory: Recall | None = None,
 ) -> Message:
     """The threaded reply for one analysis: headline, summary, key claims, quotes, names and buttons.
 
     Buttons need ``key`` (the cache key); "All quotes & claims" only appears when a list or a text was cut, and
     ``shareable=False`` drops "Share in channel" (for a reply already posted in the channel). With
-    ``story`` (its id) a menu offers to correct a quote or forget the story.
+    ``story`` (its id) a menu offers to correct a quote or forget the story. ``memory`` is what the channel's
+    earlier stories say about this one, added under *Worth checking*.
     """
     canvas = _Canvas()
     actions_size = len(BUTTON_SHOW_ALL + BUTTON_SHARE + BUTTON_REANALYSE + MENU_CORRECT + MENU_FORGET)
@@ -534,6 +545,9 @@ def analysis_message(
     claims = ranked_claims(analysis.claims)
     quotes = ranked_quotes(analysis.quotes)
     notes = [f":grey_question: {_fit(n, _NOTE_CHARS)}" for n in analysis.notes if _squash(n)]
+    remembered = worth_checking_lines(memory)
+    notes += remembered
+    notes_cap = _NOTES_CHARS + (_MEMORY_NOTES_CHARS if remembered else 0)
     shown_claims, shown_quotes, _ = _add_lists(
         canvas,
         _List(
@@ -554,7 +568,7 @@ def analysis_message(
             hint,
             char_cap=_LIST_CHARS,
         ),
-        _List("Worth checking", notes, len(notes), "notes", "notes", char_cap=_NOTES_CHARS),
+        _List("Worth checking", notes, len(notes), "notes", "notes", char_cap=notes_cap),
     )
     entities = _entities_block(analysis.entities)
     if entities is not None:
@@ -670,6 +684,160 @@ def _add_quotes_with_menus(canvas: _Canvas, title: str, quotes: Sequence[Quote],
                 "More quotes", [quote_line(q, limit=_FULL_TEXT_CHARS) for q in left], len(left), "quotes", "quotes-rest"
             ),
         )
+
+
+# -- desk memory ------------------------------------------------------------------------------------------
+
+
+def _story_when(story: StoryRef) -> str:
+    """An earlier story's date: its publication date when known, else when it was analysed."""
+    if story.published is not None:
+        return _day(story.published)
+    return _slack_date(story.recorded_at, "{date_short}")
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _story_ref_link(story: StoryRef) -> str:
+    """An earlier story's title, linked to the thread it was answered in (else to its page)."""
+    target = story.permalink if _safe_url(story.permalink) else story.url
+    return f"_{_link(target, story.title, _DIGEST_STORY_REF_CHARS)}_"
+
+
+def _figure(record: FigureRecord) -> str:
+    return f"*{_fit(record.text, 60)}*"
+
+
+def _figure_about(record: FigureRecord) -> str:
+    """What a figure measures and of whom: "Port of Calloway, jobs cut (last year)"."""
+    about = ", ".join(_fit(part, 80) for part in (record.subject, record.measure) if _squash(part))
+    if record.period is not None and _squash(record.period.text):
+        about += f" ({_fit(record.period.text, 60)})"
+    return about
+
+
+def figure_differs_line(note: MemoryNote) -> str:
+    """A figure that an earlier story of the channel gave otherwise, with that story's date and thread."""
+    if note.figure is None or note.earlier is None or note.story is None:
+        return ""
+    return (
+        f":bar_chart: *Figure differs* — {_figure_about(note.figure)}: {_figure(note.figure)} here, "
+        f"{_figure(note.earlier)} in {_story_ref_link(note.story)} ({_story_when(note.story)})"
+    )
+
+
+def seen_before_line(note: MemoryNote, more: int = 0) -> str:
+    """A claim an earlier story of the channel made in nearly the same words (and ``more`` other claims the
+    same earlier story made: the same story pasted again, say)."""
+    if note.claim is None or note.story is None:
+        return ""
+    claim = _fit(note.claim, _MEMORY_CLAIM_CHARS)
+    others = f" and {_plural(more, 'other claim')}" if more else ""
+    return (
+        f":repeat: *Seen before* — “{claim}”{others} also in {_story_ref_link(note.story)} ({_story_when(note.story)})"
+    )
+
+
+def _speakers(quotes: Iterable[Quote]) -> str:
+    names = sorted({_squash(q.speaker) for q in quotes if _squash(q.speaker)})
+    return f" ({_join_cut([_fit(n, _SPEAKER_CHARS) for n in names], ', ', 200)})" if names else ""
+
+
+def story_changes_line(changes: StoryChanges) -> str:
+    """What changed in a story since its first analysis: figures, quotes and who is quoted."""
+    parts = []
+    for change in changes.figures_changed:
+        parts.append(f"{_fit(change.after.measure, 60)} {_figure(change.before)} → {_figure(change.after)}")
+    if changes.figures_added:
+        added = _join_cut([_figure(f) for f in changes.figures_added], ", ", 200)
+        parts.append(f"new {'figure' if len(changes.figures_added) == 1 else 'figures'} {added}")
+    if changes.figures_removed:
+        gone = _join_cut([_figure(f) for f in changes.figures_removed], ", ", 200)
+        parts.append(f"{'figure' if len(changes.figures_removed) == 1 else 'figures'} {gone} no longer given")
+    for quotes, what in (
+        (changes.quotes_added, "added"),
+        (changes.quotes_removed, "removed"),
+        ([c.after for c in changes.quotes_reworded], "reworded"),
+    ):
+        if quotes:
+            parts.append(f"{_plural(len(quotes), 'quote')} {what}{_speakers(quotes)}")
+    for moved in changes.attributions_changed:
+        words = _fit(moved.content, 80)
+        before = _fit(moved.before, _SPEAKER_CHARS) if _squash(moved.before) else "no one"
+        after = f"*{_fit(moved.after, _SPEAKER_CHARS)}*" if _squash(moved.after) else "_no one_"
+        parts.append(f"“{words}” now {after} (was {before})")
+    when = f" ({_slack_date(changes.first_analysed, '{date_short}')})" if changes.first_analysed else ""
+    head = f":pencil2: *Changed since first analysed*{when}: "
+    return head + _join_cut(parts, "; ", _MEMORY_NOTE_CHARS - len(head))
+
+
+def worth_checking_lines(memory: Recall | None) -> list[str]:
+    """Desk memory's notes for *Worth checking*: what changed in the story, figures that differ from an earlier
+    story of the channel, and claims seen before, each with a link to the earlier story's thread."""
+    if memory is None:
+        return []
+    lines = [story_changes_line(memory.changes)] if memory.changes is not None else []
+    lines += [figure_differs_line(n) for n in memory.notes if n.kind == "figure_differs"]
+    seen: dict[str, list[MemoryNote]] = {}
+    for note in memory.notes:
+        if note.kind == "seen_before" and note.story is not None:
+            seen.setdefault(note.story.id, []).append(note)
+    lines += [seen_before_line(notes[0], len(notes) - 1) for notes in seen.values()]
+    return [line for line in lines if line]
+
+
+def _hit_line(hit: MemoryHit) -> str:
+    where = f"{_story_ref_link(hit.story)} · {_story_when(hit.story)}"
+    if hit.figure is not None:
+        return f"• {_figure(hit.figure)} — {_figure_about(hit.figure)} · {where}"
+    if hit.claim is not None:
+        attribution = f" _— {_fit(hit.claim.attribution, _ATTRIBUTION_CHARS)}_" if hit.claim.attribution else ""
+        return f"• {_fit(hit.claim.text, _DIGEST_CLAIM_CHARS)}{attribution} · {where}"
+    return ""
+
+
+MEMORY_USAGE = (
+    "`/nutgraf memory <words>` lists the figures and claims of this channel's earlier stories that have all "
+    "those words, newest first, e.g. `/nutgraf memory calloway jobs`."
+)
+
+
+def memory_message(search: MemorySearch) -> Message:
+    """The answer to ``/nutgraf memory <words>``, for the asker only: matching figures, then claims."""
+    if not search.available:
+        text = "Desk memory can't be read right now (Redis is unreachable). Try again in a minute."
+        return _simple(f":warning: {text}", text, "memory-error")
+    if not search.query:
+        return _simple(escape_mrkdwn(MEMORY_USAGE), "Usage: /nutgraf memory &lt;words&gt;", "memory-usage")
+    query = _fit(search.query, 200)
+    if not search.hits:
+        text = f"Nothing in this channel's desk memory has all of *{query}*."
+        return _simple(text, f"Nothing in desk memory matches {query}", "memory-empty")
+    canvas = _Canvas()
+    count = _plural(len(search.hits), "match", "matches")
+    where = _channel_ref(search.channel)
+    canvas.add(_section(f"*Desk memory for “{query}”* in {where}: {count}, newest first", "memory"))
+    figures = [line for h in search.hits if h.kind == "figure" and (line := _hit_line(h))]
+    claims = [line for h in search.hits if h.kind == "claim" and (line := _hit_line(h))]
+    _add_lists(
+        canvas,
+        _List("Figures", figures, len(figures), "figures", "memory-figures"),
+        _List("Claims", claims, len(claims), "claims", "memory-claims"),
+    )
+    return _message(_fallback(f"Desk memory for {search.query}: {count}"), canvas)
+
+
+def _conflict_line(note: MemoryNote) -> str:
+    """A conflict for App Home: where, what, the earlier figure and story, the later figure and story."""
+    if note.figure is None or note.earlier is None or note.story is None or note.found_in is None:
+        return ""
+    return (
+        f"• {_channel_ref(note.found_in.channel)} · {_figure_about(note.figure)}: {_figure(note.earlier)} in "
+        f"{_story_ref_link(note.story)} ({_story_when(note.story)}), {_figure(note.figure)} in "
+        f"{_story_ref_link(note.found_in)} ({_story_when(note.found_in)})"
+    )
 
 
 def _simple(text: str, fallback: str, block_id: str) -> Message:
@@ -832,6 +1000,7 @@ def help_message(reaction: str = "mag") -> Message:
         "• `/nutgraf private on|off|status`: answer here but keep nothing (no cache, digests or corrections)\n"
         "• `/nutgraf forget &lt;link&gt;`: remove a story nutgraf analysed, everywhere "
         "(or *Forget this story* on a reply's menu)\n"
+        "• `/nutgraf memory &lt;words&gt;`: figures and claims of this channel's earlier stories (only you see it)\n"
         "• `/nutgraf help`: this message",
     ]
     canvas = _Canvas()
@@ -961,8 +1130,15 @@ def digest_message(digest: Digest, channel_name: str | None = None, *, scheduled
     return _message(_fallback(fallback, channel_name and f"in #{channel_name.lstrip('#')}"), canvas)
 
 
-def home_view(stories: Sequence[DigestStory], *, max_stories: int = 20, reaction: str = "mag") -> dict[str, Any]:
-    """The App Home tab (for ``views.publish``): what nutgraf does and the analyses given, in order."""
+def home_view(
+    stories: Sequence[DigestStory],
+    *,
+    max_stories: int = 20,
+    reaction: str = "mag",
+    conflicts: Sequence[MemoryNote] = (),
+) -> dict[str, Any]:
+    """The App Home tab (for ``views.publish``): what nutgraf does, the latest figure conflicts in the viewer's
+    channels (``conflicts``) and the analyses given, in order."""
     canvas = _Canvas(max_blocks=MAX_VIEW_BLOCKS)
     canvas.add(HeaderBlock(text=PlainTextObject(text="nutgraf", emoji=True), block_id="title"))
     canvas.add(
@@ -974,6 +1150,10 @@ def home_view(stories: Sequence[DigestStory], *, max_stories: int = 20, reaction
         )
     )
     canvas.add(DividerBlock(block_id="divider"))
+    differ = [line for note in conflicts if (line := _conflict_line(note))]
+    if differ:
+        _add_lists(canvas, _List("Figures that differ in your channels", differ, len(differ), "conflicts", "conflicts"))
+        canvas.add(DividerBlock(block_id="divider-conflicts"))
     if stories:
         lines = (_story_line(s, channel=True) for s in stories[: max(max_stories, 0)])
         _add_lists(canvas, _List("Recent analyses", lines, len(stories), "stories", "recent"))

@@ -1,4 +1,5 @@
-"""Routing the text of ``/nutgraf``: help, auto-watch, digests, private mode, forgetting, or something to analyse."""
+"""Routing the text of ``/nutgraf``: help, auto-watch, digests, desk memory, private mode, forgetting, or something
+to analyse."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Literal
 
 from bot.links import find_links, items_in
 
-Kind = Literal["help", "auto", "digest", "private", "forget", "analyse"]
+Kind = Literal["help", "auto", "digest", "memory", "private", "forget", "analyse"]
 
 FORGET_USAGE = "Usage: `/nutgraf forget <link>` (or *Forget this story* on the menu of nutgraf's reply)."
 
@@ -36,6 +37,8 @@ def route(text: str) -> Command:
     if word == "forget":
         links = find_links(rest)
         return Command("forget", links[0] if len(links) == 1 else "")
+    if word == "memory":
+        return Command("memory", rest.strip())
     if items_in(text, max_links=1)[0]:
         return Command("analyse", text)
     return Command("help")

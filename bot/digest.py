@@ -39,7 +39,7 @@ from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks, metrics
+from bot import blocks, desk, metrics
 from bot.errors import InputError, NutgrafError
 from bot.links import canonicalize_url
 from bot.models import (
@@ -836,7 +836,7 @@ def post_digest(
     allows about one message a second). Raises :class:`DigestUnavailableError` instead of posting when
     Redis could not be read.
     """
-    built = build_digest(store, channel, since, until)
+    built = build_digest(store, channel, since, until, sections=desk.digest_sections(store, since, until))
     if not store.available:
         raise DigestUnavailableError("Redis is unreachable, so there is no digest to post. Try again in a minute.")
     if not built.stories and not post_empty:

@@ -26,8 +26,9 @@ from slack_sdk.errors import SlackApiError
 from bot import audit, blocks, metrics
 from bot.errors import NutgrafError
 from bot.links import canonicalize_url
+from bot.memory import RedisMemory
 from bot.models import StoryRecord
-from bot.store import Store, cache_keys, story_id, versionless
+from bot.store import RedisStore, Store, cache_keys, story_id, versionless
 
 if TYPE_CHECKING:
     from bot.service import Service
@@ -62,8 +63,12 @@ def forgetting_for(store: Store) -> Forgetting:
     forgetting.add("digests", store.forget_digest_records)
     forgetting.add("replies", store.forget_replies)
     forgetting.add("corrections", store.forget_corrections)
-    # Desk memory plugs in here, before the story record goes:
-    # forgetting.add("memory", lambda story: memory.forget_story(story.id))
+    if isinstance(store, RedisStore):
+        memory = RedisMemory(store)
+        # Desk memory files a story under its canonical URL, else its version-free cache key (bot.service).
+        forgetting.add(
+            "memory", lambda story: sum(memory.forget_story(story_id(k)) for k in {*story.urls, *story.keys})
+        )
     forgetting.add("record", store.forget_story_record)
     return forgetting
 

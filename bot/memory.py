@@ -13,7 +13,10 @@ then checked against them (:func:`recall`):
 
 A surface asks for all of it in one call, before filing the new analysis: ``ref = story_ref(analysis,
 key=..., channel=..., thread_ts=..., permalink=...)``, ``found = recall(memory, analysis, ref)``, then
-``memory.remember(analysis, ref)``; ``found`` holds plain models for the reply builder to word.
+``memory.remember(analysis, ref, conflicts=found.notes)``; ``found`` holds plain models for the reply builder
+to word (:mod:`bot.desk` does this for the Slack service). The conflicts a story brought are kept with it, so
+that App Home and the digest can list a channel's latest ones, and :meth:`RedisMemory.search` finds a
+channel's figures and claims by their words (``/nutgraf memory``).
 ``RedisMemory(store, settings.digest_retention_days)`` keeps records as long as digests.
 
 Everything is scoped by channel: a channel's records are filed under keys that name it and are only ever
@@ -27,7 +30,13 @@ Key layout (under the store's prefix, ``nutgraf:`` by default; every key expires
     nutgraf:m:{channel}:v:{story}        a linked story's first analysis (quotes and figures), for changed stories
     nutgraf:m:{channel}:x:{figure key}   sorted set: "{story}:f{n}" -> recorded_at, by subject word and measure
     nutgraf:m:{channel}:h:{band}:{hash}  sorted set: "{story}:c{n}" -> recorded_at, claims by MinHash band
+    nutgraf:m:{channel}:w:{word}         sorted set: "{story}:f{n}" / "{story}:c{n}" -> recorded_at, by word
+                                         (``/nutgraf memory``: a figure's subject and measure, a claim's words)
+    nutgraf:m:{channel}:n                sorted set: "{story}:n{k}" -> recorded_at, the figure conflicts found
+                                         when each story was remembered (App Home, the digest)
+    nutgraf:m:{channel}:r:{story}        set of the conflicts ("{other}:n{k}") that cite the story
     nutgraf:m:where:{story}              set of the channels that remember the story (for forget_story)
+    nutgraf:m:u:{user}                   sorted set: channel -> when the user last asked nutgraf there
 
 MinHash is written here (a few lines over :mod:`hashlib`) rather than taken from datasketch, which pulls in
 SciPy and whose Redis storage neither scopes keys by channel nor expires or forgets them.
@@ -63,6 +72,9 @@ MAX_CLAIMS = 20
 LOOKUP_LIMIT = 50
 #: Notes returned by :func:`recall`, each kind.
 MAX_NOTES = 5
+#: Words of a ``/nutgraf memory`` query looked up (the rest are ignored), and index entries read for it.
+MAX_SEARCH_WORDS = 8
+SEARCH_SCAN = 500
 #: Jaccard similarity of content words above which two claims are the same claim in other words.
 SIMILAR = 0.6
 #: Share of content words two versions of a quote keep for it to count as reworded, not replaced.
@@ -124,6 +136,17 @@ class MemoryNote(_Model):
     earlier_claim: str | None = None
     story: StoryRef | None = None
     similarity: float | None = None
+    #: The story the note was found for, when it is read back later (App Home, the digest).
+    found_in: StoryRef | None = None
+
+
+class MemoryHit(_Model):
+    """A remembered figure or claim that ``/nutgraf memory`` found, with its story."""
+
+    kind: Literal["figure", "claim"]
+    story: StoryRef
+    figure: FigureRecord | None = None
+    claim: RememberedClaim | None = None
 
 
 class FigureChange(_Model):
@@ -158,6 +181,8 @@ class StoryChanges(_Model):
     quotes_removed: list[Quote] = Field(default_factory=list)
     quotes_reworded: list[QuoteChange] = Field(default_factory=list)
     attributions_changed: list[AttributionChange] = Field(default_factory=list)
+    #: When the first version was analysed (set by :func:`recall`).
+    first_analysed: datetime | None = None
 
     @property
     def empty(self) -> bool:
@@ -297,13 +322,13 @@ def snapshot(analysis: Analysis) -> Analysis:
 class Memory(Protocol):
     """What desk memory keeps between analyses, per channel."""
 
-    def remember(self, analysis: Analysis, story: StoryRef) -> None: ...
-    def figures(
+    def remember(self, analysis: Analysis, story: StoryRef, conflicts: Sequence[MemoryNote] = ()) -> None: ...
+    def figures_by_key(
         self, channel: str, keys: Sequence[str], *, exclude: str | None = None
-    ) -> list[tuple[FigureRecord, StoryRef]]: ...
-    def similar_claims(
-        self, channel: str, text: str, *, exclude: str | None = None
-    ) -> list[tuple[RememberedClaim, StoryRef, float]]: ...
+    ) -> dict[str, list[tuple[FigureRecord, StoryRef]]]: ...
+    def similar_claims_many(
+        self, channel: str, texts: Sequence[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[RememberedClaim, StoryRef, float]]]: ...
     def first_version(self, channel: str, story_id: str) -> Analysis | None: ...
     def forget_story(self, story_id: str) -> int: ...
 
@@ -318,7 +343,9 @@ class RedisMemory:
     """:class:`Memory` in the Redis of a :class:`~bot.store.RedisStore`, on its connection and prefix.
 
     Like the store, it degrades instead of raising while Redis is unreachable: nothing is remembered and
-    lookups find nothing.
+    lookups find nothing. Once the store has found Redis unreachable, memory does not try again until one of
+    the store's own calls finds it back: a new analysis makes dozens of lookups, and each would wait out the
+    timeout of a Redis that hangs.
     """
 
     def __init__(self, store: RedisStore, retention_days: int = 30) -> None:
@@ -331,6 +358,8 @@ class RedisMemory:
         return self.prefix + ":".join(parts)
 
     def _call(self, default: T, action: Callable[[], T]) -> T:
+        if not self.store.available:
+            return default
         return self.store.guarded(default, action)
 
     def _cutoff(self) -> float:
@@ -338,14 +367,16 @@ class RedisMemory:
 
     # -- writing ----------------------------------------------------------------------------------------
 
-    def remember(self, analysis: Analysis, story: StoryRef) -> None:
+    def remember(self, analysis: Analysis, story: StoryRef, conflicts: Sequence[MemoryNote] = ()) -> None:
         """File a story's figures, claims and first version under its channel, replacing an earlier filing.
 
-        Stories of the channel recorded longer ago than the retention are forgotten on the way.
+        ``conflicts`` are the "figure differs" notes :func:`recall` found for it in the same channel: they are
+        kept with the story (and dropped with it, or with the earlier story they cite) for App Home and the
+        digest. Stories of the channel recorded longer ago than the retention are forgotten on the way.
         """
-        self._call(None, lambda: self._remember(analysis, story))
+        self._call(None, lambda: self._remember(analysis, story, conflicts))
 
-    def _remember(self, analysis: Analysis, story: StoryRef) -> None:
+    def _remember(self, analysis: Analysis, story: StoryRef, conflicts: Sequence[MemoryNote]) -> None:
         channel, sid, ttl = story.channel, story.id, self.retention
         score = _score(story.recorded_at)
         self._forget_in(channel, sid)
@@ -358,6 +389,7 @@ class RedisMemory:
             filed = record.model_copy(update={"story": sid})
             fields[f"f{n}"] = filed.model_dump_json(exclude_defaults=True)
             entries += [(self._key(channel, "x", key), f"{sid}:f{n}") for key in index_keys(record)]
+            entries += [(self._key(channel, "w", word), f"{sid}:f{n}") for word in figure_words(record)]
         claims = [c for c in analysis.claims if c.checkworthy][:MAX_CLAIMS]
         for n, claim in enumerate(claims):
             words = shingles(claim.text)
@@ -366,6 +398,21 @@ class RedisMemory:
             remembered = RememberedClaim(text=claim.text, attribution=claim.attribution)
             fields[f"c{n}"] = remembered.model_dump_json(exclude_defaults=True)
             entries += [(self._key(channel, "h", band), f"{sid}:c{n}") for band in bands(signature(words))]
+            entries += [(self._key(channel, "w", word), f"{sid}:c{n}") for word in sorted(words)]
+        cited: list[tuple[str, str]] = []  # (earlier story, member)
+        differing = [
+            n
+            for n in conflicts
+            if n.kind == "figure_differs" and n.story is not None and n.story.channel == channel and n.story.id != sid
+        ]
+        for k, note in enumerate(differing[:MAX_NOTES]):
+            assert note.story is not None
+            kept = note.model_copy(
+                update={"figure": _without_sentence(note.figure), "earlier": _without_sentence(note.earlier)}
+            )
+            fields[f"n{k}"] = kept.model_dump_json(exclude_defaults=True, exclude={"found_in"})
+            entries.append((self._key(channel, "n"), f"{sid}:n{k}"))
+            cited.append((note.story.id, f"{sid}:n{k}"))
         fields["keys"] = json.dumps(sorted({key for key, _ in entries}))
         first = snapshot(analysis).model_dump_json(exclude_defaults=True)
         cutoff = f"({self._cutoff()}"
@@ -381,6 +428,9 @@ class RedisMemory:
             pipe.expire(self._key(channel, "stories"), ttl)
             if story.url:  # pasted text that changes is another story (its id is its text's hash)
                 pipe.set(self._key(channel, "v", sid), first, nx=True, ex=ttl)
+            for earlier, member in cited:
+                pipe.sadd(self._key(channel, "r", earlier), member)
+                pipe.expire(self._key(channel, "r", earlier), ttl)
             pipe.sadd(self._key("where", sid), channel)
             pipe.expire(self._key("where", sid), ttl)
             pipe.execute()
@@ -400,19 +450,38 @@ class RedisMemory:
         return self._call(0, forget)
 
     def _forget_in(self, channel: str, story_id: str, *, first_version: bool = False) -> None:
-        """Drop a story's records from a channel's indexes (its first version too when ``first_version``)."""
+        """Drop a story's records from a channel's indexes, with the conflicts it brought.
+
+        When ``first_version`` (the story is forgotten, not filed again) its first version goes too, and so
+        do the conflicts of later stories that cite it.
+        """
         story_key = self._key(channel, "s", story_id)
         raw = cast("str | None", self.client.hget(story_key, "keys"))
         keys: list[str] = json.loads(raw) if raw else []
         fields = cast("list[str]", self.client.hkeys(story_key)) if keys else []
-        own = [f"{story_id}:{f}" for f in fields if f[:1] in ("f", "c") and f[1:].isdigit()]
+        own = [f"{story_id}:{f}" for f in fields if f[:1] in ("f", "c", "n") and f[1:].isdigit()]
+        notes = [f for f in fields if f[:1] == "n" and f[1:].isdigit()]
+        cited: list[tuple[str, str]] = []  # (earlier story, member) of the conflicts this story brought
+        if notes:
+            for field, value in zip(notes, cast("list[str | None]", self.client.hmget(story_key, notes)), strict=True):
+                earlier = _cited_story(value)
+                if earlier is not None:
+                    cited.append((earlier, f"{story_id}:{field}"))
+        citing = cast("set[str]", self.client.smembers(self._key(channel, "r", story_id))) if first_version else set()
         with self.client.pipeline(transaction=True) as pipe:
             for key in keys:
                 if own:
                     pipe.zrem(key, *own)
+            for earlier, member in cited:
+                pipe.srem(self._key(channel, "r", earlier), member)
             pipe.delete(story_key)
             pipe.zrem(self._key(channel, "stories"), story_id)
             if first_version:
+                for member in citing:
+                    later, _, field = member.partition(":")
+                    pipe.hdel(self._key(channel, "s", later), field)
+                    pipe.zrem(self._key(channel, "n"), member)
+                pipe.delete(self._key(channel, "r", story_id))
                 pipe.delete(self._key(channel, "v", story_id))
                 pipe.srem(self._key("where", story_id), channel)
             pipe.execute()
@@ -423,51 +492,92 @@ class RedisMemory:
         self, channel: str, keys: Sequence[str], *, exclude: str | None = None
     ) -> list[tuple[FigureRecord, StoryRef]]:
         """The channel's figures filed under any of ``keys`` (:func:`bot.nlp.figures.index_keys`), newest first."""
+        found: dict[str, tuple[FigureRecord, StoryRef]] = {}
+        for members in self._read_figures(channel, keys, exclude).values():
+            for member, value in members:
+                found.setdefault(member, value)
+        return list(found.values())
 
-        def read() -> list[tuple[FigureRecord, StoryRef]]:
-            cutoff = self._cutoff()
-            with self.client.pipeline(transaction=False) as pipe:
-                for key in keys:
-                    pipe.zrevrangebyscore(self._key(channel, "x", key), "+inf", cutoff, start=0, num=LOOKUP_LIMIT)
-                results = cast("list[list[str]]", pipe.execute())
-            members = list(dict.fromkeys(m for found in results for m in found))
-            found: list[tuple[FigureRecord, StoryRef]] = []
-            for (sid, field), (ref, value) in self._load(channel, members, exclude):
-                try:
-                    found.append((FigureRecord.model_validate_json(value), ref))
-                except ValidationError:
-                    logger.warning("Skipping a remembered figure %s:%s that no longer validates.", sid, field)
-            return found
+    def figures_by_key(
+        self, channel: str, keys: Sequence[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[FigureRecord, StoryRef]]]:
+        """For each of ``keys``, the channel's figures filed under it, newest first: one round trip for the
+        indexes of every figure of a story, one for the records they name."""
+        by_key = self._read_figures(channel, keys, exclude)
+        return {key: [value for _, value in members] for key, members in by_key.items()}
 
-        return self._call([], read)
+    def _read_figures(
+        self, channel: str, keys: Sequence[str], exclude: str | None
+    ) -> dict[str, list[tuple[str, tuple[FigureRecord, StoryRef]]]]:
+        empty: dict[str, list[tuple[str, tuple[FigureRecord, StoryRef]]]] = {}
+        return self._call(empty, lambda: self._figures_by_key(channel, keys, exclude))
+
+    def _figures_by_key(
+        self, channel: str, keys: Sequence[str], exclude: str | None
+    ) -> dict[str, list[tuple[str, tuple[FigureRecord, StoryRef]]]]:
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            return {}
+        cutoff = self._cutoff()
+        with self.client.pipeline(transaction=False) as pipe:
+            for key in unique:
+                pipe.zrevrangebyscore(self._key(channel, "x", key), "+inf", cutoff, start=0, num=LOOKUP_LIMIT)
+            results = cast("list[list[str]]", pipe.execute())
+        members = list(dict.fromkeys(m for found in results for m in found))
+        loaded: dict[str, tuple[FigureRecord, StoryRef]] = {}
+        for (sid, field), (ref, value) in self._load(channel, members, exclude):
+            try:
+                loaded[f"{sid}:{field}"] = (FigureRecord.model_validate_json(value), ref)
+            except ValidationError:
+                logger.warning("Skipping a remembered figure %s:%s that no longer validates.", sid, field)
+        return {key: [(m, loaded[m]) for m in found if m in loaded] for key, found in zip(unique, results, strict=True)}
 
     def similar_claims(
         self, channel: str, text: str, *, exclude: str | None = None
     ) -> list[tuple[RememberedClaim, StoryRef, float]]:
         """The channel's claims that say ``text`` in near-identical words, most similar first."""
-        words = shingles(text)
-        if len(words) < 3:
-            return []
+        return self.similar_claims_many(channel, [text], exclude=exclude).get(text, [])
 
-        def read() -> list[tuple[RememberedClaim, StoryRef, float]]:
+    def similar_claims_many(
+        self, channel: str, texts: Sequence[str], *, exclude: str | None = None
+    ) -> dict[str, list[tuple[RememberedClaim, StoryRef, float]]]:
+        """For each of ``texts``, the channel's claims that say it in near-identical words, most similar first;
+        one round trip for the bands of every claim, one for the claims they name."""
+        words = {text: shingles(text) for text in dict.fromkeys(texts)}
+        words = {text: found for text, found in words.items() if len(found) >= 3}
+        if not words:
+            return {}
+
+        def read() -> dict[str, list[tuple[RememberedClaim, StoryRef, float]]]:
+            cutoff = self._cutoff()
+            band_keys = {
+                text: [self._key(channel, "h", band) for band in bands(signature(w))] for text, w in words.items()
+            }
+            unique = list(dict.fromkeys(k for keys in band_keys.values() for k in keys))
             with self.client.pipeline(transaction=False) as pipe:
-                cutoff = self._cutoff()
-                for band in bands(signature(words)):
-                    pipe.zrevrangebyscore(self._key(channel, "h", band), "+inf", cutoff, start=0, num=LOOKUP_LIMIT)
-                results = cast("list[list[str]]", pipe.execute())
-            members = list(dict.fromkeys(m for found in results for m in found))
-            matches: list[tuple[RememberedClaim, StoryRef, float]] = []
-            for _, (ref, value) in self._load(channel, members, exclude):
+                for key in unique:
+                    pipe.zrevrangebyscore(key, "+inf", cutoff, start=0, num=LOOKUP_LIMIT)
+                in_band = dict(zip(unique, cast("list[list[str]]", pipe.execute()), strict=True))
+            members = list(dict.fromkeys(m for found in in_band.values() for m in found))
+            loaded: dict[str, tuple[RememberedClaim, StoryRef]] = {}
+            for (sid, field), (ref, value) in self._load(channel, members, exclude):
                 try:
-                    claim = RememberedClaim.model_validate_json(value)
+                    loaded[f"{sid}:{field}"] = (RememberedClaim.model_validate_json(value), ref)
                 except ValidationError:
                     continue
-                score = similarity(words, shingles(claim.text))
-                if score >= SIMILAR:
-                    matches.append((claim, ref, score))
-            return sorted(matches, key=lambda m: (-m[2], -_score(m[1].recorded_at)))
+            result: dict[str, list[tuple[RememberedClaim, StoryRef, float]]] = {}
+            for text, keys in band_keys.items():
+                candidates = dict.fromkeys(m for key in keys for m in in_band[key] if m in loaded)
+                matches = []
+                for member in candidates:
+                    claim, ref = loaded[member]
+                    score = similarity(words[text], shingles(claim.text))
+                    if score >= SIMILAR:
+                        matches.append((claim, ref, score))
+                result[text] = sorted(matches, key=lambda m: (-m[2], -_score(m[1].recorded_at)))
+            return result
 
-        return self._call([], read)
+        return self._call({}, read)
 
     def _load(
         self, channel: str, members: list[str], exclude: str | None
@@ -510,6 +620,121 @@ class RedisMemory:
 
         return self._call(None, read)
 
+    def search(self, channel: str, text: str, *, limit: int = 15) -> list[MemoryHit]:
+        """The channel's figures and claims filed under every word of ``text``, newest first.
+
+        One index read per word: the rarest word's entries (the newest :data:`SEARCH_SCAN`) are checked
+        against the other words' indexes, so a query never scans the channel's records.
+        """
+        words = sorted(shingles(text))[:MAX_SEARCH_WORDS]
+        if not words or limit <= 0:
+            return []
+
+        def read() -> list[MemoryHit]:
+            cutoff = self._cutoff()
+            keys = [self._key(channel, "w", word) for word in words]
+            with self.client.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.zcount(key, cutoff, "+inf")
+                counts = cast("list[int]", pipe.execute())
+            if min(counts) == 0:
+                return []
+            rarest = keys[counts.index(min(counts))]
+            members = cast("list[str]", self.client.zrevrangebyscore(rarest, "+inf", cutoff, start=0, num=SEARCH_SCAN))
+            others = [key for key in keys if key != rarest]
+            if members and others:
+                with self.client.pipeline(transaction=False) as pipe:
+                    for key in others:
+                        pipe.zmscore(key, members)
+                    scores = cast("list[list[float | None]]", pipe.execute())
+                members = [m for i, m in enumerate(members) if all(found[i] is not None for found in scores)]
+            hits: list[MemoryHit] = []
+            for (sid, field), (ref, value) in self._load(channel, members[:limit], None):
+                try:
+                    if field.startswith("f"):
+                        figure = FigureRecord.model_validate_json(value)
+                        hits.append(MemoryHit(kind="figure", story=ref, figure=figure))
+                    else:
+                        claim = RememberedClaim.model_validate_json(value)
+                        hits.append(MemoryHit(kind="claim", story=ref, claim=claim))
+                except ValidationError:
+                    logger.warning("Skipping a remembered record %s:%s that no longer validates.", sid, field)
+            return hits
+
+        return self._call([], read)
+
+    def conflicts(
+        self, channel: str, *, since: datetime | None = None, until: datetime | None = None, limit: int = 20
+    ) -> list[MemoryNote]:
+        """The figure conflicts found in the channel's stories (recorded from ``since`` to ``until``), newest
+        first, each with the story it was found in (``found_in``) and the earlier one it cites (``story``)."""
+        if limit <= 0:
+            return []
+
+        def read() -> list[MemoryNote]:
+            low = max(self._cutoff(), _score(since)) if since is not None else self._cutoff()
+            high: float | str = _score(until) if until is not None else "+inf"
+            members = cast(
+                "list[str]", self.client.zrevrangebyscore(self._key(channel, "n"), high, low, start=0, num=limit)
+            )
+            found: list[MemoryNote] = []
+            for (sid, field), (ref, value) in self._load(channel, members, None):
+                try:
+                    found.append(MemoryNote.model_validate_json(value).model_copy(update={"found_in": ref}))
+                except ValidationError:
+                    logger.warning("Skipping a remembered conflict %s:%s that no longer validates.", sid, field)
+            return found
+
+        return self._call([], read)
+
+    def note_asker(self, user: str, channel: str, at: datetime | None = None) -> None:
+        """Remember that ``user`` asked nutgraf something in ``channel`` (App Home lists those channels)."""
+        key = self._key("u", user)
+        score = _score(at or datetime.now(timezone.utc))
+
+        def write() -> None:
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.zadd(key, {channel: score})
+                pipe.zremrangebyscore(key, "-inf", f"({self._cutoff()}")
+                pipe.expire(key, self.retention)
+                pipe.execute()
+
+        self._call(None, write)
+
+    def asked_channels(self, user: str, *, limit: int = 20) -> list[str]:
+        """The channels ``user`` asked nutgraf in within the retention, most recent first."""
+        if limit <= 0:
+            return []
+        key = self._key("u", user)
+        return self._call(
+            [], lambda: cast("list[str]", self.client.zrevrangebyscore(key, "+inf", self._cutoff(), start=0, num=limit))
+        )
+
+
+def _without_sentence(record: FigureRecord | None) -> FigureRecord | None:
+    return None if record is None else record.model_copy(update={"sentence": ""})
+
+
+def _cited_story(value: str | None) -> str | None:
+    """The earlier story a kept conflict cites."""
+    if value is None:
+        return None
+    try:
+        note = MemoryNote.model_validate_json(value)
+    except ValidationError:
+        return None
+    return note.story.id if note.story is not None else None
+
+
+def figure_words(record: FigureRecord) -> list[str]:
+    """The words ``/nutgraf memory`` finds a figure by: its subject and what it measures.
+
+    Not the figure itself: its claim is found by its numbers, and a key per number would cost more than the
+    figure's record.
+    """
+    parts = [record.subject or "", record.subject_key, record.measure, record.counted or "", record.family]
+    return sorted(shingles(" ".join(parts)))
+
 
 # -- what memory says about a new analysis ----------------------------------------------------------------
 
@@ -544,10 +769,10 @@ def recall(memory: Memory, analysis: Analysis, story: StoryRef) -> Recall:
     and, for a story analysed before with other text, what changed. Reads only ``story.channel``."""
     result = Recall()
     differing: dict[tuple[str, str], MemoryNote] = {}
-    for record in analysis.figures:
-        if record.subset:
-            continue
-        for earlier, ref in memory.figures(story.channel, index_keys(record), exclude=story.id):
+    whole = [record for record in analysis.figures if not record.subset]
+    by_key = memory.figures_by_key(story.channel, [k for r in whole for k in index_keys(r)], exclude=story.id)
+    for record in whole:
+        for earlier, ref in (found for key in index_keys(record) for found in by_key.get(key, [])):
             if not conflict(record, earlier):
                 continue
             known = differing.get((record.measure, ref.id))
@@ -557,17 +782,17 @@ def recall(memory: Memory, analysis: Analysis, story: StoryRef) -> Recall:
                 differing[(record.measure, ref.id)] = note
     result.notes.extend(differing.values())
     claims_seen: set[tuple[str, str]] = set()
-    for claim in analysis.claims:
-        if not claim.checkworthy:
-            continue
-        for earlier_claim, ref, score in memory.similar_claims(story.channel, claim.text, exclude=story.id):
-            if (claim.text, ref.id) in claims_seen:
+    checkworthy = [claim.text for claim in analysis.claims if claim.checkworthy]
+    similar = memory.similar_claims_many(story.channel, checkworthy, exclude=story.id)
+    for text in checkworthy:
+        for earlier_claim, ref, score in similar.get(text, []):
+            if (text, ref.id) in claims_seen:
                 continue
-            claims_seen.add((claim.text, ref.id))
+            claims_seen.add((text, ref.id))
             result.notes.append(
                 MemoryNote(
                     kind="seen_before",
-                    claim=claim.text,
+                    claim=text,
                     earlier_claim=earlier_claim.text,
                     story=ref,
                     similarity=round(score, 3),
@@ -577,7 +802,7 @@ def recall(memory: Memory, analysis: Analysis, story: StoryRef) -> Recall:
     if first is not None:
         changes = diff(first, analysis)
         if not changes.empty:
-            result.changes = changes
+            result.changes = changes.model_copy(update={"first_analysed": first.analysed_at})
     figure_notes = [n for n in result.notes if n.kind == "figure_differs"][:MAX_NOTES]
     claim_notes = [n for n in result.notes if n.kind == "seen_before"][:MAX_NOTES]
     result.notes = figure_notes + claim_notes

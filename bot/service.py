@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 from bot import audit, blocks, corrections, forget, metrics, privacy
 from bot.analysis import InProcessRunner, PooledRunner, Runner
 from bot.corrections import CorrectionRequest
+from bot.desk import Desk
 from bot.errors import NutgrafError
 from bot.fetch import FetchError, canonicalize_url, fetch_page
 from bot.forget import ForgetRequest
@@ -128,6 +129,7 @@ class Service:
             analyzer = PooledRunner(settings)
         self.analyzer: Runner = InProcessRunner(analyzer) if isinstance(analyzer, Analyzer) else analyzer
         self.forgetting = forget.forgetting_for(store)
+        self.desk = Desk(store, client, settings.digest_retention_days)
 
     def run(self, request: Request) -> None:
         """Do what a request asks (in the web process or a worker)."""
@@ -241,17 +243,22 @@ class Service:
                 if keep:
                     story = self._register(request, analysis, [cache_key], (channel, ts), reply_key)
                     analysis = self._corrected(analysis, request.team, story)
+                memory = self.desk.recall(
+                    analysis, channel=request.channel, key=analysis.source.canonical_url or versionless(cache_key)
+                )
                 message = blocks.analysis_message(
                     analysis,
                     cached=cached,
                     key=cache_key if keep else None,
                     shareable=request.thread_ts is not None,
                     story=story,
+                    memory=memory.found,
                 )
                 if self._update(channel, ts, message):
                     outcome = "ok"
                     if keep:
                         self._record(request, analysis, cache_key, ts)
+                        self.desk.remember(memory, thread_ts=request.thread_ts or ts, user=request.user)
                         self._unless_forgotten(story, analysis, cache_key, (channel, ts))
             finally:
                 _done(request, request.surface, outcome, began, story=story, cached=cached)

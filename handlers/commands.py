@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.app import runtime
 from bot.audit import audit
-from bot.blocks import help_message
+from bot.blocks import help_message, memory_message
 from bot.command import FORGET_USAGE, auto_reply, route
 from bot.metrics import request_done
 from bot.privacy import private_command
@@ -18,7 +18,7 @@ COMMAND = "/nutgraf"
 
 
 def on_command(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    """Help and settings are answered in the ack; analyses and digests are queued after it."""
+    """Help, settings and desk memory look-ups are answered in the ack; analyses and digests are queued after it."""
     rt = runtime(context)
     command = route(str(body.get("text") or ""))
     if command.kind == "auto":
@@ -37,6 +37,8 @@ def on_command(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
             return
         ack(text="Forgetting that story…")
         rt.submit_once(forget_command_request(body, command.arg), context.team_id)
+    elif command.kind == "memory":
+        ack(**memory_message(rt.service.desk.search(body["channel_id"], command.arg, user=body.get("user_id"))))
     elif command.kind == "analyse":
         ack()
         rt.submit_once(command_request(body), context.team_id)

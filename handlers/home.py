@@ -1,4 +1,4 @@
-"""App Home: what nutgraf is and what was analysed recently."""
+"""App Home: what nutgraf is, the latest figure conflicts in the user's channels, and what was analysed recently."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ def on_home_opened(ack: Ack, event: dict[str, Any], client: WebClient, context: 
     ack()
     if event.get("tab", "home") != "home":
         return
-    client.views_publish(user_id=event["user"], view=home_view(runtime(context).store.recent_stories(20)))
+    rt = runtime(context)
+    conflicts = rt.service.desk.home_conflicts(event["user"])
+    client.views_publish(user_id=event["user"], view=home_view(rt.store.recent_stories(20), conflicts=conflicts))
 
 
 def register(app: App) -> None:

@@ -85,6 +85,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         self.server.record(parts.path, dict(self.headers.items()))
+        published = self.server.published.get(parts.path)
+        if published is not None:
+            self._send(200, published.replace("{{base}}", self.server.base).encode("utf-8"))
+            return
         route = self.server.routes.get(parts.path)
         if route is None and parts.path.startswith("/status/"):
             self._send(int(parts.path.rsplit("/", 1)[1]), b"<html><body><h1>Error</h1></body></html>")
@@ -342,6 +346,7 @@ class _Server(ThreadingHTTPServer):
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.gate = Gate()
+        self.published: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def record(self, path: str, headers: dict[str, str]) -> None:
@@ -380,6 +385,11 @@ class PageServer:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    def publish(self, path: str, html: str) -> str:
+        """Serve ``html`` at ``path`` (``{{base}}`` replaced), in place of what was there; returns its URL."""
+        self._server.published[path] = html
+        return self.url(path)
 
     def __enter__(self) -> PageServer:
         self._thread.start()

@@ -693,10 +693,39 @@ class SlackEmulator:
             self.calls.append(call)
         handler.reply(HTTPStatus.OK, {"ok": True})
 
+    def open_permalink(self, url: str) -> dict[str, Any] | None:
+        """The message a permalink from chat.getPermalink leads to, as a copy; None if it leads nowhere.
+
+        Slack's client opens the thread when the link has ``thread_ts``; here the message itself is returned.
+        """
+        split = urlsplit(url)
+        parts = split.path.strip("/").split("/")
+        if f"{split.scheme}://{split.netloc}" != self.root_url or len(parts) != 3 or parts[0] != "archives":
+            return None
+        digits = parts[2][1:]
+        if not parts[2].startswith("p") or not digits.isdigit() or len(digits) <= 6:
+            return None
+        ts = f"{digits[:-6]}.{digits[-6:]}"
+        with self._lock:
+            channel = self.channels.get(parts[1])
+            if channel is None or ts not in channel.messages:
+                return None
+            return copy.deepcopy(channel.messages[ts])
+
+    def _serve_permalink(self, handler: _Handler) -> None:
+        message = self.open_permalink(self.root_url + handler.path)
+        if message is None:
+            handler.reply(HTTPStatus.NOT_FOUND, {"ok": False, "error": "message_not_found"})
+        else:
+            handler.reply(HTTPStatus.OK, {"ok": True, "message": message})
+
     def _serve(self, handler: _Handler, verb: str) -> None:
         split = urlsplit(handler.path)
         if verb == "POST" and split.path.startswith("/response/"):
             self._serve_response_url(handler)
+            return
+        if verb == "GET" and split.path.startswith("/archives/"):
+            self._serve_permalink(handler)
             return
         if not split.path.startswith("/api/"):
             handler.reply(HTTPStatus.NOT_FOUND, {"ok": False, "error": "not_found"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 import redis
@@ -120,6 +121,24 @@ def test_the_same_claim_is_seen_before(memory: RedisMemory, stories: dict[str, A
     ]
     assert notes[0].similarity is not None and notes[0].similarity >= 0.6
     assert recall(memory, stories["unrelated"], ref("unrelated", "C1")).notes == []
+
+
+def round_trips(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record the commands of each round trip to Redis from now until ``monkeypatch.undo()``."""
+    trips: list[list[str]] = []
+    execute, run = redis.Redis.execute_command, redis.client.Pipeline.execute
+
+    def single(self: redis.Redis, *args: Any, **options: Any) -> Any:
+        trips.append([str(args[0]).upper()])
+        return execute(self, *args, **options)
+
+    def pipelined(self: redis.client.Pipeline, raise_on_error: bool = True) -> Any:
+        trips.append([str(args[0]).upper() for args, _ in self.command_stack])
+        return run(self, raise_on_error)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", single)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", pipelined)
+    return trips
 
 
 def test_lookups_are_index_reads_by_subject_and_measure(
@@ -351,3 +370,135 @@ def test_in_story_notes_come_from_the_figures(analyzer: Analyzer) -> None:
     assert [(n.kind, n.figure.text, n.earlier.text) for n in notes if n.figure and n.earlier] == [
         ("in_story", "1,200", "1,450")
     ]
+
+
+# -- conflicts kept, the word index, who asked where -------------------------------------------------------
+
+
+def remember_both(memory: RedisMemory, stories: dict[str, Analysis], channel: str = "C1") -> tuple[StoryRef, StoryRef]:
+    """The first story, then the second with the conflicts its recall found, as the desk files them."""
+    earlier, later = ref("first", channel, days_ago=1), ref("second", channel)
+    memory.remember(stories["first"], earlier)
+    memory.remember(stories["second"], later, conflicts=recall(memory, stories["second"], later).notes)
+    return earlier, later
+
+
+def test_conflicts_are_kept_with_the_story_that_brought_them(memory: RedisMemory, stories: dict[str, Analysis]) -> None:
+    earlier, later = remember_both(memory, stories)
+    (note,) = memory.conflicts("C1")
+    assert note.kind == "figure_differs" and note.figure is not None and note.earlier is not None
+    assert (note.earlier.text, note.figure.text, note.figure.measure) == ("1,200", "1,450", "jobs cut")
+    assert note.story is not None and note.found_in is not None
+    assert (note.story.id, note.found_in.id) == (earlier.id, later.id)
+    assert note.figure.sentence == "" and note.earlier.sentence == ""  # the stories keep their sentences
+    assert memory.conflicts("C2") == []
+    assert memory.conflicts("C1", since=later.recorded_at + timedelta(seconds=1)) == []
+    assert len(memory.conflicts("C1", until=later.recorded_at + timedelta(seconds=1))) == 1
+    # filed again (Re-analyse, or the same story asked again): its conflicts are replaced, not added
+    memory.remember(stories["second"], later, conflicts=recall(memory, stories["second"], later).notes)
+    assert len(memory.conflicts("C1")) == 1
+    memory.remember(stories["second"], later)
+    assert memory.conflicts("C1") == []
+
+
+@pytest.mark.parametrize("forgotten", ["first", "second"])
+def test_forgetting_either_story_of_a_conflict_removes_it(
+    memory: RedisMemory, redis_store: RedisStore, stories: dict[str, Analysis], forgotten: str
+) -> None:
+    remember_both(memory, stories)
+    assert memory.forget_story(story_id(forgotten)) == 1
+    assert memory.conflicts("C1") == []
+    for key, value in all_values(redis_store.client):
+        assert story_id(forgotten) not in key and story_id(forgotten) not in value, key
+    kept = "second" if forgotten == "first" else "first"
+    assert [h.story.id for h in memory.search("C1", "calloway jobs") if h.kind == "figure"] == [story_id(kept)]
+
+
+def test_search_finds_figures_and_claims_by_their_words_newest_first(
+    memory: RedisMemory, stories: dict[str, Analysis]
+) -> None:
+    earlier, later = remember_both(memory, stories)
+    hits = memory.search("C1", "Calloway JOBS")
+    # the later story's claim says "positions": its figure is found by its measure, the claim is not
+    assert [(h.kind, h.story.id) for h in hits] == [("figure", later.id), ("figure", earlier.id), ("claim", earlier.id)]
+    assert [h.figure.text for h in hits if h.figure is not None] == ["1,450", "1,200"]
+    assert [h.claim.text for h in hits if h.claim is not None] == [
+        "The Port of Calloway will cut 1,200 jobs by the end of next year, the port authority announced on Tuesday."
+    ]
+    assert [(h.kind, h.story.id) for h in memory.search("C1", "calloway positions")] == [
+        ("figure", later.id),
+        ("claim", later.id),
+    ]
+    assert [h.kind for h in memory.search("C1", "1,200")] == ["claim"]  # a figure is found by its claim
+    assert [h.claim.text[:9] for h in memory.search("C1", "union disputes") if h.claim] == ["The cuts "]
+    assert memory.search("C1", "calloway ferries") == []
+    assert memory.search("C1", "the of and") == []  # no word worth looking up
+    assert memory.search("C2", "calloway jobs") == []
+    assert len(memory.search("C1", "calloway jobs", limit=1)) == 1
+
+
+def test_search_is_an_index_read_per_word(
+    memory: RedisMemory, redis_store: RedisStore, stories: dict[str, Analysis], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    earlier = ref("first", "C1")
+    memory.remember(stories["first"], earlier)
+    jobs = next(n for n, f in enumerate(stories["first"].figures) if f.family == "jobs")
+    for word in ("calloway", "port", "job", "cut"):
+        assert f"{earlier.id}:f{jobs}" in redis_store.client.zrange(f"nutgraf:m:C1:w:{word}", 0, -1), word
+    trips = round_trips(monkeypatch)
+    assert [h.kind for h in memory.search("C1", "calloway jobs")] == ["figure", "claim"]
+    monkeypatch.undo()
+    commands = {command for trip in trips for command in trip}
+    assert {"ZCOUNT", "ZREVRANGEBYSCORE", "ZMSCORE", "HMGET"} <= commands and not {"SCAN", "KEYS"} & commands
+
+
+def test_search_follows_the_retention(redis_store: RedisStore, stories: dict[str, Analysis]) -> None:
+    memory = RedisMemory(redis_store, retention_days=7)
+    memory.remember(stories["first"], ref("first", "C1", days_ago=10))
+    assert memory.search("C1", "calloway jobs") == []
+    memory.remember(stories["unrelated"], ref("unrelated", "C1"))
+    assert redis_store.client.zrange("nutgraf:m:C1:w:calloway", 0, -1) == []
+    assert [h.story.id for h in memory.search("C1", "westbrook")] != []
+
+
+def test_the_channels_a_user_asked_in(memory: RedisMemory, redis_store: RedisStore) -> None:
+    now = datetime.now(timezone.utc)
+    memory.note_asker("U1", "C1", at=now - timedelta(hours=2))
+    memory.note_asker("U1", "C2", at=now - timedelta(hours=1))
+    memory.note_asker("U1", "C3", at=now - timedelta(days=40))  # longer ago than the retention
+    memory.note_asker("U2", "C9")
+    assert memory.asked_channels("U1") == ["C2", "C1"]
+    assert memory.asked_channels("U1", limit=1) == ["C2"]
+    assert memory.asked_channels("U3") == []
+    assert 0 < redis_store.client.ttl("nutgraf:m:u:U1") <= 30 * 86400
+
+
+def test_memory_waits_for_the_store_to_find_redis_back(
+    stories: dict[str, Analysis], private_redis: RedisServer
+) -> None:
+    store = RedisStore.from_url(private_redis.url, timeout=0.2)
+    memory = RedisMemory(store)
+    try:
+        private_redis.stop()
+        assert memory.search("C1", "calloway jobs") == [] and not store.available
+        private_redis.restart()  # an empty Redis: nothing was kept
+        memory.remember(stories["first"], ref("first", "C1"))  # not tried: the store has not found Redis back yet
+        assert not store.client.exists("nutgraf:m:C1:stories")
+        assert store.ping()
+        memory.remember(stories["first"], ref("first", "C1"))
+        assert [h.kind for h in memory.search("C1", "calloway jobs")] == ["figure", "claim"]
+    finally:
+        store.close()
+
+
+def test_recall_is_a_few_round_trips_however_many_figures(
+    memory: RedisMemory, stories: dict[str, Analysis], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory.remember(stories["first"], ref("first", "C1"))
+    memory.remember(stories["unrelated"], ref("unrelated", "C1"))
+    trips = round_trips(monkeypatch)
+    found = recall(memory, stories["second"], ref("second", "C1"))
+    monkeypatch.undo()
+    assert len(stories["second"].figures) >= 2 and {n.kind for n in found.notes} == {"figure_differs", "seen_before"}
+    # figure indexes, the figures they name, claim bands, the claims they name, the first version
+    assert [trip[0] for trip in trips] == ["ZREVRANGEBYSCORE", "HMGET", "ZREVRANGEBYSCORE", "HMGET", "GET"]

@@ -316,6 +316,21 @@ def test_get_permalink(slack_api: SlackEmulator, client: WebClient) -> None:
     assert api_error(exc) == "message_not_found"
 
 
+def test_permalinks_lead_to_their_message(slack_api: SlackEmulator, client: WebClient) -> None:
+    parent = slack_api.add_message(GENERAL, "story", "U0REPORTER")
+    reply = slack_api.add_message(GENERAL, "comment", "U0EDITOR", thread_ts=parent)
+    for ts in (parent, reply):
+        link = client.chat_getPermalink(channel=GENERAL, message_ts=ts)["permalink"]
+        message = slack_api.open_permalink(link)
+        assert message is not None and message["ts"] == ts
+        response = httpx.get(link, timeout=5)
+        assert response.status_code == 200 and response.json()["message"]["ts"] == ts
+    gone = f"{slack_api.root_url}/archives/{GENERAL}/p1600000000000001"
+    assert slack_api.open_permalink(gone) is None and httpx.get(gone, timeout=5).status_code == 404
+    assert slack_api.open_permalink(f"https://elsewhere.example/archives/{GENERAL}/p{parent.replace('.', '')}") is None
+    assert slack_api.open_permalink(f"{slack_api.root_url}/archives/C0NOSUCH/p{parent.replace('.', '')}") is None
+
+
 # ---- reactions ------------------------------------------------------------------------------------
 
 

@@ -21,7 +21,8 @@ against the story's date) and who asserts it. Pure extraction from spaCy's parse
   were killed" are one measure;
 - the *subject*: the name the figure is about: the owner or "of" phrase of what is measured ("Veridia's
   jobless rate", "the cost of the Skerry Bridge"), the clause's subject or passive agent ("Kestrel Bank
-  will cut"), a place in the measured phrase ("unemployment in Veridia"), or the subject of the clause the
+  will cut"), else the name its verb acts on ("regulators fined Ostler Water £12m"), a place in the measured
+  phrase ("unemployment in Veridia"), or the subject of the clause the
   figure's clause hangs from. The subject of a verb that only gives a figure ("officials put the cost at")
   is its source and comes last. A clause with no name ("the authority", "the cuts", "it") is about the
   story's main subject: the first organisation or place a figure is about. Subjects are compared by their
@@ -67,7 +68,7 @@ from bot.nlp.numbers import (
     rounding,
 )
 
-VERSION = "1"
+VERSION = "2"
 
 #: Quote kinds whose speaker asserts what the quote says; a stance (a belief or an intention) does not.
 ASSERTING_KINDS = frozenset({"direct", "mixed", "indirect"})
@@ -98,12 +99,15 @@ _FAMILY_WORDS = {
 FAMILIES = {word: family for family, words in _FAMILY_WORDS.items() for word in words.split()}
 #: Nouns that count people in general: the verb says what was counted ("12 people were killed").
 GENERIC_COUNTED = frozenset(
-    "people person resident individual civilian citizen adult child man woman member household family".split()
+    """people person resident individual civilian citizen adult child man woman member household family migrant
+    refugee pedestrian cyclist motorist""".split()
 )
 #: Verbs that say what a generic count of people measures.
 VERB_FAMILIES = {
     "kill": "deaths",
     "die": "deaths",
+    "drown": "deaths",
+    "perish": "deaths",
     "injure": "injuries",
     "wound": "injuries",
     "hurt": "injuries",
@@ -133,6 +137,11 @@ NEUTRAL = frozenset(
     involve make see employ top exceed near approach amount come rise fall climb drop confirm register log
     identify""".split()
 ) - {"rise", "fall", "climb", "drop"}
+#: Verbs of throughput and of state: what a place or service handled, or how many are in a state, is a total
+#: ("the airport handled 8.4 million passengers", "52,000 patients are waiting"), not an event.
+THROUGHPUT = frozenset("handle carry serve welcome attract receive process treat host transport wait stay live".split())
+#: Verbs that say when a source was published or filed: their dates are not the time a figure is about.
+PUBLISHING_VERBS = frozenset("publish release issue post file unveil circulate leak".split())
 #: Verbs whose subject gives a figure rather than being what it is about ("officials put the cost at").
 SOURCE_VERBS = frozenset("put estimate give say report confirm record count register log identify".split())
 #: Events that only make sense for one family: positions "affected" or jobs that "go" are jobs cut; in a
@@ -196,6 +205,10 @@ _SCALE_TOKENS = frozenset("m bn mn tn k million billion trillion thousand".split
 _PERIOD_PREPS = frozenset({"by", "since", "until", "till", "before", "after", "within", "from", "between", "through"})
 _CHANGES = frozenset({"rise", "fall", "cut", "add"})
 _WHEN = frozenset({"DATE", "TIME"})
+_LEXICON_FAMILIES = frozenset([*_FAMILY_WORDS, *VERB_FAMILIES.values(), *_MONEY_WORDS, "people"])
+#: How an event class reads after its noun ("libraries closed").
+_EVENTS_SHOWN = {"add": "added", "close": "closed", "save": "saved"}
+_KNOWN_VERBS = frozenset([*EVENTS, *VERB_FAMILIES, *NEUTRAL, *THROUGHPUT, *MONEY_FAMILIES, *SOURCE_VERBS])
 _DIGIT = re.compile(r"\d")
 #: Days either side of a period within which a story without a date of its own is taken to be about it.
 PERIOD_SLACK = timedelta(days=7)
@@ -395,8 +408,15 @@ def _of_object(token: Token) -> Token | None:
 
 
 def _verb_word(verb: Token) -> str:
-    """A verb's lemma, "lay" for "lay off" kept as "lay" (a particle does not change the class)."""
-    return verb.lemma_.lower()
+    """A verb's lemma, "lay" for "lay off" kept as "lay" (a particle does not change the class).
+
+    The lemmatiser sometimes drops the final "e" of a past participle it does not know ("fined" as "fin"):
+    a lemma no lexicon here knows is read with its "e" when that is a verb they know.
+    """
+    lemma = verb.lemma_.lower()
+    if lemma not in _KNOWN_VERBS and lemma + "e" in _KNOWN_VERBS and verb.lower_.endswith("ed"):
+        return lemma + "e"
+    return lemma
 
 
 def _name(noun: Token) -> str:
@@ -472,6 +492,9 @@ def _read(quantity: _Quantity, sent: Span, dates: list[Figure], count: int, refe
     family, event = _measure(quantity, counted, anchor, verb)
     if family is None:
         return None
+    own = holder if holder is not None else root
+    if own.dep_ == "pobj" and own.head.lower_ == "of" and own.head.head.like_num:
+        event = None  # "60 of its 180 branches": the whole a part is taken from, not what the verb did
     level = prep in ("to", "at") or (verb is not None and _neutral(verb))
     change = (
         quantity.unit != "count"
@@ -509,7 +532,7 @@ def _part(token: Token) -> bool:
 
 
 def _neutral(verb: Token | None) -> bool:
-    return verb is not None and _verb_word(verb) in NEUTRAL
+    return verb is not None and (_verb_word(verb) in NEUTRAL or _verb_word(verb) in THROUGHPUT)
 
 
 def _arguments(verb: Token, root: Token, holder: Token | None) -> list[Token]:
@@ -665,8 +688,9 @@ def _period(
             continue
         inside = fig.span.root in own.subtree
         governor = _governor(fig.span.root)
-        if not inside and governor is not None and governor != verb and governor.lemma_.lower() in REPORTING_VERBS:
-            continue  # "..., the company said on Thursday": when it was said, not what the figure is about
+        told = governor is not None and governor.lemma_.lower() in REPORTING_VERBS | PUBLISHING_VERBS
+        if not inside and governor != verb and told:
+            continue  # "..., the company said on Thursday", "papers published on Tuesday": not the figure's time
         if inside or (verb is not None and governor == verb) or count == 1:
             mine.append(fig)
     if not mine:
@@ -748,6 +772,7 @@ def _subject(verb: Token | None, root: Token, holder: Token | None, measured: To
     Veridia", "Veridia's jobless rate"). The subject of a verb that only gives a figure ("officials put the
     number at") is its source, and comes last."""
     agents: list[Token] = []
+    recipients: list[Token] = []
     if verb is not None:
         clause = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
         for child in [c for v in clause for c in sorted(v.children, key=lambda c: abs(c.i - v.i))]:
@@ -755,12 +780,15 @@ def _subject(verb: Token | None, root: Token, holder: Token | None, measured: To
                 agents.append(child)
             if child.dep_ == "agent" and (pobj := _child(child, "pobj")) is not None:
                 agents.append(pobj)
+            if child.dep_ in ("dative", "dobj") and root not in child.subtree and child != holder:
+                # "regulators fined Ostler Water £12m", "the council awarded Pellow Theatre a grant of £2.2m"
+                recipients.append(child)
     owners = [c for t in (measured, holder) if t is not None for c in t.children if c.dep_ == "poss"]
     of = [o for t in (measured, holder, root) for o in _preps(t, ("of",))]
     places = [o for t in (measured, holder, root) for o in _preps(t, ("in", "at", "for", "from"))]
-    places += _preps(verb, ("in", "at"))
+    places += _preps(verb, ("in", "at", "off", "near"))  # "drowned off Vardenne", "crashed near Ashgrove"
     source = verb is not None and _verb_word(verb) in SOURCE_VERBS
-    candidates = owners + of + (places + agents if source else agents + places)
+    candidates = owners + of + (places + agents + recipients if source else agents + recipients + places)
     for candidate in candidates:
         if candidate.ent_type_ in ("DATE", "TIME") or candidate == measured:
             continue
@@ -838,10 +866,18 @@ def _speaker(start: int, quotes: Sequence[Quote], claims: Sequence[Claim]) -> st
     return None
 
 
-def _measure_name(family: str, event: str | None, change: bool) -> str:
+def _measure_name(family: str, event: str | None, change: bool, counted: str | None) -> str:
+    """What a figure measures, as a reader would say it: "jobs cut", "sailings cut", "libraries closed".
+
+    A family of the lexicons is named by the family ("jobs" for positions); any other count by its noun as the
+    story wrote it.
+    """
+    name = family
+    if family not in _LEXICON_FAMILIES and counted and counted.replace("-", "").isalpha():
+        name = counted.lower()
     if event is None:
-        return f"{family} (change)" if change else family
-    return f"{family} {event}"
+        return f"{name} (change)" if change else name
+    return f"{name} {_EVENTS_SHOWN.get(event, event)}"
 
 
 def _record(
@@ -869,7 +905,7 @@ def _record(
         future=draft.future,
         subject=clean_subject(subject.text) if subject is not None else None,
         subject_key=subject_key(subject.text, subject.label_) if subject is not None else "",
-        measure=_measure_name(draft.family, draft.event, draft.change),
+        measure=_measure_name(draft.family, draft.event, draft.change, draft.counted),
         family=draft.family,
         event=draft.event,
         counted=draft.counted,

@@ -30,6 +30,7 @@ Prefer = Literal["past", "future"]
 
 _MONTHS = frozenset(m.lower() for m in [*calendar.month_name[1:], *calendar.month_abbr[1:]]) | {"sept"}
 _WEEKDAYS = frozenset(d.lower() for d in [*calendar.day_name, *calendar.day_abbr])
+_WEEKDAY_NUMBERS = {d.lower(): n for names in (calendar.day_name, calendar.day_abbr) for n, d in enumerate(names)}
 #: Words that make a date expression refer to a time dateparser can place.
 _ANCHORS = _MONTHS | _WEEKDAYS | {"year", "month", "week", "today", "yesterday", "tomorrow", "ago", "weekend"}
 _LEADING = ("the", "in", "on", "during", "at", "for", "of", "over", "throughout", "from")
@@ -206,7 +207,15 @@ def _parser(reference: date, prefer: Prefer) -> DateDataParser:
 
 
 def _dateparser(words: str, reference: date, prefer: Prefer) -> tuple[date, date] | None:
-    """A single day, week, month or year dateparser can place, as the days it spans."""
+    """A single day, week, month or year dateparser can place, as the days it spans.
+
+    A bare weekday is the nearest such day on or before the story's date (after it for what will happen):
+    a story of a Tuesday saying "on Tuesday" means that day, where dateparser would take the week before.
+    """
+    if words in _WEEKDAY_NUMBERS:
+        days = (reference.weekday() - _WEEKDAY_NUMBERS[words]) % 7
+        day = reference - timedelta(days=days) if prefer == "past" else reference + timedelta(days=(7 - days) % 7)
+        return day, day
     tokens = set(re.findall(r"[a-z]+", words))
     if not (re.search(r"\d", words) or tokens & _ANCHORS):
         return None  # "night", "recent times": nothing to place

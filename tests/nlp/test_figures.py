@@ -124,6 +124,17 @@ def test_a_rate_is_not_a_period(nlp: Language) -> None:
         ("Forty people were injured when a tram derailed in Selbourne.", "selbourne", "injuries", None),
         ("Unemployment in Veridia rose to 4.2% in October.", "veridia", "unemployment rate", None),
         ("Veridia's jobless rate was 4.6 percent in October.", "veridia", "unemployment rate", None),
+        # what a place handled, or how many are in a state, is a total whatever the verb
+        ("Ravensmoor Airport handled 3.1 million passengers in 2025.", "airport ravensmoor", "passengers", None),
+        ("Ravensmoor Airport carried 2.7 million passengers in 2025.", "airport ravensmoor", "passengers", None),
+        ("About 4,800 patients in Selbourne are waiting for hip operations.", "selbourne", "patients", None),
+        ("The Tessaly clinic sees 300 patients.", "tessaly", "patients", None),
+        # people drowned are deaths, as people killed are; the place an accident happened off
+        ("Nine migrants drowned off Vardenne on Monday.", "vardenne", "deaths", None),
+        # the name a verb acts on, when its subject names no one ("fined" is read as "fine")
+        ("Inspectors fined Harlow Rail £3m over late trains.", "harlow rail", "fine", None),
+        ("Harlow Rail was fined £4.5m over late trains, the inspectorate said.", "harlow rail", "fine", None),
+        ("The trust awarded Ashgrove Museum a grant of £250,000.", "ashgrove museum", "funding", None),
     ],
 )
 def test_subjects_and_measures_meet_across_wordings(
@@ -355,3 +366,29 @@ def test_odd_text_never_raises(nlp: Language, text: str) -> None:
         assert doc.text[record.start : record.end] in record.text
         assert record.low <= record.value <= record.high or record.approximation is not None
     consistency.check(doc)
+
+
+def test_the_whole_a_part_is_taken_from_is_not_what_the_verb_did(nlp: Language) -> None:
+    part, whole = records(nlp, "Holloway Motors will close 12 of its 40 dealerships.")
+    assert (part.text, part.subset, part.event) == ("12", True, "close")
+    assert (whole.text, whole.subset, whole.event) == ("40", False, None)
+    closing = only(nlp, "Holloway Motors will close 30 dealerships next year.")
+    assert not conflict(whole, closing) and not conflict(part, closing)
+
+
+def test_when_a_source_was_published_is_not_when_it_happened(nlp: Language) -> None:
+    record = only(
+        nlp, "Ashgrove hospitals treated 9,400 patients last winter, according to figures published on Friday."
+    )
+    assert record.period is not None and record.period.text == "last winter"
+    filed = only(nlp, "Tessaly Rail ran 1,900 services, according to a timetable filed with the regulator on Monday.")
+    assert filed.period is None
+
+
+def test_a_story_of_a_weekday_saying_that_weekday_means_that_day(nlp: Language) -> None:
+    wednesday = date(2026, 9, 23)
+    b = records(nlp, "Fourteen people died off Vardenne on Wednesday, the coastguard said.", reference=wednesday)[0]
+    a = records(nlp, "Nine migrants drowned off Vardenne on Wednesday, the coastguard said.", reference=wednesday)[0]
+    assert a.period is not None and b.period is not None
+    assert a.period.start == b.period.start == wednesday
+    assert conflict(a, b)

@@ -59,6 +59,19 @@ def test_future_tense_points_forward() -> None:
     assert monday is not None and monday.start == date(2026, 11, 17)
 
 
+def test_a_weekday_is_the_nearest_one_on_the_story_day_or_before() -> None:
+    # 12 November 2026 is a Thursday: a story of that day saying "on Thursday" means that day
+    for prefer in ("past", "future"):
+        thursday = resolve("on Thursday", STORY, prefer=prefer)
+        assert thursday is not None and (thursday.start, thursday.end) == (STORY, STORY)
+    wednesday = resolve("Wed", STORY)
+    assert wednesday is not None and wednesday.start == date(2026, 11, 11)
+    friday = resolve("on Friday", STORY)
+    assert friday is not None and friday.start == date(2026, 11, 6)
+    last = resolve("last Thursday", STORY)
+    assert last is not None and last.start == date(2026, 11, 5)
+
+
 def test_the_story_date_moves_relative_dates() -> None:
     january = date(2027, 1, 20)
     period = resolve("last year", january)
