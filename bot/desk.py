@@ -9,7 +9,8 @@ sees it, with plain models for :mod:`bot.blocks` to word:
   story with a permalink to its thread and the conflicts it brought. Both run in the analysis job, after
   Slack's ack.
 - **``/nutgraf memory <words>``** (:meth:`Desk.search`): the channel's figures and claims with those words.
-- **App Home** (:meth:`Desk.home_conflicts`): the latest conflicts in the channels the user asked nutgraf in
+- **App Home** (:meth:`Desk.home_conflicts`, :meth:`Desk.recent_stories`): the latest conflicts and analyses in
+  the channels the user asked nutgraf in
   (a mention, a command, the shortcut or the reaction) within the retention. Slack tells nutgraf nothing
   of channel membership without extra scopes; someone who asked in a channel was in it, and App Home is
   seen by that person alone.
@@ -33,12 +34,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot.memory import MemoryHit, MemoryNote, Recall, RedisMemory, StoryRef, recall, story_ref
 from bot.models import Analysis, DigestItem, DigestSection, DigestStory
-from bot.store import RedisStore, Store
+from bot.store import RECENT_KEPT, RedisStore, Store
 
 logger = logging.getLogger(__name__)
 
 #: Conflicts App Home shows, and read per channel for it.
 HOME_CONFLICTS = 10
+#: Analyses App Home lists.
+HOME_STORIES = 20
 #: Hits ``/nutgraf memory`` lists.
 SEARCH_HITS = 15
 #: Conflicts a digest lists (the blocks show fewer and say how many more).
@@ -140,6 +143,18 @@ class Desk:
             if remembers(self.memory.store, channel):
                 notes += self.memory.conflicts(channel, limit=limit)
         return _unique(_newest_first(notes))[:limit]
+
+    def recent_stories(self, user: str, *, limit: int = HOME_STORIES) -> list[DigestStory]:
+        """The latest analyses in the channels ``user`` asked nutgraf in, newest first (App Home).
+
+        Like the conflicts, never a story of a channel the user gave no sign of being in: App Home must not
+        show what a private Slack channel analysed to the rest of the workspace.
+        """
+        if self.memory is None:
+            return []
+        store = self.memory.store
+        channels = {c for c in self.memory.asked_channels(user) if remembers(store, c)}
+        return [s for s in store.recent_stories(RECENT_KEPT) if s.channel in channels][:limit]
 
     def _permalink(self, channel: str, ts: str) -> str | None:
         try:

@@ -17,8 +17,9 @@ def on_home_opened(ack: Ack, event: dict[str, Any], client: WebClient, context: 
     if event.get("tab", "home") != "home":
         return
     rt = runtime(context)
-    conflicts = rt.service.desk.home_conflicts(event["user"])
-    client.views_publish(user_id=event["user"], view=home_view(rt.store.recent_stories(20), conflicts=conflicts))
+    desk, user = rt.service.desk, event["user"]
+    view = home_view(desk.recent_stories(user), conflicts=desk.home_conflicts(user))
+    client.views_publish(user_id=user, view=view)
 
 
 def register(app: App) -> None:

@@ -62,6 +62,12 @@ def test_home_lists_recent_stories_with_links_to_their_threads(bot: Bot) -> None
     assert f"<#{CHANNEL}>" in text
     assert_block_kit_accepted(bot)
 
+    # Someone who never asked nutgraf in that channel does not see what it analysed there: it may be a
+    # private Slack channel.
+    open_home(bot, user="U0EDITOR")
+    outsider = all_text(published(bot, "U0EDITOR"))
+    assert "Nothing analysed yet" in outsider and "flood barrier" not in outsider
+
 
 def test_home_is_published_for_whoever_opens_it_and_not_for_the_messages_tab(bot: Bot) -> None:
     open_home(bot, tab="messages")
