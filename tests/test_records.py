@@ -166,7 +166,7 @@ def test_forgetting_removes_every_version_alias_text_digest_reply_and_correction
     assert record is not None
     removed = forgetting_for(redis_store).forget(record)
     # the cache: v2's analysis, its text and its alias; v1's analysis and text
-    assert removed == {"cache": 5, "digests": 1, "replies": 1, "corrections": 1, "record": 3}
+    assert removed == {"cache": 5, "digests": 1, "replies": 1, "corrections": 1, "memory": 0, "record": 3}
     left = sorted(k.decode() for k in redis_client.scan_iter(match="nutgraf:*"))
     assert left == sorted(["nutgraf:" + other[0], "nutgraf:" + other[0] + ":text", "nutgraf:d:C1",
                            f"nutgraf:ds:C1:{story_id('https://news.example/other')}", "nutgraf:recent"])  # fmt: skip

@@ -11,7 +11,7 @@ import pytest
 from bot.blocks import escape_mrkdwn
 from tests.conftest import Bot
 from tests.fetch_server import page
-from tests.handlers.support import CHANNEL, all_text, assert_block_kit_accepted, mention, wait_for_replies
+from tests.handlers.support import CHANNEL, REPORTER, all_text, assert_block_kit_accepted, mention, wait_for_replies
 from tests.slack_api import BOT_USER_ID, iter_blocks_text
 
 pytestmark = pytest.mark.slow
@@ -78,8 +78,8 @@ def test_a_story_analysed_from_its_link_and_as_pasted_text_is_one_digest_entry(b
     bot.slack.wait_for(lambda: len(bot.slack.calls_to("chat.getPermalink")) >= 2, timeout=30)
     # Recorded once: the pasted copy replaced the record made from the link, so App Home lists it once.
     assert len(bot.runtime.store.recent_stories(10)) == 1
-    bot.server.event({"type": "app_home_opened", "user": "U0EDITOR", "channel": "D0EDITOR", "tab": "home"})
-    view = bot.slack.wait_for(lambda: bot.slack.views.get("U0EDITOR"), timeout=10)
+    bot.server.event({"type": "app_home_opened", "user": REPORTER, "channel": "D0REPORTER", "tab": "home"})
+    view = bot.slack.wait_for(lambda: bot.slack.views.get(REPORTER), timeout=10)
     recent = [b["text"]["text"] for b in view["blocks"] if b.get("block_id", "").startswith("recent-")]
     assert len(recent) == 1 and recent[0].count("\n• ") == 1 and "flood barrier" in recent[0]
 
