@@ -3,12 +3,8 @@
 Approach. Quotation marks are found first, in one pass over the text, then each cue is read off
 spaCy's dependency parse. Everything is linear in the length of the document.
 
-1. Marks. Curly (“ ” « » „) and straight double quotes, and their typewriter stand-ins (`` and ''),
-   are paired within a paragraph; a straight mark opens or closes by its position (after a space and
-   before a word it opens). A paragraph that opens a quote without closing it continues into the next
-   paragraph when that one opens with a quotation mark (the newsroom convention for multi-paragraph
-   quotes). Single curly quotes count as quotation marks only outside double quotes (inside, they are
-   quotes within the quote); straight single quotes are left alone because they are mostly apostrophes.
+1. Marks (bot.nlp.marks): every house style's quotation marks, paired within a paragraph or over
+   paragraphs that reopen a quote; single marks are told from apostrophes by position.
 2. Direct quotes. A quotation that reads as a statement (a clause, or eight words or more) and does not
    sit inside a clause (`said the plan "will fail"`, `said "I held" the families`) takes as its cue a
    speech or cognition verb linked to it by the parse ("X," she said / She said: "X"), else the
@@ -41,14 +37,13 @@ only a light verb's subject ("raised concerns that …": measured, these were ra
 their own), nouns a stance verb already reported ("denied reports that …": the reports are not the
 denier's), hearsay adverbs ("reportedly": no speaker to give), speakers guessed for
 quotes that nothing attributes, attributions inside quotations (the words of the quoted speaker),
-perception verbs with plain objects ("saw the ad"), and straight single quotes. The parse is trusted:
+and perception verbs with plain objects ("saw the ad"). The parse is trusted:
 a misparse loses a quote rather than inventing one.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -66,17 +61,13 @@ from bot.nlp.lexicon import (
     STANCE_ADJECTIVES,
     SUPPORT_VERBS,
 )
+from bot.nlp.marks import DOUBLE_EITHER as _DOUBLE_EITHER
+from bot.nlp.marks import OPENERS as _OPENERS
+from bot.nlp.marks import scan_marks
 from bot.nlp.speakers import Speaker, SpeakerResolver, is_time
 
 VERSION = "5"
 
-_MARK = re.compile("''|``|[\"“”„«»‘’\n]")
-_DOUBLE_OPEN = ("“", "„", "«", "``")
-_DOUBLE_CLOSE = ("”", "»")
-#: Marks that open or close, told apart by position: the straight double quote and its typewriter
-#: stand-in, two apostrophes.
-_DOUBLE_EITHER = ('"', "''")
-_OPENERS = ('"', "“", "„", "«", "‘", "`", "'")
 #: Share of the content's words inside quotation marks above which a quote is direct.
 DIRECT_SHARE = 0.9
 #: A quotation of this many words or more is a statement even without a verb.
@@ -126,86 +117,6 @@ class _Marked:
     cue: int = -1
     taken: bool = False
     extra: list[int] = field(default_factory=list)
-
-
-def _next_visible(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    return pos
-
-
-def _looks_closing(text: str, pos: int, after: int) -> bool:
-    """Whether a straight quotation mark at ``pos`` sits like a closing one: after a word, before a space."""
-    before_space = pos == 0 or text[pos - 1].isspace() or text[pos - 1] in "([{—"
-    after_word = after < len(text) and not text[after].isspace()
-    return not (before_space and after_word)
-
-
-def scan_marks(text: str) -> list[list[tuple[int, int]]]:
-    """Character spans of quoted text (inside the marks), each quotation as a list of its parts."""
-    found: list[list[tuple[int, int]]] = []
-    pending: list[tuple[int, int]] = []
-    double: int | None = None
-    single: int | None = None
-    para_start = 0
-
-    def emit(parts: list[tuple[int, int]]) -> None:
-        cleaned = []
-        for start, end in parts:
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
-                end -= 1
-            if end > start:
-                cleaned.append((start, end))
-        if cleaned:
-            found.append(cleaned)
-
-    for match in _MARK.finditer(text + "\n"):
-        mark, pos = match.group(), match.start()
-        after = match.end()
-        if mark == "\n":
-            if pos == para_start:
-                para_start = pos + 1
-                continue
-            if double is not None:
-                nxt = _next_visible(text, pos)
-                if nxt < len(text) and text[nxt] in _OPENERS and text[nxt] != "‘":
-                    pending.append((double, pos))
-                elif not text[para_start:double].strip(" \t\"“„«`'"):
-                    emit([*pending, (double, pos)])
-                    pending = []
-                elif pending:
-                    emit(pending)
-                    pending = []
-            elif pending:
-                emit(pending)
-                pending = []
-            double = single = None
-            para_start = pos + 1
-        elif mark in _DOUBLE_EITHER and not _looks_closing(text, pos, after):
-            # a straight mark that opens where one is expected, or a clear opener while one is open
-            # (the earlier mark was stray): a quotation starts here
-            double, single = after, None
-        elif mark in _DOUBLE_EITHER and double is None:
-            continue
-        elif mark in _DOUBLE_OPEN:
-            if double is None:
-                double, single = after, None
-        elif mark in _DOUBLE_CLOSE or mark in _DOUBLE_EITHER:
-            if double is not None:
-                emit([*pending, (double, pos)])
-                pending, double = [], None
-        elif double is None and mark == "‘":
-            if pos == 0 or not text[pos - 1].isalnum():
-                single = after
-        elif double is None and single is not None and mark == "’":
-            if after < len(text) and text[after].isalnum():
-                continue
-            if pos > single and not text[pos - 1].isspace():
-                emit([(single, pos)])
-            single = None
-    return found
 
 
 def _kind(share: float) -> QuoteKind:
