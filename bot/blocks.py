@@ -466,7 +466,7 @@ def analysis_message(
     hint = f" · tap *{escape_mrkdwn(BUTTON_SHOW_ALL)}*" if key is not None else ""
 
     claims = ranked_claims(analysis.claims)
-    quotes = ranked_quotes(analysis.quotes)
+    quotes = ranked_quotes([q for q in analysis.quotes if q.is_statement])  # stances: under "All quotes & claims"
     notes = [f":grey_question: {_fit(n, _NOTE_CHARS)}" for n in analysis.notes if _squash(n)]
     shown_claims, shown_quotes, _ = _add_lists(
         canvas,
@@ -496,7 +496,7 @@ def analysis_message(
 
     if key is not None:
         canvas.reserve(-1, -actions_size)
-        cut = shown_claims < len(claims) or shown_quotes < len(quotes)
+        cut = shown_claims < len(claims) or shown_quotes < len(analysis.quotes)
         canvas.add(_actions(key, show_all=cut, share=shareable))
     return _message(_fallback(analysis.headline, summary), canvas)
 
@@ -511,17 +511,19 @@ def full_lists_message(analysis: Analysis, key: str | None = None) -> Message:
         canvas.reserve(1, len(BUTTON_SHARE))
     canvas.add(_section(_headline(analysis), "headline"))
     claims = [claim_line(c, i) for i, c in enumerate(ranked_claims(analysis.claims), 1)]
-    quotes = [quote_line(q) for q in ranked_quotes(analysis.quotes)]
+    quotes = [quote_line(q) for q in ranked_quotes(analysis.quotes) if q.is_statement]
+    stances = [quote_line(q) for q in ranked_quotes(analysis.quotes) if not q.is_statement]
     need_claims = sum(len(line) + 1 for line in claims)
-    need_quotes = sum(len(line) + 1 for line in quotes)
+    need_quotes = sum(len(line) + 1 for line in quotes + stances)
     room = canvas.free_chars - 200
     claims_cap = max(room // 2, room - need_quotes) if need_claims + need_quotes > room else None
     _add_lists(
         canvas,
         _List(f"All claims ({len(claims)})", claims, len(claims), "claims", "claims", char_cap=claims_cap),
         _List(f"All quotes ({len(quotes)})", quotes, len(quotes), "quotes", "quotes"),
+        _List(f"Stances, not quotes ({len(stances)})", stances, len(stances), "stances", "stances"),
     )
-    if not claims and not quotes:
+    if not claims and not quotes and not stances:
         canvas.add(_section("_No claims or quotes were found in this text._", "empty"))
     if key is not None:
         canvas.reserve(-1, -len(BUTTON_SHARE))

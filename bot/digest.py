@@ -293,7 +293,7 @@ def _display(forms: Counter[str]) -> str:
 
 def quoted_speakers(quotes: Sequence[Quote]) -> list[tuple[str, str | None, int]]:
     """(name, role, number of quotes) per speaker, surnames merged into full names, most quoted first."""
-    attributed = [(name, q) for q in quotes if (name := _squash(q.speaker))]
+    attributed = [(name, q) for q in quotes if q.is_statement and (name := _squash(q.speaker))]
     root_of = merge_names(name for name, _ in attributed)
     forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     roles: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)

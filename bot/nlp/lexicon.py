@@ -37,16 +37,23 @@ STANCE_ADJECTIVES = frozenset(
     """confident sure certain aware convinced hopeful optimistic pessimistic worried concerned afraid
     skeptical sceptical adamant doubtful unaware fearful insistent unconvinced""".split()
 )
-#: Nouns that introduce reported content ("the claim that …", "in a statement").
-ATTRIBUTION_NOUNS = frozenset(
-    """statement claim assertion argument allegation announcement remark comment warning report
-    testimony belief view opinion suggestion promise pledge vow insistence admission contention
-    accusation charge prediction estimate assessment conclusion finding declaration message
-    speech interview tweet post letter release briefing support opposition criticism praise endorsement
-    concern view position stance remark proposal plan call demand request appeal response reaction reply
-    answer attack threat hope fear wish doubt suspicion expectation rejection denial objection
-    explanation verdict""".split()
+#: Nouns naming something said or written, whose that-clause is reported speech ("her claim that …",
+#: "a warning from X that …").
+STATEMENT_NOUNS = frozenset(
+    """statement claim assertion argument allegation announcement remark comment warning report testimony
+    suggestion promise pledge vow insistence admission contention accusation charge prediction estimate
+    assessment conclusion finding declaration message speech interview tweet post letter release briefing
+    criticism praise proposal call demand request appeal response reaction reply answer threat denial
+    objection explanation verdict ruling""".split()
 )
+#: Nouns naming a belief, wish or position: what they hold is a stance, not a statement ("his view that …",
+#: "her support for the bill").
+STANCE_NOUNS = frozenset(
+    """belief view opinion hope fear wish doubt suspicion expectation concern position stance support
+    opposition endorsement attack rejection plan""".split()
+)
+#: Nouns that introduce reported content ("the claim that …", "in a statement").
+ATTRIBUTION_NOUNS = STATEMENT_NOUNS | STANCE_NOUNS
 #: Light verbs that, with a statement noun as object, make their subject its author ("issued a statement",
 #: "raised concerns that …", "made the argument that …").
 SUPPORT_VERBS = frozenset(
@@ -76,6 +83,9 @@ EVIDENCE_NOUNS = frozenset(
 #: Verbs by which a source of findings reports them.
 EVIDENCE_VERBS = frozenset("show find reveal suggest indicate conclude confirm".split())
 REPORTING_VERBS = SPEECH_VERBS | COGNITION_VERBS
+#: Verbs whose clause reports what was said or written (speech, or a source's findings): the others of
+#: REPORTING_VERBS report a belief or a perception ("believes that …", "learned that …").
+STATEMENT_VERBS = SPEECH_VERBS | EVIDENCE_VERBS
 
 
 #: Titles and honorifics that stand before a person's name and are not part of it ("Senator", "Dr", "Queen").

@@ -25,6 +25,13 @@ spaCy's dependency parse. Everything is linear in the length of the document.
    speaker ("Graham: Trump's rhetoric …") each give one quote. Its kind is mixed when part of the
    content is in quotation marks, direct when 90% of its characters are. A report ends where a second
    one joins it ("said that X and predicted that Y", "…, while critics argue …").
+   Statements, not stances: with nothing in quotation marks, an attribution is reported speech
+   (``indirect``) only when it reports what was said or written and its content is a proposition: a
+   speech verb's clause or question, a source's findings ("the audit found that …"), a statement
+   noun's clause ("her claim that …"), "according to X", a comment clause, a colon's clause, a
+   heading. Beliefs ("believes that …", "is confident that …", "his view is that …"), intentions
+   ("plans to …", "declined to comment") and positions towards a noun phrase ("criticized the
+   appointment", "talked about immigration", "her support for …") are kind ``stance``.
 4. Speakers (bot.nlp.speakers): the cue's subject, the agent of a passive, the experiencer of a
    psychological passive ("is convinced that"), the passive subject of "was quoted as saying", the
    object of "according to"; a subject shared through coordination, a control verb or a participle
@@ -59,6 +66,7 @@ from bot.nlp.lexicon import (
     REPORTING_VERBS,
     SPEECH_VERBS,
     STANCE_ADJECTIVES,
+    STATEMENT_NOUNS,
     SUPPORT_VERBS,
 )
 from bot.nlp.marks import DOUBLE_EITHER as _DOUBLE_EITHER
@@ -66,7 +74,7 @@ from bot.nlp.marks import OPENERS as _OPENERS
 from bot.nlp.marks import scan_marks
 from bot.nlp.speakers import Speaker, SpeakerResolver, is_time
 
-VERSION = "5"
+VERSION = "6"
 
 #: Share of the content's words inside quotation marks above which a quote is direct.
 DIRECT_SHARE = 0.9
@@ -99,6 +107,8 @@ _TOPIC_PREPOSITIONS = frozenset({"about", "on", "against", "of", "over", "for"})
 _CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though"})
 #: Verbs of a comment clause that frames the main clause as someone's words ("as the mayor put it, …").
 _AS_VERBS = SPEECH_VERBS | {"put"}
+#: Rules of ``complement`` whose content is a proposition (a clause or an embedded question).
+_PROPOSITION_RULES = frozenset({"clause", "inverted", "parataxis", "question"})
 #: Verbs of attitude or intention whose clause or infinitive states a position ("vowed to", "hopes that").
 _STANCE_VERBS = ATTITUDE_VERBS | INTENTION_VERBS
 #: Light verbs whose object names the statement a colon introduces ("issued a warning:", "had a message:").
@@ -119,10 +129,16 @@ class _Marked:
     extra: list[int] = field(default_factory=list)
 
 
-def _kind(share: float) -> QuoteKind:
+def _kind(share: float, statement: bool = True) -> QuoteKind:
+    """Direct, mixed or (as reported speech) indirect by the share quoted; unquoted and no statement, a stance.
+
+    Words in quotation marks are always someone's words, so a quote with any of them is a statement.
+    """
     if share >= DIRECT_SHARE:
         return "direct"
-    return "mixed" if share > 0 else "indirect"
+    if share > 0:
+        return "mixed"
+    return "indirect" if statement else "stance"
 
 
 class _Extractor:
@@ -557,7 +573,29 @@ class _Extractor:
                     continue
                 spans = [self.char_span(a, b), self.char_span(c, d)]
             self.used.add(i)
-            self.add(spans, token, speaker, _kind(self.share_quoted(lo, hi)))
+            self.add(spans, token, speaker, _kind(self.share_quoted(lo, hi), self.states(token, rule)))
+
+    def states(self, verb: Token, rule: str) -> bool:
+        """Whether a verb's report is a statement: speech (or a source's findings) whose content is a clause.
+
+        Beliefs and perceptions ("believes that …"), intentions ("plans to …", "declined to comment") and
+        positions towards a noun phrase ("criticized the appointment") are stances.
+        """
+        if rule not in _PROPOSITION_RULES:
+            return False
+        lemma = verb.lemma_.lower()
+        if lemma in _EXPERIENCER_PASSIVES and (
+            verb.dep_ == "acomp" or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        ):
+            # "is convinced that …" holds a belief; "convinced the board that …" said something
+            return False
+        if lemma in SPEECH_VERBS or (lemma == "make" and any(c.lower_ == "clear" for c in verb.children)):
+            return True
+        if lemma in EVIDENCE_VERBS:
+            # "the audit found that …", "records show …"; "she found that …" is what she learned
+            subject = self.subject(verb)
+            return subject is not None and subject.pos_ != "PRON"
+        return False
 
     def bounded(self, anchor: int, lo: int, hi: int) -> tuple[int, int]:
         """Shrink [lo, hi) around ``anchor`` so it stops short of cues and quotations already attributed."""
@@ -621,7 +659,8 @@ class _Extractor:
             elif dep == "agent":
                 agent = child
         if right is not None:
-            return (*self.bounded(right.i, right.left_edge.i, right.right_edge.i + 1), "clause")
+            rule = "infinitive" if right.dep_ == "xcomp" else "clause"
+            return (*self.bounded(right.i, right.left_edge.i, right.right_edge.i + 1), rule)
         if lemma not in REPORTING_VERBS | ATTITUDE_VERBS and not self.is_cue(verb):
             # a verb of intention reports only its infinitive ("plans to sell")
             return None
@@ -696,6 +735,7 @@ class _Extractor:
         if owner is None or owner.i == noun.i:
             return
         rng = None
+        clause: Token | None = None
         if noun.dep_ == "nsubj" and head.lemma_ == "be" and head.i > noun.i:
             # "his view is that …": the copula's clause is the content
             clause = next((c for c in head.rights if c.dep_ in ("ccomp", "attr") and c.pos_ in ("VERB", "AUX")), None)
@@ -707,6 +747,7 @@ class _Extractor:
             if child.dep_ in ("acl", "ccomp") and child.pos_ in ("VERB", "AUX"):
                 if child.tag_ == "VBG" and self.is_cue(child):
                     break
+                clause = child
                 rng = (child.left_edge.i, child.right_edge.i + 1)
                 break
             if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPOSITIONS and owner.dep_ == "poss":
@@ -719,8 +760,15 @@ class _Extractor:
         lo, hi = self.trim(*self.bounded(noun.i, *rng))
         if hi - lo < 2:
             return
+        # a statement noun with a clause of its own ("her claim that the pier is safe") reports speech; an
+        # infinitive ("his promise to resign"), a topic ("her support for …") or a belief noun, a stance
+        statement = (
+            noun.lemma_.lower() in STATEMENT_NOUNS
+            and clause is not None
+            and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
+        )
         self.used.add(noun.i)
-        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi)))
+        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi), statement))
 
     def adjective_cue(self, adjective: Token) -> None:
         """A stance adjective with a clause, "is confident that …": the copula's subject holds the belief."""
@@ -735,7 +783,7 @@ class _Extractor:
         if hi - lo < 2:
             return
         self.used.add(adjective.i)
-        self.add([self.char_span(lo, hi)], adjective, holder, _kind(self.share_quoted(lo, hi)))
+        self.add([self.char_span(lo, hi)], adjective, holder, _kind(self.share_quoted(lo, hi), statement=False))
 
     def as_clause(self, verb: Token) -> bool:
         """A comment clause "as X put it" (or said, noted …) attributes the clause it hangs on to X."""
@@ -816,8 +864,9 @@ class _Extractor:
             lo, hi = self.trim(*self.bounded(head.i, colon.i + 1, head.right_edge.i + 1))
             if hi - lo < 3:
                 continue
+            statement = (cue.lemma_.lower() in STATEMENT_NOUNS) if cue.pos_ == "NOUN" else self.states(cue, "clause")
             self.used.update((before.i, cue.i, colon.i))
-            self.add([self.char_span(lo, hi)], cue, speaker, _kind(self.share_quoted(lo, hi)))
+            self.add([self.char_span(lo, hi)], cue, speaker, _kind(self.share_quoted(lo, hi), statement))
 
     def fragment_object(self, verb: Token) -> tuple[int, int] | None:
         """The right-hand dependents of a speech verb when they hold a quoted fragment."""
