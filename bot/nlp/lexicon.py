@@ -94,3 +94,28 @@ NAME_TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord lady gen general lt col adm admiral sgt capt maj sen senator rep gov
     governor president minister secretary chancellor judge justice rev pope king queen prince princess mayor""".split()
 )
+#: Words of page furniture, which never speak: ad markers, photo captions and credits ("Photo: Getty Images").
+PAGE_FURNITURE = frozenset(
+    """advertisement advertisements advert sponsored photo photos photograph photographs image images picture
+    pictures caption captions getty shutterstock gallery slideshow graphic illustration thumbnail""".split()
+)
+#: Nouns naming a document or a set of findings, which speak for whoever published them ("according to
+#: figures published by the port authority", "data from the statistics office").
+DOCUMENT_NOUNS = EVIDENCE_NOUNS | frozenset(
+    """figures statistics number numbers forecast projection projections census tally statement release report
+    letter filing records documents""".split()
+)
+#: Verbs by which an organisation puts out a document: their agent is its author ("a report published by X").
+#: Not "obtained", "seen" or "leaked": whoever obtained a document did not write it.
+PUBLISHING_VERBS = frozenset(
+    """publish release issue compile produce prepare conduct write provide collect gather commission
+    announce file submit""".split()
+)
+#: Labels that open a paragraph with a colon without naming a speaker ("UPDATE:", "Editor's note:",
+#: "EXCLUSIVE:"): sections, corrections, promos.
+SECTION_LABELS = frozenset(
+    """update updated note correction clarification editor editors photo photos video watch related breaking
+    live read more source sources credit caption transcript disclosure warning exclusive analysis opinion
+    commentary developing explainer factbox fact check poll also previously background context summary
+    timeline recap listen subscribe sign advertisement sponsored byline email contact share tags topics""".split()
+)

@@ -51,19 +51,25 @@ a misparse loses a quote rather than inventing one.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span, Token
 
 from bot.models import Quote, QuoteKind
 from bot.nlp.lexicon import (
     ATTITUDE_VERBS,
     ATTRIBUTION_NOUNS,
+    DOCUMENT_NOUNS,
     EVIDENCE_NOUNS,
     EVIDENCE_VERBS,
     INTENTION_VERBS,
+    PAGE_FURNITURE,
+    PUBLISHING_VERBS,
     QUOTE_VERBS,
     REPORTING_VERBS,
+    SECTION_LABELS,
     SPEECH_VERBS,
     STANCE_ADJECTIVES,
     STATEMENT_NOUNS,
@@ -72,7 +78,7 @@ from bot.nlp.lexicon import (
 from bot.nlp.marks import DOUBLE_EITHER as _DOUBLE_EITHER
 from bot.nlp.marks import OPENERS as _OPENERS
 from bot.nlp.marks import scan_marks
-from bot.nlp.speakers import Speaker, SpeakerResolver, is_time
+from bot.nlp.speakers import TITLES, Speaker, SpeakerResolver, is_time
 
 VERSION = "6"
 
@@ -86,11 +92,10 @@ FRAME_TOKENS = 30
 _CONTENT_DEPS = frozenset({"dobj", "oprd", "attr", "acomp", "ccomp", "xcomp"})
 _SENTENCE_END = frozenset({".", "!", "?"})
 _JOIN = " … "
-#: Words that open a paragraph with a colon without naming a speaker ("Update:", "Photos:").
-_NOT_SPEAKERS = frozenset(
-    """update note correction clarification editor photo photos video watch related breaking live
-    read more source sources credit caption transcript disclosure warning""".split()
-)
+#: Words that open a paragraph with a colon without naming a speaker ("Update:", "Photos:", "EXCLUSIVE:").
+_NOT_SPEAKERS = SECTION_LABELS | PAGE_FURNITURE
+#: A transcript's speaker label: capitals, as in "WALLACE:", "MR. SMITH:", "SEN. ANA RUIZ:", "Q:".
+_TRANSCRIPT_LABEL = re.compile(r"[A-Z][A-Z.'’ -]{0,39}")
 #: Verbs whose object is the hearer, not the content ("told reporters").
 _HEARER_VERBS = frozenset(
     """tell ask inform remind notify assure warn urge brief advise thank persuade convince reassure
@@ -191,7 +196,7 @@ class _Extractor:
                 or (len(words) >= 3 and any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in words))
             )
             self.marked.append(q)
-        self.resolver = SpeakerResolver(doc)
+        self.resolver = SpeakerResolver(doc, [k >= 0 for k in self.in_q])
         self.used: set[int] = set()
         self.quotes: list[Quote] = []
         #: Which pattern found each quote (parallel to ``quotes``), for evaluation and debugging.
@@ -296,6 +301,19 @@ class _Extractor:
             return None
         if before.pos_ in ("PROPN", "NOUN") and before.dep_ not in ("pobj", "dobj", "poss", "compound"):
             return before
+        return None
+
+    def beside(self, cue: Token) -> Token | None:
+        """A name or pronoun right before ("…," Ana Ruiz said) or after ("…," said Ana Ruiz) a cue, outside quotes."""
+        doc = self.doc
+        for i in (cue.i - 1, cue.i + 1):
+            if not 0 <= i < len(doc) or self.in_q[i] >= 0:
+                continue
+            token = doc[i]
+            while token.dep_ in ("compound", "flat") and token.head.i != token.i and self.in_q[token.head.i] < 0:
+                token = token.head
+            if token.pos_ in ("PROPN", "PRON") or (token.pos_ == "NOUN" and i > cue.i):
+                return token
         return None
 
     def own_complement(self, verb: Token, k: int) -> bool:
@@ -436,9 +454,15 @@ class _Extractor:
         cue: Token | None,
         speaker_token: Token | None,
         kind: QuoteKind,
+        speaker: Speaker | None = None,
     ) -> None:
-        """Record one quote, resolving its speaker."""
-        speaker: Speaker | None = self.resolver.speaker(speaker_token) if speaker_token is not None else None
+        """Record one quote, resolving its speaker (unless ``speaker`` gives it)."""
+        if speaker_token is not None and any(a <= speaker_token.idx < b for a, b in spans):
+            # the words of the quote never name who speaks them: the parser took a word of the quotation
+            # for the cue's subject; a name standing right beside the cue is the speaker, if any
+            speaker_token = self.beside(cue) if cue is not None else None
+        if speaker is None and speaker_token is not None:
+            speaker = self.resolver.speaker(speaker_token)
         cue_start = cue_end = None
         cue_text = None
         if cue is not None:
@@ -581,9 +605,13 @@ class _Extractor:
         Beliefs and perceptions ("believes that …"), intentions ("plans to …", "declined to comment") and
         positions towards a noun phrase ("criticized the appointment") are stances.
         """
+        lemma = verb.lemma_.lower()
+        if rule == "object" and lemma in SPEECH_VERBS:
+            # "repeated her claim that …": a statement noun with a clause of its own is reported speech
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            return obj is not None and self.stated(obj)
         if rule not in _PROPOSITION_RULES:
             return False
-        lemma = verb.lemma_.lower()
         if lemma in _EXPERIENCER_PASSIVES and (
             verb.dep_ == "acomp" or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         ):
@@ -760,15 +788,21 @@ class _Extractor:
         lo, hi = self.trim(*self.bounded(noun.i, *rng))
         if hi - lo < 2:
             return
-        # a statement noun with a clause of its own ("her claim that the pier is safe") reports speech; an
-        # infinitive ("his promise to resign"), a topic ("her support for …") or a belief noun, a stance
-        statement = (
-            noun.lemma_.lower() in STATEMENT_NOUNS
-            and clause is not None
-            and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
-        )
         self.used.add(noun.i)
-        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi), statement))
+        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi), self.stated(noun, clause)))
+
+    @staticmethod
+    def stated(noun: Token, clause: Token | None = None) -> bool:
+        """Whether a noun and its clause report speech: a statement noun with a clause that has a subject.
+
+        "Her claim that the pier is safe" does; an infinitive ("his promise to resign"), a topic ("her
+        support for …") or a belief noun ("his view that …") is a stance.
+        """
+        if noun.lemma_.lower() not in STATEMENT_NOUNS:
+            return False
+        if clause is None:
+            clause = next((c for c in noun.rights if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")), None)
+        return clause is not None and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
 
     def adjective_cue(self, adjective: Token) -> None:
         """A stance adjective with a clause, "is confident that …": the copula's subject holds the belief."""
@@ -810,27 +844,66 @@ class _Extractor:
         self.add(spans, verb, speaker, _kind(max(self.share_quoted(a, b) for a, b in pieces)))
         return True
 
+    @staticmethod
+    def label_words(name: Span) -> list[str] | None:
+        """The words of a transcript's speaker label ("WALLACE", "SEN. ANA RUIZ", "Q"), or None if it is not one.
+
+        A label is in capitals and names someone: a section label ("UPDATE:", "WHY IT MATTERS:") is not.
+        """
+        if not _TRANSCRIPT_LABEL.fullmatch(name.text):
+            return None
+        words = [t.lower_.rstrip(".") for t in name if not t.is_punct]
+        if words in (["q"], ["a"], ["question"], ["answer"]):
+            return words
+        rest = [w for w in words if w not in TITLES]
+        if 0 < len(rest) <= 4 and all(w.isalpha() and w not in _NOT_SPEAKERS and w not in STOP_WORDS for w in rest):
+            return words
+        return None
+
     def headline_colon(self) -> None:
-        """A paragraph opening with a name and a colon ("Graham: Trump's rhetoric …") attributes the rest."""
+        """A paragraph opening with a name and a colon attributes the rest of it to the name.
+
+        A transcript's line ("WALLACE: …", "MR. SMITH: …", "Q: …") is the speaker's words verbatim, a
+        direct quote; a heading in a name's shape ("Graham: Trump's rhetoric …") is the writer's summary
+        of what the person said, reported speech.
+        """
         doc = self.doc
         starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
+        lines: list[tuple[Span, Token, int, int]] = []
         for start in starts:
-            colon = next((i for i in range(start, min(start + 8, len(doc))) if doc[i].text == ":"), None)
-            if colon is None or colon == start or colon in self.used:
+            at = next((i for i in range(start, min(start + 8, len(doc))) if doc[i].text == ":"), None)
+            if at is None or at == start or at in self.used:
                 continue
-            name = doc[start:colon]
+            end = at + 1
+            while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+                end += 1
+            lo, hi = self.trim(at + 1, end)
+            if hi > lo and not any(self.taken(j) for j in range(lo, hi)):
+                lines.append((doc[start:at], doc[at], lo, hi))
+        labels = [self.label_words(name) for name, _, _, _ in lines]
+        # A transcript is a dialogue: questions and answers, or two speakers or more. One capitalised word
+        # before a colon ("BOOM: …", "HUFFPOLLSTER: …") is a kicker unless it names a person the text knows.
+        named = {" ".join(words) for words in labels if words is not None and words[0] not in ("q", "a")}
+        questions = any(words is not None and words[0] in ("q", "question") for words in labels)
+        for (name, colon, lo, hi), words in zip(lines, labels, strict=True):
+            if words is not None:
+                speaker = self.resolver.label(name)
+                if words[0] in ("q", "question", "a", "answer"):
+                    dialogue = questions
+                else:
+                    dialogue = len(named) >= 2 or (speaker is not None and speaker.name != speaker.mention)
+                if dialogue:
+                    self.used.add(colon.i)
+                    self.add([self.char_span(lo, hi)], colon, None, "direct", speaker)
+                    continue
             if any(t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PART", "PUNCT") for t in name):
                 continue
             if name.root.lower_ in _NOT_SPEAKERS or not (name.root.pos_ == "PROPN" or name.root.ent_type_):
                 continue
-            end = colon + 1
-            while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
-                end += 1
-            lo, hi = self.trim(colon + 1, end)
-            if hi - lo < 3 or any(self.taken(j) for j in range(lo, hi)):
+            if hi - lo < 3:
                 continue
-            self.used.add(colon)
-            self.add([self.char_span(lo, hi)], doc[colon], name.root, _kind(self.share_quoted(lo, hi)))
+            self.used.add(colon.i)
+            self.add([self.char_span(lo, hi)], colon, name.root, _kind(self.share_quoted(lo, hi)))
 
     def colon_reports(self) -> None:
         """A report whose content follows a colon: "The minister made one thing clear: the border …"."""
@@ -895,7 +968,22 @@ class _Extractor:
         if any(self.taken(j) for j in (lo, hi - 1)):
             return
         self.used.add(token.i)
-        self.add([self.char_span(lo, hi)], token, source, _kind(self.share_quoted(lo, hi)))
+        self.add([self.char_span(lo, hi)], token, self.publisher(source), _kind(self.share_quoted(lo, hi)))
+
+    def publisher(self, source: Token) -> Token:
+        """Who speaks through a document: "figures published by X", "data from X", "X's report" name X."""
+        if source.lemma_.lower() not in DOCUMENT_NOUNS and source.lower_ not in DOCUMENT_NOUNS:
+            return source
+        author = self.author(source, light=False)
+        if author is not None:
+            return author
+        for child in source.rights:
+            if child.dep_ == "acl" and child.lemma_.lower() in PUBLISHING_VERBS:
+                agent = next((c for c in child.children if c.dep_ == "agent"), None)
+                by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+                if by is not None:
+                    return by
+        return source
 
     def continued(self) -> None:
         """A paragraph that is all quotation, with no cue, continues the quote that ended the paragraph before."""

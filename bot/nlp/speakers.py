@@ -19,17 +19,18 @@ name beside it, or to no speaker at all. A misattributed quote is worse than an 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.nlp.lexicon import NAME_TITLES
+from bot.nlp.lexicon import NAME_TITLES, PAGE_FURNITURE
 
 SpeakerKind = Literal["person", "group", "org", "other"]
 
 #: Dependents that end a speaker's noun phrase: they describe the speaker rather than name it.
-_NP_STOP = frozenset({"relcl", "acl", "appos", "punct", "advcl", "parataxis", "dep", "npadvmod"})
+_NP_STOP = frozenset({"relcl", "acl", "appos", "punct", "advcl", "parataxis", "dep", "npadvmod", "cc", "conj"})
 #: Punctuation that a speaker's noun phrase never spans (a dateline's dash, a heading's colon).
 _NP_BREAKS = frozenset({":", ";", "—", "–", "--"})
 #: Words that stand before a name as a title and belong to the role, not the name.
@@ -46,6 +47,8 @@ _FEMALE = frozenset(
     {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess", "sister", "congresswoman", "she"}
 )
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
+#: Pronouns that refer to one person of a known gender, as subject or possessor.
+_PRONOUN_GENDER = {"he": "m", "his": "m", "she": "f", "her": "f"}
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 #: Entity types of times and dates: a noun phrase headed by one never names a speaker (a live blog's
 #: "12:15 p.m." or a "Tuesday" the parser took for a subject). A share ("41 percent said") does.
@@ -93,6 +96,17 @@ def is_time(token: Token) -> bool:
     return token.ent_type_ in _WHEN and token.lower_ != "old"
 
 
+def is_furniture(token: Token) -> bool:
+    """Whether a word is page furniture ("Advertisement", "Photo", "Getty"), which never speaks.
+
+    "Article" is furniture only as a bare label ("Article continues below"); "the article said" cites one.
+    """
+    lower = token.lower_
+    if lower == "article":
+        return token.text[:1].isupper() and not any(c.dep_ in ("det", "poss", "amod") for c in token.children)
+    return lower in PAGE_FURNITURE
+
+
 def noun_phrase(head: Token) -> tuple[int, int]:
     """Token bounds [start, end) of the noun phrase naming a speaker, without clauses or appositions."""
     left = head.i
@@ -136,10 +150,15 @@ def _titled_names(doc: Doc) -> list[Span]:
 
 
 class SpeakerResolver:
-    """Resolves speaker mentions within one document; build once per doc (linear in its length)."""
+    """Resolves speaker mentions within one document; build once per doc (linear in its length).
 
-    def __init__(self, doc: Doc) -> None:
+    ``quoted`` marks the tokens inside quotation marks: people named there are in the quoted speaker's
+    words, not the narrative's, and are never what a later pronoun stands for.
+    """
+
+    def __init__(self, doc: Doc, quoted: Sequence[bool] | None = None) -> None:
         self.doc = doc
+        inside = quoted if quoted is not None and len(quoted) == len(doc) else [False] * len(doc)
         self._ents: list[Span] = sorted([*doc.ents, *_titled_names(doc)], key=lambda e: e.start)
         self._ent_at = [-1] * len(doc)
         for k, ent in enumerate(self._ents):
@@ -175,7 +194,7 @@ class SpeakerResolver:
         self._people: list[tuple[int, str]] = []
         self._groups: list[tuple[int, str, bool]] = []
         for token in doc:
-            if token.dep_ not in ("nsubj", "nsubjpass", "pobj") or token.pos_ == "PRON":
+            if token.dep_ not in ("nsubj", "nsubjpass", "pobj") or token.pos_ == "PRON" or inside[token.i]:
                 continue
             if token.dep_ == "pobj" and not (token.head.lower_ == "to" and token.head.head.lower_ == "according"):
                 continue
@@ -193,8 +212,25 @@ class SpeakerResolver:
             elif token.tag_ in ("NNS", "NNPS"):
                 start, end = noun_phrase(token)
                 self._groups.append((token.i, _span_text(doc, start, end), False))
+        #: Full names by their surname in capitals, with where each was first met: what a transcript's
+        #: label ("WALLACE:") refers to.
+        self._surnames: dict[str, list[tuple[int, str]]] = {}
+        for ent, label, canonical in zip(self._ents, self._labels, self._canonical, strict=True):
+            if label == "PERSON" and len(canonical.split()) > 1 and not canonical.isupper():
+                self._surnames.setdefault(canonical.split()[-1].upper(), []).append((ent.start, canonical))
         self._people_at = [i for i, _ in self._people]
         self._groups_at = [i for i, _, _ in self._groups]
+        # He, she, his and her in text order: each resolves to the latest person of its gender or of none
+        # known yet, and a person first referred to as "she" is never "he" later (nor the reverse).
+        self._person_of: dict[int, str | None] = {}
+        for token in doc:
+            gender = _PRONOUN_GENDER.get(token.lower_)
+            if gender is None or token.pos_ != "PRON" or (token.lower_ == "her" and token.dep_ != "poss"):
+                continue
+            person = self._latest_person(token.i, gender)
+            self._person_of[token.i] = person
+            if person is not None and not inside[token.i]:
+                self._gender.setdefault(person, gender)
 
     def _strip_title(self, ent: Span) -> tuple[str, str]:
         """Split leading titles off an entity's words: ("Valery Gerasimov", "General")."""
@@ -207,7 +243,36 @@ class SpeakerResolver:
         return self._ent_at[token.i]
 
     def speaker(self, head: Token) -> Speaker | None:
-        """The speaker whose noun phrase is headed by ``head``, or None if it names no one."""
+        """The speaker whose noun phrase is headed by ``head``, or None if it names no one.
+
+        Coordinated speakers ("Ana Ruiz and Tom Hale said") speak together: the speaker is "Ana Ruiz and
+        Tom Hale", each part resolved on its own.
+        """
+        parts = [head]
+        while len(parts) < 12:
+            more = next((c for c in parts[-1].children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")), None)
+            if more is None and len(parts) == 1:
+                # "A, B and C": the parser may take B for an apposition of A; a list goes on with "and C"
+                more = next(
+                    (c for c in head.children if c.dep_ == "appos" and any(g.dep_ == "conj" for g in c.children)),
+                    None,
+                )
+            if more is None:
+                break
+            parts.append(more)
+        if len(parts) == 1 or head.pos_ == "PRON":
+            return self._speaker(head)
+        found = [self._speaker(part) for part in parts]
+        known = [f for f in found if f is not None]
+        if len(known) < 2:
+            return known[0] if known else None
+        names = [f.name or f.mention for f in known]
+        name = names[0] + " and " + names[1] if len(names) == 2 else ", ".join(names[:-1]) + " and " + names[-1]
+        start, end = known[0].start, known[-1].end
+        kind: SpeakerKind = "person" if all(f.kind == "person" for f in known) else "group"
+        return Speaker(_clean(self.doc.text[start:end]), start, end, name, None, kind)
+
+    def _speaker(self, head: Token) -> Speaker | None:
         doc = self.doc
         lower = head.lower_
         if head.tag_ in ("WP", "WDT") or (lower in _RELATIVE and head.head.dep_ == "relcl"):
@@ -231,6 +296,11 @@ class SpeakerResolver:
         if k >= 0:
             # the phrase covers at least the name its head is part of ("46-year-old", not "old")
             start, end = min(start, self._ents[k].start), max(end, self._ents[k].end)
+        if is_furniture(head) or (k >= 0 and any(is_furniture(t) for t in self._ents[k])):
+            # "Advertisement", "Photo", "Getty Images": a page's furniture the parser took for a subject
+            return None
+        while start < head.i and is_furniture(doc[start]):
+            start += 1
         mention = doc[start:end]
         appos = next((c for c in head.rights if c.dep_ == "appos"), None)
         if k < 0 and appos is not None and self._ent(appos) >= 0 and self._labels[self._ent(appos)] == "PERSON":
@@ -269,26 +339,57 @@ class SpeakerResolver:
         kind = "group" if head.tag_ in ("NNS", "NNPS") else "other"
         return Speaker(_clean(mention.text), mention.start_char, mention.end_char, text, role, kind)
 
+    def label(self, label: Span) -> Speaker | None:
+        """The speaker a transcript's label names ("WALLACE", "MR. SMITH", "Sen. Ana Ruiz", "Q").
+
+        A surname takes the full name met earlier in the text, in any case ("WALLACE" -> "Chris Wallace");
+        "Q" and "A" (questioner and answerer) keep their letter as the mention and name nobody.
+        """
+        tokens = [t for t in label if not t.is_punct]
+        if not tokens:
+            return None
+        mention = _clean(label.text)
+        start = label.start_char + label.text.index(mention) if mention in label.text else label.start_char
+        end = start + len(mention)
+        if len(tokens) == 1 and tokens[0].lower_ in ("q", "a", "question", "answer"):
+            return Speaker(mention, start, end, None, None, "other")
+        first = 0
+        while first < len(tokens) - 1 and tokens[first].lower_ in TITLES:
+            first += 1
+        titles = " ".join(t.text for t in tokens[:first] if t.lower_ not in _HONORIFICS) or None
+        words = [t.text for t in tokens[first:]]
+        name = " ".join(words)
+        earlier = [full for at, full in self._surnames.get(words[-1].upper(), []) if at < label.start]
+        if earlier and (len(words) == 1 or earlier[-1].upper().endswith(name.upper())):
+            name = earlier[-1]
+        return Speaker(mention, start, end, name, titles, "person")
+
     def _appos_role(self, appos: Token) -> str | None:
         if self._ent(appos) >= 0 and self._labels[self._ent(appos)] == "PERSON":
             return None
         start, end = noun_phrase(appos)
         return _span_text(self.doc, start, end) or None
 
+    def _latest_person(self, i: int, gender: str) -> str | None:
+        """The person last seen as a subject before token ``i`` whose gender is ``gender`` or not known."""
+        pos = bisect.bisect_left(self._people_at, i) - 1
+        while pos >= 0 and i - self._people_at[pos] <= PERSON_WINDOW:
+            candidate = self._people[pos][1]
+            if self._gender.get(candidate, gender) == gender:
+                return candidate
+            pos -= 1
+        return None
+
     def _pronoun(self, token: Token) -> Speaker:
         lower = token.lower_
         name: str | None = None
         kind: SpeakerKind = "other"
-        if lower in ("he", "she", "him", "her", "his"):
+        if lower in _PRONOUN_GENDER or lower in ("him", "her"):
             kind = "person"
-            gender = "m" if lower in ("he", "him", "his") else "f"
-            pos = bisect.bisect_left(self._people_at, token.i) - 1
-            while pos >= 0 and token.i - self._people_at[pos] <= PERSON_WINDOW:
-                candidate = self._people[pos][1]
-                if self._gender.get(candidate, gender) == gender:
-                    name = candidate
-                    break
-                pos -= 1
+            if token.i in self._person_of:
+                name = self._person_of[token.i]
+            else:
+                name = self._latest_person(token.i, _PRONOUN_GENDER.get(lower, "m" if lower == "him" else "f"))
         elif lower in ("they", "it", "them", "their", "its"):
             kind = "group" if lower not in ("it", "its") else "org"
             pos = bisect.bisect_left(self._groups_at, token.i) - 1

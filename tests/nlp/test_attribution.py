@@ -1,0 +1,241 @@
+"""Who speaks: publishers of documents, coordinated speakers, page furniture, pronouns, transcript labels; and
+which attributions are statements and which are stances."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.models import Quote
+from bot.nlp.quotes import extract_quotes
+
+
+def quotes_of(nlp, text: str) -> list[Quote]:  # type: ignore[no-untyped-def]
+    return extract_quotes(nlp(text))
+
+
+def only(quotes: list[Quote]) -> Quote:
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+# --- documents speak for whoever published them ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        (
+            "Container traffic fell 8 percent last year, according to figures published by the Calloway Port "
+            "Authority.",
+            "the Calloway Port Authority",
+        ),
+        (
+            "According to a report published by the Marine Safety Board, three ferries failed their inspections.",
+            "the Marine Safety Board",
+        ),
+        (
+            "Ferry delays doubled in March, according to data from the regional transport office.",
+            "regional transport office",
+        ),
+        ("According to the port authority's annual report, the harbour lost 40 berths.", "port authority"),
+    ],
+)
+def test_according_to_a_document_names_its_publisher(nlp, text: str, speaker: str) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue, quote.kind) == (speaker, text[quote.cue_start : quote.cue_end], "indirect")
+    assert quote.cue is not None and quote.cue.lower() == "according to"
+
+
+def test_a_document_someone_obtained_is_not_theirs(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "According to documents obtained by the Harbour Gazette, the pier was never inspected."
+    assert only(quotes_of(nlp, text)).speaker == "documents"
+
+
+def test_said_in_a_statement_names_who_said_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The dockworkers' union said in a statement that it would strike on Monday."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.content) == ("dockworkers' union", "that it would strike on Monday")
+
+
+# --- coordinated speakers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ona Pell and Ivo Brandt said the pier should reopen before the summer.",
+        '"The pier should reopen before the summer," Ona Pell and Ivo Brandt said in a joint letter.',
+        "‘The pier should reopen before the summer,’ Ona Pell and Ivo Brandt said in a joint letter.",
+    ],
+)
+def test_a_and_b_said_gives_both(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.speaker_mention) == ("Ona Pell and Ivo Brandt", "Ona Pell and Ivo Brandt")
+    assert quote.content == "the pier should reopen before the summer" or quote.kind == "direct"
+
+
+def test_a_list_of_three_speakers(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Councillors Ona Pell, Tomas Reyes and Ivo Brandt said the pier should reopen."
+    quote = only(quotes_of(nlp, text))
+    assert quote.speaker == "Ona Pell, Tomas Reyes and Ivo Brandt"
+
+
+def test_an_apposition_is_not_a_second_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, "Ona Pell, the mayor, said the pier should reopen."))
+    assert (quote.speaker, quote.speaker_role) == ("Ona Pell", "mayor")
+
+
+# --- page furniture never speaks -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Photo: Getty Images said the pier would reopen.",
+        "Advertisement said the pier would reopen.",
+        "Image caption said the pier would reopen.",
+    ],
+)
+def test_page_furniture_is_never_a_speaker(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert all(q.speaker is None and q.speaker_mention is None for q in quotes_of(nlp, text))
+
+
+def test_an_article_cited_by_name_can_speak(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "An article in the Calloway Herald said that the pier would reopen in May."
+    assert only(quotes_of(nlp, text)).speaker_mention == "An article in the Calloway Herald"
+
+
+# --- pronouns ----------------------------------------------------------------------------------------------
+
+
+def test_a_person_called_she_is_not_he_later(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Mayor Ona Pell opened the session. She said the ferry fares would rise in June. "
+        "Harbour master Tomas Reyes left early. A deputy stayed behind. "
+        '"We will fight the fares," he said.'
+    )
+    first, second = quotes_of(nlp, text)
+    assert (first.speaker_mention, first.speaker) == ("She", "Ona Pell")
+    assert (second.speaker_mention, second.speaker) == ("he", "Tomas Reyes")
+
+
+def test_he_skips_a_woman_named_after_him(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Tomas Reyes runs the ferry company. He said the fares would rise. Ona Pell chairs the council. "
+        "She said the council would object. Later he said the company would wait."
+    )
+    speakers = [(q.speaker_mention, q.speaker) for q in quotes_of(nlp, text)]
+    assert speakers == [("He", "Tomas Reyes"), ("She", "Ona Pell"), ("he", "Tomas Reyes")]
+
+
+def test_a_name_inside_a_quotation_is_not_who_a_pronoun_means(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = 'Tomas Reyes runs the ferry company. "Ona Pell has never understood the harbour and never will," he said.'
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker_mention, quote.speaker) == ("he", "Tomas Reyes")
+
+
+def test_a_title_of_a_work_is_not_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        'The documentary "Salt and Silence" follows three fishing families. '
+        '"It is a film about what a town loses when the boats stop," he said.'
+    )
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker_mention, quote.speaker) == ("he", None)
+
+
+def test_the_words_of_a_quote_never_name_its_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = '"Very good captain, very good captain this woman," Reyes said.'
+    quote = only(quotes_of(nlp, text))
+    assert quote.speaker == "Reyes"
+
+
+# --- transcripts -----------------------------------------------------------------------------------------
+
+TRANSCRIPT = """Radio host Ada Wallace interviewed Governor Ona Pell on Sunday. A partial transcript follows.
+
+WALLACE: Governor, will you sign the harbour bill this week?
+
+PELL: I will sign it on Friday, and I expect the council to fund the dredging by spring.
+
+MR. REYES: The fishermen were never asked, and that is the whole problem with this bill.
+
+WHY IT MATTERS: The harbour employs 1,200 people.
+"""
+
+
+def test_transcript_lines_attribute_to_the_named_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = [(q.speaker, q.speaker_mention, q.kind, q.content) for q in quotes_of(nlp, TRANSCRIPT)]
+    assert found == [
+        ("Ada Wallace", "WALLACE", "direct", "Governor, will you sign the harbour bill this week"),
+        (
+            "Ona Pell",
+            "PELL",
+            "direct",
+            "I will sign it on Friday, and I expect the council to fund the dredging by spring",
+        ),
+        (
+            "REYES",
+            "MR. REYES",
+            "direct",
+            "The fishermen were never asked, and that is the whole problem with this bill",
+        ),
+    ]
+
+
+def test_question_and_answer_lines(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Ona Pell has run the ferry company for ten years.\n\n"
+        "Q: Will the fares rise this summer?\n\n"
+        "A: They will rise by a few cents, and only on the night boats."
+    )
+    found = [(q.speaker, q.speaker_mention, q.kind) for q in quotes_of(nlp, text)]
+    assert found == [(None, "Q", "direct"), (None, "A", "direct")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BREAKING: The harbour bill passed the council on a vote of 7 to 2.",
+        "UPDATE: The bill was signed on Friday after a long debate.",
+        "BOOM: The governor signed the harbour bill on Friday after a long debate.",
+    ],
+)
+def test_a_kicker_is_not_a_transcript_line(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert all(q.speaker_mention is None or q.cue != ":" for q in quotes_of(nlp, text))
+
+
+# --- statements and stances -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, cue, kind",
+    [
+        ("Ona Pell said that the ferry fares would rise in June.", "said", "indirect"),
+        ("Ona Pell warned that the ferry fares would rise in June.", "warned", "indirect"),
+        ("Ona Pell asked whether the ferry fares would rise in June.", "asked", "indirect"),
+        ("The audit found that the ferry fares had risen every year.", "found", "indirect"),
+        ("Ona Pell believes that the ferry fares will rise in June.", "believes", "stance"),
+        ("Ona Pell is confident that the ferry fares will rise in June.", "confident", "stance"),
+        ("Ona Pell plans to raise the ferry fares in June.", "plans", "stance"),
+        ("Ona Pell declined to comment on the ferry fares.", "declined", "stance"),
+        ("Ona Pell criticized the appointment of the new harbour master.", "criticized", "stance"),
+        ("Ona Pell criticized the “reckless” appointment of the new harbour master.", "criticized", "mixed"),
+    ],
+)
+def test_statements_and_stances(nlp, text: str, cue: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue, quote.kind) == ("Ona Pell" if "Pell" in text else "audit", cue, kind)
+    assert quote.is_statement == (kind != "stance")
+
+
+def test_a_statement_noun_with_a_clause_is_a_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    claim = only(quotes_of(nlp, "Her claim that the ferry company had hidden its losses angered Ona Pell."))
+    assert (claim.cue, claim.kind, claim.speaker_mention) == ("claim", "indirect", "Her")
+    repeated = only(quotes_of(nlp, "Ona Pell repeated her claim that the ferry company had hidden its losses."))
+    assert (repeated.cue, repeated.kind) == ("repeated", "indirect")
+    assert repeated.content == "her claim that the ferry company had hidden its losses"
+
+
+def test_a_statement_noun_with_an_infinitive_is_a_stance(nlp) -> None:  # type: ignore[no-untyped-def]
+    promise = only(quotes_of(nlp, "Ona Pell kept her promise to cut the ferry fares."))
+    assert (promise.cue, promise.kind) == ("promise", "stance")
