@@ -194,12 +194,36 @@ class _Extractor:
             q.full = not embedded and (
                 len(words) >= STATEMENT_WORDS
                 or (len(words) >= 3 and any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in words))
+                or (bool(words) and not word_before and self.framed(first, last))
             )
             self.marked.append(q)
         self.resolver = SpeakerResolver(doc, [k >= 0 for k in self.in_q])
         self.used: set[int] = set()
         self.quotes: list[Quote] = []
         #: Which pattern found each quote (parallel to ``quotes``), for evaluation and debugging.
+
+    def framed(self, first: int, last: int) -> bool:
+        """Whether a quotation, however short, is framed as someone's words: it ends in a comma, "!" or "?"
+        and a cue follows, alone or with its subject ("'Follow us,' she said", "'Lock her up!' chanted the
+        crowd"), the frame of a direct quote whatever its length."""
+        doc = self.doc
+        inside = last - 1
+        while inside > first and (doc[inside].is_space or doc[inside].is_quote or doc[inside].text in _DOUBLE_EITHER):
+            inside -= 1
+        after = last
+        while after < len(doc) and (doc[after].is_quote or doc[after].text in _DOUBLE_EITHER):
+            after += 1
+        if after < len(doc) and doc[after].text == "," and doc[inside].text not in (",", "!", "?"):
+            after += 1
+        elif doc[inside].text not in (",", "!", "?"):
+            return False
+        for i in range(after, min(after + 5, len(doc))):
+            token = doc[i]
+            if self.is_cue(token, beside_quote=True):
+                return True
+            if token.pos_ not in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "PUNCT") or token.text in _SENTENCE_END:
+                return False
+        return False
 
     # --- cues and speakers -------------------------------------------------------------------------
 
@@ -377,34 +401,62 @@ class _Extractor:
                     j -= 1
         return None
 
-    def content_range(self, verb: Token, k: int) -> tuple[int, int]:
-        """Token range of the content: the quotation, widened back to the cue's dependent that holds it.
+    def content_range(self, verb: Token, k: int) -> list[tuple[int, int]]:
+        """Token ranges of the content: the quotation, widened to the clause the cue reports.
 
-        Only a cue before the quotation widens it (she said the plan "will fail"); a cue after it
-        ("X," she said) or a quotation in several parts keeps to the marks.
+        Quotation marks show which words are verbatim; what the cue attributes is the whole clause that
+        holds them: the cue's complement (she said the plan "will fail"; Surveys show that "X," said Y;
+        he said "X" from the start), or, around a parenthetical cue, the clause it interrupts (If the levy
+        passes, she said, "the harbour …"), in two parts. A quotation in several parts, or one a colon
+        presents as the content itself, keeps to its marks.
         """
         q, doc = self.marked[k], self.doc
         lo, hi = q.first, q.last
-        if len(q.parts) > 1 or verb.i > q.first:
-            return lo, hi
-        before = lo - 1
-        while before > verb.i and (doc[before].is_space or doc[before].text in _OPENERS or doc[before].is_quote):
-            before -= 1
-        if doc[before].text == ":":
-            # "put it plainly: 'X'": the quotation is presented as the content itself
-            return lo, hi
-        node: Token | None = next((self.doc[i] for i in range(lo, hi) if not self.doc[i].is_punct), None)
+        plain = [(lo, hi)]
+        if len(q.parts) > 1:
+            return plain
+        if verb.i < q.first:
+            before = lo - 1
+            while before > verb.i and (doc[before].is_space or doc[before].text in _OPENERS or doc[before].is_quote):
+                before -= 1
+            if doc[before].text == ":":
+                # "put it plainly: 'X'": the quotation is presented as the content itself
+                return plain
+        start = next((doc[i] for i in range(lo, hi) if not doc[i].is_punct), None)
+        if start is None:
+            return plain
+        node, path = start, {start.i}
         for _ in range(64):
-            if node is None or node.head.i == verb.i:
+            if node.head.i in (verb.i, node.i):
                 break
-            node = None if node.head.i == node.i else node.head
-        if node is not None and node.dep_ not in ("nsubj", "nsubjpass", "punct"):
-            edges = [node.left_edge.i] + [
-                c.left_edge.i for c in verb.rights if c.i < node.i and c.dep_ in _CONTENT_DEPS
-            ]
-            lo = max(min(lo, *edges), verb.i + 1)
-            lo = self.bounded(q.first, lo, hi)[0]
-        return lo, hi
+            node = node.head
+            path.add(node.i)
+        ranges: list[tuple[int, int]]
+        if node.head.i == verb.i and node.i != verb.i:
+            if node.dep_ in ("nsubj", "nsubjpass", "punct"):
+                return plain
+            a, b = node.left_edge.i, node.right_edge.i + 1
+            if verb.i < q.first:
+                edges = [c.left_edge.i for c in verb.rights if c.i < node.i and c.dep_ in _CONTENT_DEPS]
+                a = max(min([a, *edges]), verb.i + 1)
+            ranges = [(min(a, lo), max(b, hi))]
+        elif verb.dep_ == "parataxis" and verb.head.i in path:
+            # the cue interrupts the clause it reports: the clause around it, without the cue's own words
+            clause = verb.head
+            ranges = [(clause.left_edge.i, verb.left_edge.i), (verb.right_edge.i + 1, clause.right_edge.i + 1)]
+            if not ranges[0][0] <= lo and hi <= ranges[1][1]:
+                return plain
+        else:
+            return plain
+        para = self.para[lo]
+        for a, b in ranges:
+            for j in range(a, b):
+                if self.para[j] != para or (j in self.used and j != verb.i) or self.taken(j):
+                    return plain
+                other = self.in_q[j]
+                if other >= 0 and other != k and self.marked[other].full:
+                    return plain
+        return ranges
 
     # --- building quotes ---------------------------------------------------------------------------
 
@@ -425,10 +477,10 @@ class _Extractor:
                     break
         return lo, hi
 
-    def share_quoted(self, lo: int, hi: int) -> float:
-        """Share of the content's word characters that lie inside quotation marks."""
+    def share_quoted(self, *ranges: tuple[int, int]) -> float:
+        """Share of the word characters of the content (token ranges) that lie inside quotation marks."""
         chars = inside = 0
-        for i in range(lo, hi):
+        for i in (i for lo, hi in ranges for i in range(lo, hi)):
             token = self.doc[i]
             if token.is_punct or token.is_space:
                 continue
@@ -534,13 +586,11 @@ class _Extractor:
             q = self.marked[k]
             cue = doc[q.cue]
             members = sorted([k, *q.extra])
-            widened = self.content_range(cue, k)
-            if len(members) == 1 and len(q.parts) == 1 and widened != (q.first, q.last):
-                lo, hi = self.trim(*widened)
-                if hi <= lo:
-                    continue
-                spans = [self.char_span(lo, hi)]
-                kind = _kind(self.share_quoted(lo, hi))
+            ranges = self.content_range(cue, k)
+            widened = [(a, b) for a, b in (self.trim(*r) for r in ranges) if b > a]
+            if len(members) == 1 and len(q.parts) == 1 and widened and ranges != [(q.first, q.last)]:
+                spans = [self.char_span(a, b) for a, b in widened]
+                kind = _kind(self.share_quoted(*widened))
             else:
                 spans = [part for m in members for part in self.marked[m].parts]
                 kind = "direct"
@@ -597,7 +647,7 @@ class _Extractor:
                     continue
                 spans = [self.char_span(a, b), self.char_span(c, d)]
             self.used.add(i)
-            self.add(spans, token, speaker, _kind(self.share_quoted(lo, hi), self.states(token, rule)))
+            self.add(spans, token, speaker, _kind(self.share_quoted((lo, hi)), self.states(token, rule)))
 
     def states(self, verb: Token, rule: str) -> bool:
         """Whether a verb's report is a statement: speech (or a source's findings) whose content is a clause.
@@ -789,7 +839,7 @@ class _Extractor:
         if hi - lo < 2:
             return
         self.used.add(noun.i)
-        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi), self.stated(noun, clause)))
+        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted((lo, hi)), self.stated(noun, clause)))
 
     @staticmethod
     def stated(noun: Token, clause: Token | None = None) -> bool:
@@ -817,7 +867,7 @@ class _Extractor:
         if hi - lo < 2:
             return
         self.used.add(adjective.i)
-        self.add([self.char_span(lo, hi)], adjective, holder, _kind(self.share_quoted(lo, hi), statement=False))
+        self.add([self.char_span(lo, hi)], adjective, holder, _kind(self.share_quoted((lo, hi)), statement=False))
 
     def as_clause(self, verb: Token) -> bool:
         """A comment clause "as X put it" (or said, noted …) attributes the clause it hangs on to X."""
@@ -841,7 +891,7 @@ class _Extractor:
             return False
         self.used.add(verb.i)
         spans = [self.char_span(a, b) for a, b in pieces]
-        self.add(spans, verb, speaker, _kind(max(self.share_quoted(a, b) for a, b in pieces)))
+        self.add(spans, verb, speaker, _kind(self.share_quoted(*pieces)))
         return True
 
     @staticmethod
@@ -903,7 +953,7 @@ class _Extractor:
             if hi - lo < 3:
                 continue
             self.used.add(colon.i)
-            self.add([self.char_span(lo, hi)], colon, name.root, _kind(self.share_quoted(lo, hi)))
+            self.add([self.char_span(lo, hi)], colon, name.root, _kind(self.share_quoted((lo, hi))))
 
     def colon_reports(self) -> None:
         """A report whose content follows a colon: "The minister made one thing clear: the border …"."""
@@ -939,7 +989,7 @@ class _Extractor:
                 continue
             statement = (cue.lemma_.lower() in STATEMENT_NOUNS) if cue.pos_ == "NOUN" else self.states(cue, "clause")
             self.used.update((before.i, cue.i, colon.i))
-            self.add([self.char_span(lo, hi)], cue, speaker, _kind(self.share_quoted(lo, hi), statement))
+            self.add([self.char_span(lo, hi)], cue, speaker, _kind(self.share_quoted((lo, hi)), statement))
 
     def fragment_object(self, verb: Token) -> tuple[int, int] | None:
         """The right-hand dependents of a speech verb when they hold a quoted fragment."""
@@ -968,7 +1018,7 @@ class _Extractor:
         if any(self.taken(j) for j in (lo, hi - 1)):
             return
         self.used.add(token.i)
-        self.add([self.char_span(lo, hi)], token, self.publisher(source), _kind(self.share_quoted(lo, hi)))
+        self.add([self.char_span(lo, hi)], token, self.publisher(source), _kind(self.share_quoted((lo, hi))))
 
     def publisher(self, source: Token) -> Token:
         """Who speaks through a document: "figures published by X", "data from X", "X's report" name X."""
