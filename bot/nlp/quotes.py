@@ -296,11 +296,11 @@ class _Extractor:
                 while climb.dep_ in ("ccomp", "conj") and not self.is_cue(climb) and climb.head.i != climb.i:
                     climb = climb.head
                 verb = climb if self.is_cue(climb) else head
-            elif verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
-                # "…, before insisting that …", "by saying that …"; "was quoted as saying" names the speaker
-                # as the passive subject
-                passive_ok = head.head.lemma_.lower() == "quote"
-                verb = head.head
+            elif verb.dep_ == "pcomp" and head.dep_ == "prep" and (governor := self.governor(head)) is not None:
+                # "…, before insisting that …", "by saying that …", "in addition to stating that …, she has";
+                # "was quoted as saying" names the speaker as the passive subject
+                passive_ok = governor.lemma_.lower() == "quote"
+                verb = governor
             elif verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBG":
                 # "issued a statement saying …": the statement speaks for its author
                 return self.author(head) or head
@@ -308,24 +308,69 @@ class _Extractor:
                 break
         return self.adjacent_subject(cue)
 
+    @staticmethod
+    def governor(prep: Token) -> Token | None:
+        """The verb a preposition's phrase hangs on, through nouns and adverbs ("in addition to …", "back to …")."""
+        node = prep.head
+        for _ in range(4):
+            if node.pos_ in ("VERB", "AUX"):
+                return node
+            if node.dep_ not in ("pobj", "prep", "advmod", "npadvmod") or node.head.i == node.i:
+                return None
+            node = node.head
+        return None
+
     def adjacent_subject(self, verb: Token) -> Token | None:
         """A name standing right before a cue the parser left without a subject ("…\nChris Christie said")."""
         if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
             return None
         doc = self.doc
+        quantity = next(
+            (c for c in verb.lefts if c.dep_ == "npadvmod" and not is_time(c) and c.pos_ in ("NOUN", "NUM", "ADJ")),
+            None,
+        )
+        if quantity is not None:
+            # "Less than a third agreed …": a share of people the parser took for a measure
+            return quantity
         before = doc[verb.i - 1]
         if before.is_punct and (before.text == "," or before.is_quote or before.text in _DOUBLE_EITHER):
-            # inversion the parser took for an object: '"…," said Skelly', '…, added a Democrat'
+            # inversion the parser took for an object: '"…," said Skelly', '…, added a Democrat', '…, tweeted another'
             for child in verb.rights:
                 if child.dep_ in ("dobj", "attr", "npadvmod", "dep", "appos", "oprd") and child.pos_ in (
                     "PROPN",
                     "NOUN",
+                    "PRON",
+                    "NUM",
+                    "DET",
                 ):
                     return child
+            if before.text == ",":
+                return self.named_before(verb)
             return None
         if before.pos_ in ("PROPN", "NOUN") and before.dep_ not in ("pobj", "dobj", "poss", "compound"):
             return before
         return None
+
+    def named_before(self, verb: Token) -> Token | None:
+        """The name before a cue across its apposition: "Col. Ana Ruiz, a military spokesman in Calloway, said".
+
+        For a cue the parser left without a subject: the apposition sits between two commas, the name
+        right before the first, with no verb or quotation between the name and the cue.
+        """
+        doc = self.doc
+        close = verb.i - 1
+        opening = close - 1
+        while opening >= 0 and close - opening <= 15 and doc[opening].text != ",":
+            token = doc[opening]
+            if token.pos_ in ("VERB", "AUX") or self.in_q[token.i] >= 0 or self.boundary[token.i]:
+                return None
+            opening -= 1
+        if opening <= 0 or doc[opening].text != "," or opening + 1 >= close:
+            return None
+        name = doc[opening - 1]
+        if name.ent_type_ not in ("PERSON", "ORG") or self.in_q[name.i] >= 0:
+            return None
+        return name
 
     def beside(self, cue: Token) -> Token | None:
         """A name or pronoun right before ("…," Ana Ruiz said) or after ("…," said Ana Ruiz) a cue, outside quotes."""
@@ -771,7 +816,7 @@ class _Extractor:
             rights = [c for c in verb.rights if c.i >= obj.i]
             hi = obj.right_edge.i + 1
             for c in rights[1:]:
-                if c.dep_ not in ("prep", "oprd", "advmod", "npadvmod") or c.left_edge.i != hi:
+                if c.dep_ not in ("prep", "oprd", "advmod", "npadvmod", "dobj") or c.left_edge.i != hi:
                     break
                 hi = c.right_edge.i + 1
             return (*self.bounded(obj.i, obj.left_edge.i, hi), "object")
