@@ -92,7 +92,9 @@ STATEMENT_VERBS = SPEECH_VERBS | EVIDENCE_VERBS
 #: Lower case, without a final dot. The extractors add the titles their own job needs.
 NAME_TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord lady gen general lt col adm admiral sgt capt maj sen senator rep gov
-    governor president minister secretary chancellor judge justice rev pope king queen prince princess mayor""".split()
+    governor president minister secretary chancellor judge justice rev pope king queen prince princess mayor
+    councillor councilor councilman councilwoman alderman alderwoman assemblyman assemblywoman commissioner
+    sheriff mp mep""".split()
 )
 #: Words of page furniture, which never speak: ad markers, photo captions and credits ("Photo: Getty Images").
 PAGE_FURNITURE = frozenset(
@@ -118,4 +120,12 @@ SECTION_LABELS = frozenset(
     live read more source sources credit caption transcript disclosure warning exclusive analysis opinion
     commentary developing explainer factbox fact check poll also previously background context summary
     timeline recap listen subscribe sign advertisement sponsored byline email contact share tags topics""".split()
+)
+#: Words of organisations' names, which a person's name does not contain ("Calloway Port Authority").
+ORGANISATION_WORDS = frozenset(
+    """company co corp corporation inc ltd llc plc group bank party council committee commission board
+    authority agency department ministry office bureau service services university college school
+    institute foundation trust fund association union federation league club society church hospital
+    court police army navy force forces news times post press media network radio tv television
+    airlines airways railway railways motors industries holdings partners capital campaign coalition""".split()
 )

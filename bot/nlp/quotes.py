@@ -248,7 +248,11 @@ class _Extractor:
         for _ in range(6):
             passive = False
             for child in verb.children:
-                if (child.dep_ == "nsubj" or (passive_ok and child.dep_ == "nsubjpass")) and not is_time(child):
+                if (
+                    (child.dep_ == "nsubj" or (passive_ok and child.dep_ == "nsubjpass"))
+                    and not is_time(child)
+                    and not child.is_punct
+                ):
                     return None if child.lower_ in ("there",) else child
                 if child.dep_ == "agent":
                     return next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -423,7 +427,13 @@ class _Extractor:
             if self.in_q[i] != k:
                 continue
             head = doc[i].head
-            if self.in_q[head.i] < 0 and head.i not in self.used and self.is_cue(head, True):
+            if (
+                self.in_q[head.i] < 0
+                and head.i not in self.used
+                and self.para[head.i] == self.para[i]
+                and self.is_cue(head, True)
+            ):
+                # a cue in another paragraph is another quote's, whatever the parser linked
                 return head
         for i in (*right, *left):
             token = doc[i]

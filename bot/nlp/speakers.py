@@ -25,7 +25,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.nlp.lexicon import NAME_TITLES, PAGE_FURNITURE
+from bot.nlp.lexicon import NAME_TITLES, ORGANISATION_WORDS, PAGE_FURNITURE
 
 SpeakerKind = Literal["person", "group", "org", "other"]
 
@@ -107,6 +107,11 @@ def is_furniture(token: Token) -> bool:
     return lower in PAGE_FURNITURE
 
 
+def _glued_hyphen(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is a hyphen inside a word ("co-operative"), with no space on either side."""
+    return doc[i].text == "-" and 0 < i < len(doc) - 1 and not doc[i - 1].whitespace_ and not doc[i].whitespace_
+
+
 def noun_phrase(head: Token) -> tuple[int, int]:
     """Token bounds [start, end) of the noun phrase naming a speaker, without clauses or appositions."""
     left = head.i
@@ -119,6 +124,12 @@ def noun_phrase(head: Token) -> tuple[int, int]:
         if child.dep_ in _NP_STOP:
             break
         right = child.right_edge.i
+    doc = head.doc
+    # a hyphenated word the tokenizer split and the parser scattered: "co-operative"
+    while right + 2 < len(doc) and _glued_hyphen(doc, right + 1):
+        right += 2
+    while left >= 2 and _glued_hyphen(doc, left - 1):
+        left = doc[left - 2].left_edge.i
     for i in range(head.i - 1, left - 1, -1):
         if head.doc[i].is_space or head.doc[i].text in _NP_BREAKS:
             left = i + 1
@@ -128,6 +139,23 @@ def noun_phrase(head: Token) -> tuple[int, int]:
             right = i - 1
             break
     return left, right + 1
+
+
+def _named_person(ent: Span) -> bool:
+    """Whether a name the recogniser took for an organisation is a person's: "Maeve Doherty, who …".
+
+    A relative clause with "who" is said of people ("the council, which …"); the name must look like
+    one (two or three capitalised words, none of an organisation's).
+    """
+    if ent.label_ not in ("ORG", "GPE", "NORP") or not 2 <= len(ent) <= 3:
+        return False
+    if any(t.pos_ != "PROPN" or not t.text[:1].isupper() or t.lower_ in ORGANISATION_WORDS for t in ent):
+        return False
+    root = ent.root
+    return any(
+        c.dep_ == "relcl" and any(g.lower_ == "who" and g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        for c in root.children
+    )
 
 
 def _titled_names(doc: Doc) -> list[Span]:
@@ -175,7 +203,7 @@ class SpeakerResolver:
             name = self._strip_title(ent)[0]
             words = name.split()
             canonical = name
-            label = "PERSON" if len(words) == 1 and words[0] in by_word else ent.label_
+            label = "PERSON" if (len(words) == 1 and words[0] in by_word) or _named_person(ent) else ent.label_
             self._labels.append(label)
             if label == "PERSON" and words:
                 if len(words) == 1 and words[0] in by_word:
@@ -220,9 +248,24 @@ class SpeakerResolver:
                 self._surnames.setdefault(canonical.split()[-1].upper(), []).append((ent.start, canonical))
         self._people_at = [i for i, _ in self._people]
         self._groups_at = [i for i, _, _ in self._groups]
+        self._person_of: dict[int, str | None] = {}
+        # "Ana Ruiz and Tom Hale said …" — "they" may mean the two of them
+        together = [
+            (t.i, found.name, True)
+            for t in doc
+            if t.dep_ in ("nsubj", "nsubjpass")
+            and t.pos_ in ("PROPN", "NOUN")
+            and not inside[t.i]
+            and any(c.dep_ == "conj" for c in t.children)
+            and (found := self.speaker(t)) is not None
+            and found.name is not None
+            and " and " in found.name
+        ]
+        if together:
+            self._groups = sorted([*self._groups, *together])
+            self._groups_at = [i for i, _, _ in self._groups]
         # He, she, his and her in text order: each resolves to the latest person of its gender or of none
         # known yet, and a person first referred to as "she" is never "he" later (nor the reverse).
-        self._person_of: dict[int, str | None] = {}
         for token in doc:
             gender = _PRONOUN_GENDER.get(token.lower_)
             if gender is None or token.pos_ != "PRON" or (token.lower_ == "her" and token.dep_ != "poss"):
@@ -292,6 +335,19 @@ class SpeakerResolver:
         start, end = noun_phrase(head)
         if end <= start:
             return None
+        after = head.i + 1
+        if (
+            after + 1 < len(doc)
+            and doc[after].text in ("’", "'")
+            and not head.whitespace_
+            and head.lower_.endswith("s")
+            and doc[after + 1].pos_ in ("NOUN", "PROPN")
+        ):
+            # "The Smiths’ boatyard": a plural possessive the parser took for the head
+            owned_end = noun_phrase(doc[after + 1])[1]
+            text = _span_text(doc, start, owned_end)
+            mention = doc[start:owned_end]
+            return Speaker(_clean(mention.text), mention.start_char, mention.end_char, text, None, "other")
         k = self._ent(head)
         if k >= 0:
             # the phrase covers at least the name its head is part of ("46-year-old", not "old")
@@ -314,6 +370,8 @@ class SpeakerResolver:
             name, title = self._strip_title(ent)
             name = self._canonical[k] if label == "PERSON" else name
             prefix = _span_text(doc, start, ent.start) if ent.start > start else ""
+            if prefix.lower() in _HONORIFICS:
+                prefix = ""
             if title.lower() in _HONORIFICS:
                 title = ""
             role = " ".join(part for part in (prefix, title) if part) or None
