@@ -516,12 +516,20 @@ class _Extractor:
     # --- building quotes ---------------------------------------------------------------------------
 
     def trim(self, lo: int, hi: int) -> tuple[int, int]:
-        """Drop edge punctuation and a dangling conjunction; keep a closing mark the content needs."""
+        """Drop edge punctuation and a dangling conjunction; keep a quotation mark the content needs."""
         doc = self.doc
         while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
             lo += 1
         while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space or doc[hi - 1].dep_ == "cc"):
             hi -= 1
+        if lo < hi and self.in_q[lo] >= 0 and self.in_q[lo] != self.in_q[hi - 1]:
+            # a content starting inside a quotation and running on past it keeps its opening mark
+            for j in range(lo - 1, max(lo - 3, -1), -1):
+                if doc[j].is_space or not doc[j].is_punct:
+                    break
+                if doc[j].is_quote or doc[j].text in _OPENERS or doc[j].text in ("“", "„", "«", "``"):
+                    lo = j
+                    break
         if lo < hi and self.in_q[hi - 1] >= 0 and self.in_q[lo] != self.in_q[hi - 1]:
             # a content ending inside a quotation keeps its closing mark
             for j in range(hi, min(hi + 3, len(doc))):
@@ -731,10 +739,12 @@ class _Extractor:
         return False
 
     def bounded(self, anchor: int, lo: int, hi: int) -> tuple[int, int]:
-        """Shrink [lo, hi) around ``anchor`` so it stops short of cues and quotations already attributed."""
+        """Shrink [lo, hi) around ``anchor`` so it stops short of cues and quotations already attributed, and
+        of the paragraph's edges: a report never runs over a blank line, whatever the parser joined."""
         doc = self.doc
+        para = self.para[anchor]
         for j in range(anchor, hi):
-            if (j in self.used and j != anchor) or self.taken(j):
+            if (j in self.used and j != anchor) or self.taken(j) or self.para[j] != para:
                 hi = j
                 break
             if j > anchor and doc[j].dep_ == "conj" and doc[j - 1].dep_ == "cc" and self.is_cue(doc[j]):
@@ -752,7 +762,7 @@ class _Extractor:
                 hi = doc[j].left_edge.i
                 break
         for j in range(anchor, lo - 1, -1):
-            if (j in self.used and j != anchor) or self.taken(j):
+            if (j in self.used and j != anchor) or self.taken(j) or self.para[j] != para:
                 lo = j + 1
                 break
         return lo, hi

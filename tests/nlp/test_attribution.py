@@ -239,3 +239,99 @@ def test_a_statement_noun_with_a_clause_is_a_statement(nlp) -> None:  # type: ig
 def test_a_statement_noun_with_an_infinitive_is_a_stance(nlp) -> None:  # type: ignore[no-untyped-def]
     promise = only(quotes_of(nlp, "Ona Pell kept her promise to cut the ferry fares."))
     assert (promise.cue, promise.kind) == ("promise", "stance")
+
+
+# --- what a direct quote's cue reports -------------------------------------------------------------------
+
+
+def test_a_quote_inside_the_clause_its_cue_reports_is_mixed(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = only(
+        [
+            q
+            for q in quotes_of(nlp, 'Surveys show that "most residents support the levy," said Ona Pell.')
+            if q.cue == "said"
+        ]
+    )
+    assert (quote.speaker, quote.kind) == ("Ona Pell", "mixed")
+    assert quote.content == 'Surveys show that "most residents support the levy,"'
+
+
+def test_words_after_the_closing_mark_that_continue_the_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = 'Ona Pell said, "I have not heard that particular complaint" from the fishermen.'
+    quote = only(quotes_of(nlp, text))
+    assert (quote.kind, quote.content) == ("mixed", '"I have not heard that particular complaint" from the fishermen')
+
+
+def test_a_clause_a_parenthetical_cue_interrupts(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = 'Ona Pell chairs the council. If the levy passes, she said, "the harbour will have a future again."'
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.kind) == ("Ona Pell", "mixed")
+    assert [text[a:b] for a, b in quote.spans] == ["If the levy passes", "the harbour will have a future again"]
+
+
+def test_the_circumstances_of_the_saying_are_not_the_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, 'Asked about the levy, Ona Pell said, "The harbour needs every cent of it."'))
+    assert (quote.kind, quote.content) == ("direct", "The harbour needs every cent of it.")
+
+
+def test_a_short_quotation_framed_by_a_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, "“Follow me,” said the harbour master."))
+    assert (quote.speaker, quote.kind, quote.content) == ("harbour master", "direct", "Follow me")
+
+
+def test_a_short_quotation_without_a_cue_is_not_a_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert quotes_of(nlp, "The “Harbour Lights” festival starts on Friday.") == []
+
+
+def test_a_cue_in_the_next_paragraph_belongs_to_the_next_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "''The school is what makes us a town,'' said Grace Okafor. ''Close it and the families go.''\n\n"
+        "``We cannot spend money we do not have,'' said board member Luis Ferreira."
+    )
+    found = [(q.speaker, q.content) for q in quotes_of(nlp, text)]
+    assert found == [
+        ("Grace Okafor", "The school is what makes us a town … Close it and the families go."),
+        ("Luis Ferreira", "We cannot spend money we do not have"),
+    ]
+
+
+# --- speakers the parser hides ---------------------------------------------------------------------------
+
+
+def test_a_name_across_its_apposition(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "In a conference call with reporters on Dec. 2, Col. Tomas H. Reyes, a military spokesman in Calloway, "
+        "said, ''I mean, a raid is a combat operation. There is no way around that.''"
+    )
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.speaker_role) == ("Tomas H. Reyes", "military spokesman in Calloway")
+
+
+def test_an_inverted_pronoun_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, '"Better watch out for the harbour board," tweeted another.'))
+    assert (quote.speaker, quote.speaker_mention) == (None, "another")
+
+
+def test_a_participle_shares_the_subject_of_its_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "In addition to stating that the pier is safe, Ona Pell has vowed to keep it open."
+    stating, vowed = quotes_of(nlp, text)
+    assert (stating.cue, stating.speaker, stating.kind) == ("stating", "Ona Pell", "indirect")
+    assert (vowed.cue, vowed.speaker, vowed.kind) == ("vowed", "Ona Pell", "stance")
+
+
+def test_a_name_with_a_who_clause_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "‘We have lost two metres of depth,’ said Maeve Doherty, who has managed the harbour since 2004. "
+        "Doherty said the dredger had broken down. She said it would not be repaired before July."
+    )
+    assert [(q.speaker, q.speaker_mention) for q in quotes_of(nlp, text)] == [
+        ("Maeve Doherty", "Maeve Doherty"),
+        ("Maeve Doherty", "Doherty"),
+        ("Maeve Doherty", "She"),
+    ]
+
+
+def test_a_report_never_runs_over_a_blank_line(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Ona Pell said the harbour would close\n\nin the autumn, when the boats come in."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.content) == ("Ona Pell", "the harbour would close")
