@@ -295,11 +295,13 @@ class _Extractor:
                     # "ended with Maddow asking whether …": the noun before the participle does the asking
                     return before
                 # "…, adding that …": the participle shares the subject of the clause it hangs on,
-                # which is the reporting verb when the participle attached inside its complement
+                # which is the reporting verb when the participle attached inside its complement; a
+                # reporting verb after the participle ("…, calling him a 'fraud', she said") reports the
+                # clause, participle and all, so the participle keeps that clause's subject
                 climb = head
                 while climb.dep_ in ("ccomp", "conj") and not self.is_cue(climb) and climb.head.i != climb.i:
                     climb = climb.head
-                verb = climb if self.is_cue(climb) else head
+                verb = climb if self.is_cue(climb) and climb.i < verb.i else head
             elif verb.dep_ == "pcomp" and head.dep_ == "prep" and (governor := self.governor(head)) is not None:
                 # "…, before insisting that …", "by saying that …", "in addition to stating that …, she has";
                 # "was quoted as saying" names the speaker as the passive subject
@@ -330,7 +332,11 @@ class _Extractor:
             return None
         doc = self.doc
         quantity = next(
-            (c for c in verb.lefts if c.dep_ == "npadvmod" and not is_time(c) and c.pos_ in ("NOUN", "NUM", "ADJ")),
+            (
+                c
+                for c in verb.lefts
+                if c.dep_ in ("npadvmod", "nummod") and not is_time(c) and c.pos_ in ("NOUN", "NUM", "ADJ")
+            ),
             None,
         )
         if quantity is not None:
@@ -348,6 +354,10 @@ class _Extractor:
                     "DET",
                 ):
                     return child
+            after = verb.i + 1
+            if after < len(doc) and self.in_q[after] < 0 and (doc[after].pos_ == "PROPN" or doc[after].ent_type_):
+                # '"…," said David Brock, …' with the name parsed as part of what follows it
+                return self.beside(verb)
             if before.text == ",":
                 return self.named_before(verb)
             return None

@@ -47,6 +47,8 @@ _FEMALE = frozenset(
     {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess", "sister", "congresswoman", "she"}
 )
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
+#: Entity types of a share of people ("41 percent", "4 in 10").
+_SHARES = frozenset({"CARDINAL", "PERCENT", "QUANTITY"})
 #: Pronouns that refer to one person of a known gender, as subject or possessor.
 _PRONOUN_GENDER = {"he": "m", "his": "m", "she": "f", "her": "f"}
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
@@ -349,6 +351,11 @@ class SpeakerResolver:
             mention = doc[start:owned_end]
             return Speaker(_clean(mention.text), mention.start_char, mention.end_char, text, None, "other")
         k = self._ent(head)
+        if head.pos_ == "NUM" or head.ent_type_ in _SHARES:
+            # "About 4 in 10 say …", "41 percent said …": a share of people, named by the whole phrase
+            mention = doc[start:end]
+            text = _span_text(doc, start, end)
+            return Speaker(_clean(mention.text), mention.start_char, mention.end_char, text, None, "group")
         if k >= 0:
             # the phrase covers at least the name its head is part of ("46-year-old", not "old")
             start, end = min(start, self._ents[k].start), max(end, self._ents[k].end)

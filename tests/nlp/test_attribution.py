@@ -335,3 +335,30 @@ def test_a_report_never_runs_over_a_blank_line(nlp) -> None:  # type: ignore[no-
     text = "Ona Pell said the harbour would close\n\nin the autumn, when the boats come in."
     quote = only(quotes_of(nlp, text))
     assert (quote.speaker, quote.content) == ("Ona Pell", "the harbour would close")
+
+
+def test_an_inverted_name_the_parser_gave_to_the_next_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        '"What is shaping up is a fight for the harbour," said Ivo Brandt, a council veteran who heads the '
+        "pro-ferry group Keep Calloway Afloat."
+    )
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.kind) == ("Ivo Brandt", "direct")
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("About 4 in 10 say they want the ferry to run at night.", "About 4 in 10"),
+        ("Forty-one percent of residents said the ferry was too expensive.", "Forty-one percent of residents"),
+    ],
+)
+def test_a_share_of_people_is_named_by_the_whole_phrase(nlp, text: str, speaker: str) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.speaker_role) == (speaker, None)
+
+
+def test_a_participle_before_an_inverted_cue_keeps_its_own_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = 'Her neighbours have mocked the ferry plan, calling it "a floating tax," Ona Pell said.'
+    calling = next(q for q in quotes_of(nlp, text) if q.cue == "calling")
+    assert calling.speaker_mention == "Her neighbours"
