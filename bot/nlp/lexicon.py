@@ -68,7 +68,7 @@ ATTITUDE_VERBS = frozenset(
     want prefer favor favour like love hate dislike discuss mention describe announce propose recommend
     call demand request promise pledge predict acknowledge admit concede cite tout champion challenge
     accuse fault commend laud decry lament deplore regret appreciate express voice signal warn talk speak
-    rail rant vote argue complain worry""".split()
+    rail rant vote argue complain worry refer allude react object""".split()
 )
 #: Verbs that introduce a quotation only when they stand beside one ("…," he continued).
 QUOTE_VERBS = frozenset(

@@ -108,6 +108,11 @@ _PERCEPTION_VERBS = frozenset("see hear read notice find learn discover".split()
 _PLAIN_SPEECH = frozenset({"say", "tell", "add", "write", "post", "tweet", "announce", "report", "state", "speak"})
 #: Prepositions that introduce the topic of speech or thought ("talked about", "warned against").
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "against", "of", "over", "for"})
+#: Verbs whose object is not what they report: a hearer ("told reporters"), a thing perceived ("saw the
+#: ad") or the one a feeling is caused in ("the polls worried her staff").
+_NOT_OBJECT_VERBS = _HEARER_VERBS | _PERCEPTION_VERBS | _EXPERIENCER_PASSIVES
+#: Verbs whose topic follows "to" ("referring to the vote", "objected to the plan").
+_TO_TOPIC_VERBS = frozenset({"refer", "allude", "point", "respond", "react", "object"})
 #: Subordinators of a contrasting clause that a report does not take in ("…, while critics argue …").
 _CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though"})
 #: Verbs of a comment clause that frames the main clause as someone's words ("as the mayor put it, …").
@@ -238,8 +243,19 @@ class _Extractor:
         if lemma == "make" and any(c.lower_ == "clear" for c in token.children):
             return True
         if lemma in EVIDENCE_VERBS:
-            return any(c.dep_ == "nsubj" and c.lemma_.lower() in EVIDENCE_NOUNS for c in token.children)
+            return _Extractor.evidence(token)
         return False
+
+    @staticmethod
+    def evidence(verb: Token) -> bool:
+        """Whether a verb like "show" reports findings: its subject is a source of them ("a new poll shows",
+        "records show", "polls showing …")."""
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.lemma_.lower() in EVIDENCE_NOUNS:
+            return True
+        return any(
+            c.lemma_.lower() in EVIDENCE_NOUNS and (c.dep_ == "nsubj" or (c.dep_ == "compound" and c.i == verb.i - 1))
+            for c in verb.children
+        )
 
     def subject(self, verb: Token) -> Token | None:
         """The token naming who speaks through ``verb``: its subject, agent, or a shared subject."""
@@ -729,6 +745,8 @@ class _Extractor:
         positions towards a noun phrase ("criticized the appointment") are stances.
         """
         lemma = verb.lemma_.lower()
+        if rule == "object" and lemma in EVIDENCE_VERBS and self.evidence(verb):
+            return True
         if rule == "object" and lemma in SPEECH_VERBS:
             # "repeated her claim that …": a statement noun with a clause of its own is reported speech
             obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -743,9 +761,19 @@ class _Extractor:
         if lemma in SPEECH_VERBS or (lemma == "make" and any(c.lower_ == "clear" for c in verb.children)):
             return True
         if lemma in EVIDENCE_VERBS:
-            # "the audit found that …", "records show …"; "she found that …" is what she learned
+            # "the audit found that …", "records show …", "polls show the mayor leading"; "she found that …"
+            # is what she learned
+            if self.evidence(verb):
+                return rule in _PROPOSITION_RULES or rule == "object"
+            # a body's findings ("investigators found that …", "the court found …") are reported; what a
+            # person found out ("Ana Ruiz found that her car was gone") is what she learned
             subject = self.subject(verb)
-            return subject is not None and subject.pos_ != "PRON"
+            return (
+                rule in _PROPOSITION_RULES
+                and subject is not None
+                and subject.pos_ != "PRON"
+                and subject.ent_type_ != "PERSON"
+            )
         return False
 
     def bounded(self, anchor: int, lo: int, hi: int) -> tuple[int, int]:
@@ -799,7 +827,11 @@ class _Extractor:
                     left = child
             elif dep == "dobj" and child.i > verb.i:
                 obj = obj or child
-            elif dep == "prep" and child.i > verb.i and child.lower_ in _TOPIC_PREPOSITIONS:
+            elif (
+                dep == "prep"
+                and child.i > verb.i
+                and (child.lower_ in _TOPIC_PREPOSITIONS or (child.lower_ == "to" and lemma in _TO_TOPIC_VERBS))
+            ):
                 topic = topic or child
             elif (
                 dep == "advcl"
@@ -840,7 +872,9 @@ class _Extractor:
             obj is not None
             and (obj.pos_ != "PRON" or naming)
             and (
-                lemma in ATTITUDE_VERBS or (lemma in REPORTING_VERBS and lemma not in _HEARER_VERBS | _PERCEPTION_VERBS)
+                (lemma in ATTITUDE_VERBS and lemma not in _EXPERIENCER_PASSIVES)
+                or (lemma in REPORTING_VERBS and lemma not in _NOT_OBJECT_VERBS)
+                or (lemma in EVIDENCE_VERBS and self.evidence(verb))
             )
         ):
             rights = [c for c in verb.rights if c.i >= obj.i]

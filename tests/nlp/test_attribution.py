@@ -362,3 +362,45 @@ def test_a_participle_before_an_inverted_cue_keeps_its_own_subject(nlp) -> None:
     text = 'Her neighbours have mocked the ferry plan, calling it "a floating tax," Ona Pell said.'
     calling = next(q for q in quotes_of(nlp, text) if q.cue == "calling")
     assert calling.speaker_mention == "Her neighbours"
+
+
+# --- findings ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, speaker, content",
+    [
+        ("New polls show the mayor leading by ten points.", "New polls", "the mayor leading by ten points"),
+        (
+            "Public records show little evidence that the ferry company paid the fine.",
+            "Public records",
+            "little evidence that the ferry company paid the fine",
+        ),
+        (
+            "The audit found that the ferry company never paid the fine.",
+            "audit",
+            "that the ferry company never paid the fine",
+        ),
+    ],
+)
+def test_a_source_of_findings_reports_them(nlp, text: str, speaker: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.content, quote.kind) == (speaker, content, "indirect")
+
+
+def test_what_someone_found_out_is_a_stance(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, "Ona Pell found that her car had been towed."))
+    assert (quote.speaker, quote.kind) == ("Ona Pell", "stance")
+
+
+def test_a_feeling_caused_in_someone_is_not_their_stance(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = [
+        (q.cue, q.content) for q in quotes_of(nlp, "Polls showing the mayor's lead evaporating worried her staff.")
+    ]
+    assert found == [("showing", "the mayor's lead evaporating")]
+
+
+def test_referring_to(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = '"We will win," Ona Pell said, referring to the harbour vote.'
+    referring = next(q for q in quotes_of(nlp, text) if q.cue == "referring")
+    assert (referring.speaker, referring.content, referring.kind) == ("Ona Pell", "the harbour vote", "stance")
