@@ -37,6 +37,15 @@ STANCE_ADJECTIVES = frozenset(
     """confident sure certain aware convinced hopeful optimistic pessimistic worried concerned afraid
     skeptical sceptical adamant doubtful unaware fearful insistent unconvinced""".split()
 )
+#: Adjectives of evaluation, desire and readiness whose complement is what their subject's stance is about
+#: ("is critical of the plan", "was eager to leave", "are unhappy with the result").
+ATTITUDE_ADJECTIVES = frozenset(
+    """critical supportive opposed hostile sympathetic favorable favourable skeptical sceptical wary suspicious
+    unhappy happy pleased glad delighted satisfied dissatisfied disappointed frustrated angry furious upset
+    proud ashamed eager keen anxious reluctant willing unwilling determined
+    confident hopeful optimistic pessimistic worried concerned afraid fearful nervous uneasy excited enthusiastic
+    grateful thankful dismissive contemptuous scornful appreciative""".split()
+)
 #: Nouns naming something said or written, whose that-clause is reported speech ("her claim that …",
 #: "a warning from X that …").
 STATEMENT_NOUNS = frozenset(

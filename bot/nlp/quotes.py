@@ -59,6 +59,7 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.models import Quote, QuoteKind
 from bot.nlp.lexicon import (
+    ATTITUDE_ADJECTIVES,
     ATTITUDE_VERBS,
     ATTRIBUTION_NOUNS,
     DOCUMENT_NOUNS,
@@ -111,6 +112,8 @@ _TOPIC_PREPOSITIONS = frozenset({"about", "on", "against", "of", "over", "for"})
 #: Verbs whose object is not what they report: a hearer ("told reporters"), a thing perceived ("saw the
 #: ad") or the one a feeling is caused in ("the polls worried her staff").
 _NOT_OBJECT_VERBS = _HEARER_VERBS | _PERCEPTION_VERBS | _EXPERIENCER_PASSIVES
+#: Prepositions that introduce what an attitude adjective is about ("critical of", "unhappy with").
+_ADJECTIVE_TOPICS = frozenset({"of", "about", "with", "to", "toward", "towards", "in", "on", "over"})
 #: Verbs whose topic follows "to" ("referring to the vote", "objected to the plan").
 _TO_TOPIC_VERBS = frozenset({"refer", "allude", "point", "respond", "react", "object"})
 #: Subordinators of a contrasting clause that a report does not take in ("…, while critics argue …").
@@ -705,7 +708,7 @@ class _Extractor:
                 continue
             if token.dep_ in ("advcl", "ccomp") and token.lemma_.lower() in _AS_VERBS and self.as_clause(token):
                 continue
-            if token.pos_ == "ADJ" and lower in STANCE_ADJECTIVES:
+            if token.pos_ == "ADJ" and (lower in STANCE_ADJECTIVES or lower in ATTITUDE_ADJECTIVES):
                 self.adjective_cue(token)
                 continue
             if not (self.is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in _STANCE_VERBS)):
@@ -964,8 +967,21 @@ class _Extractor:
         return clause is not None and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
 
     def adjective_cue(self, adjective: Token) -> None:
-        """A stance adjective with a clause, "is confident that …": the copula's subject holds the belief."""
-        clause = next((c for c in adjective.rights if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
+        """A stance adjective with its complement: "is confident that …", "is critical of the plan", "was eager
+        to leave". The copula's subject holds the stance."""
+        lower = adjective.lower_
+        clause = None
+        for child in adjective.rights:
+            verbal = child.pos_ in ("VERB", "AUX")
+            if verbal and (
+                (lower in STANCE_ADJECTIVES and child.dep_ == "ccomp")
+                or (lower in ATTITUDE_ADJECTIVES and child.dep_ == "xcomp")
+            ):
+                clause = child
+            elif lower in ATTITUDE_ADJECTIVES and child.dep_ == "prep" and child.lower_ in _ADJECTIVE_TOPICS:
+                clause = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+            if clause is not None:
+                break
         head = adjective.head
         if clause is None or adjective.dep_ != "acomp" or head.pos_ not in ("VERB", "AUX"):
             return

@@ -404,3 +404,20 @@ def test_referring_to(nlp) -> None:  # type: ignore[no-untyped-def]
     text = '"We will win," Ona Pell said, referring to the harbour vote.'
     referring = next(q for q in quotes_of(nlp, text) if q.cue == "referring")
     assert (referring.speaker, referring.content, referring.kind) == ("Ona Pell", "the harbour vote", "stance")
+
+
+@pytest.mark.parametrize(
+    "text, speaker, cue, content",
+    [
+        ("Ona Pell is critical of the ferry plan.", "Ona Pell", "critical", "the ferry plan"),
+        ("The fishermen were eager to see the new dredger.", "fishermen", "eager", "to see the new dredger"),
+        ("Residents are unhappy with the closure of the pier.", "Residents", "unhappy", "the closure of the pier"),
+    ],
+)
+def test_an_attitude_adjective_with_its_complement_is_a_stance(nlp, text, speaker, cue, content) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue, quote.content, quote.kind) == (speaker, cue, content, "stance")
+
+
+def test_an_adjective_of_a_thing_is_no_stance(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert quotes_of(nlp, "The pier is open to the public from May.") == []
