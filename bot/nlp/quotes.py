@@ -114,6 +114,8 @@ _TOPIC_PREPOSITIONS = frozenset({"about", "on", "against", "of", "over", "for"})
 _NOT_OBJECT_VERBS = _HEARER_VERBS | _PERCEPTION_VERBS | _EXPERIENCER_PASSIVES
 #: Prepositions that introduce what an attitude adjective is about ("critical of", "unhappy with").
 _ADJECTIVE_TOPICS = frozenset({"of", "about", "with", "to", "toward", "towards", "in", "on", "over"})
+#: Prepositions whose phrase says what a stance says of its object ("as reckless", "for the loss", "of lying").
+_OBJECT_PREPOSITIONS = frozenset({"as", "for", "of", "to", "over", "about", "against", "with", "into", "from"})
 #: Verbs whose topic follows "to" ("referring to the vote", "objected to the plan").
 _TO_TOPIC_VERBS = frozenset({"refer", "allude", "point", "respond", "react", "object"})
 #: Subordinators of a contrasting clause that a report does not take in ("…, while critics argue …").
@@ -881,9 +883,13 @@ class _Extractor:
             )
         ):
             rights = [c for c in verb.rights if c.i >= obj.i]
-            hi = obj.right_edge.i + 1
+            hi = self.phrase_end(obj)
             for c in rights[1:]:
-                if c.dep_ not in ("prep", "oprd", "advmod", "npadvmod", "dobj") or c.left_edge.i != hi:
+                # what the stance says of its object ("criticized the plan as reckless", "blamed him for the
+                # loss"), not when or where it was taken ("this week", "on his radio show")
+                if c.left_edge.i != hi or not (
+                    c.dep_ in ("oprd", "dobj") or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPOSITIONS)
+                ):
                     break
                 hi = c.right_edge.i + 1
             return (*self.bounded(obj.i, obj.left_edge.i, hi), "object")
@@ -896,6 +902,15 @@ class _Extractor:
             ):
                 return (*self.bounded(pobj.i, pobj.left_edge.i, pobj.right_edge.i + 1), "topic")
         return None
+
+    def phrase_end(self, noun: Token) -> int:
+        """Where a noun phrase ends, without a relative clause set off by a comma (the writer's aside, "the
+        plan, which the council passed in May")."""
+        for child in noun.rights:
+            start = child.left_edge.i
+            if child.dep_ in ("relcl", "appos") and start > 0 and self.doc[start - 1].text == ",":
+                return start - 1
+        return noun.right_edge.i + 1
 
     def author(self, noun: Token, light: bool = True) -> Token | None:
         """Who a statement noun belongs to: its possessor, the subject of a light verb (``light``), or "from X"."""

@@ -421,3 +421,15 @@ def test_an_attitude_adjective_with_its_complement_is_a_stance(nlp, text, speake
 
 def test_an_adjective_of_a_thing_is_no_stance(nlp) -> None:  # type: ignore[no-untyped-def]
     assert quotes_of(nlp, "The pier is open to the public from May.") == []
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Ona Pell criticized the ferry plan, which the council passed in May.", "the ferry plan"),
+        ("Ona Pell defended her endorsement this week on her radio show.", "her endorsement"),
+        ("Ona Pell criticized the plan as reckless.", "the plan as reckless"),
+    ],
+)
+def test_a_stance_object_without_asides_or_circumstances(nlp, text: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    assert only(quotes_of(nlp, text)).content == content
