@@ -79,6 +79,12 @@ ATTITUDE_VERBS = frozenset(
     accuse fault commend laud decry lament deplore regret appreciate express voice signal warn talk speak
     rail rant vote argue complain worry refer allude react object""".split()
 )
+#: Verbs that characterise what their object is ("painted the mayor as reckless", "dubbed it a disaster"):
+#: a stance only with that description, since they have other senses ("cast a vote", "painted the fence").
+NAMING_VERBS = frozenset(
+    """cast paint portray characterize characterise label brand dub depict frame regard view deem see
+    treat describe""".split()
+)
 #: Verbs that introduce a quotation only when they stand beside one ("…," he continued).
 QUOTE_VERBS = frozenset(
     """continue go laugh smile shrug sigh joke quip chuckle grin recall read begin conclude interject

@@ -66,6 +66,7 @@ from bot.nlp.lexicon import (
     EVIDENCE_NOUNS,
     EVIDENCE_VERBS,
     INTENTION_VERBS,
+    NAMING_VERBS,
     PAGE_FURNITURE,
     PUBLISHING_VERBS,
     QUOTE_VERBS,
@@ -713,7 +714,9 @@ class _Extractor:
             if token.pos_ == "ADJ" and (lower in STANCE_ADJECTIVES or lower in ATTITUDE_ADJECTIVES):
                 self.adjective_cue(token)
                 continue
-            if not (self.is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in _STANCE_VERBS)):
+            if not (
+                self.is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in _STANCE_VERBS | NAMING_VERBS)
+            ):
                 continue
             found = self.complement(token)
             if found is None:
@@ -851,7 +854,7 @@ class _Extractor:
         if right is not None:
             rule = "infinitive" if right.dep_ == "xcomp" else "clause"
             return (*self.bounded(right.i, right.left_edge.i, right.right_edge.i + 1), rule)
-        if lemma not in REPORTING_VERBS | ATTITUDE_VERBS and not self.is_cue(verb):
+        if lemma not in REPORTING_VERBS | ATTITUDE_VERBS | NAMING_VERBS and not self.is_cue(verb):
             # a verb of intention reports only its infinitive ("plans to sell")
             return None
         if left is not None:
@@ -879,6 +882,7 @@ class _Extractor:
             and (
                 (lemma in ATTITUDE_VERBS and lemma not in _EXPERIENCER_PASSIVES)
                 or (lemma in REPORTING_VERBS and lemma not in _NOT_OBJECT_VERBS)
+                or (lemma in NAMING_VERBS and naming)
                 or (lemma in EVIDENCE_VERBS and self.evidence(verb))
             )
         ):

@@ -433,3 +433,23 @@ def test_an_adjective_of_a_thing_is_no_stance(nlp) -> None:  # type: ignore[no-u
 )
 def test_a_stance_object_without_asides_or_circumstances(nlp, text: str, content: str) -> None:  # type: ignore[no-untyped-def]
     assert only(quotes_of(nlp, text)).content == content
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        (
+            "Ona Pell cast her victory as a sign that the harbour wants change.",
+            "her victory as a sign that the harbour wants change",
+        ),
+        ("Many fishermen see the dredger as a waste of money.", "the dredger as a waste of money"),
+    ],
+)
+def test_a_characterisation_is_a_stance(nlp, text: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, text))
+    assert (quote.content, quote.kind) == (content, "stance")
+
+
+@pytest.mark.parametrize("text", ["Ona Pell cast her vote on Tuesday.", "Ivo Brandt painted the fence."])
+def test_a_characterising_verb_in_another_sense_is_no_stance(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert quotes_of(nlp, text) == []
