@@ -144,3 +144,10 @@ ORGANISATION_WORDS = frozenset(
     court police army navy force forces news times post press media network radio tv television
     airlines airways railway railways motors industries holdings partners capital campaign coalition""".split()
 )
+#: Nouns for something said, which a light verb or a verb of telling reports as its object ("told a joke", "offered a
+#: response", "asked a question", "issued a warning").
+UTTERANCE_NOUNS = frozenset(
+    """statement remark remarks comment warning response reply answer retort quip joke story tale anecdote
+    truth lie question apology explanation excuse assessment prediction promise pledge threat accusation
+    allegation argument claim criticism praise rebuke greeting toast message""".split()
+)

@@ -76,6 +76,7 @@ from bot.nlp.lexicon import (
     STANCE_ADJECTIVES,
     STATEMENT_NOUNS,
     SUPPORT_VERBS,
+    UTTERANCE_NOUNS,
 )
 from bot.nlp.marks import DOUBLE_EITHER as _DOUBLE_EITHER
 from bot.nlp.marks import OPENERS as _OPENERS
@@ -117,8 +118,15 @@ _NOT_OBJECT_VERBS = _HEARER_VERBS | _PERCEPTION_VERBS | _EXPERIENCER_PASSIVES
 _ADJECTIVE_TOPICS = frozenset({"of", "about", "with", "to", "toward", "towards", "in", "on", "over"})
 #: Prepositions whose phrase says what a stance says of its object ("as reckless", "for the loss", "of lying").
 _OBJECT_PREPOSITIONS = frozenset({"as", "for", "of", "to", "over", "about", "against", "with", "into", "from"})
-#: Verbs whose topic follows "to" ("referring to the vote", "objected to the plan").
-_TO_TOPIC_VERBS = frozenset({"refer", "allude", "point", "respond", "react", "object"})
+#: Verbs whose object may be something said: light verbs ("offered a response") and verbs of telling.
+_UTTERING_VERBS = SUPPORT_VERBS | _HEARER_VERBS | {"offer", "deliver"}
+#: Prepositions that introduce the topic of particular verbs ("referring to the vote", "agreed with the point",
+#: "believes in hard work").
+_VERB_TOPICS = frozenset(
+    [("to", v) for v in ("refer", "allude", "point", "respond", "react", "object")]
+    + [("with", v) for v in ("agree", "disagree", "side", "sympathize", "sympathise", "concur")]
+    + [("in", v) for v in ("believe",)]
+)
 #: Subordinators of a contrasting clause that a report does not take in ("…, while critics argue …").
 _CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though"})
 #: Verbs of a comment clause that frames the main clause as someone's words ("as the mayor put it, …").
@@ -715,7 +723,9 @@ class _Extractor:
                 self.adjective_cue(token)
                 continue
             if not (
-                self.is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in _STANCE_VERBS | NAMING_VERBS)
+                self.is_cue(token)
+                or (token.pos_ == "VERB" and token.lemma_.lower() in _STANCE_VERBS | NAMING_VERBS)
+                or (token.pos_ == "VERB" and any(c.dep_ == "dobj" and self.utterance(c) for c in token.children))
             ):
                 continue
             found = self.complement(token)
@@ -838,7 +848,7 @@ class _Extractor:
             elif (
                 dep == "prep"
                 and child.i > verb.i
-                and (child.lower_ in _TOPIC_PREPOSITIONS or (child.lower_ == "to" and lemma in _TO_TOPIC_VERBS))
+                and (child.lower_ in _TOPIC_PREPOSITIONS or (child.lower_, lemma) in _VERB_TOPICS)
             ):
                 topic = topic or child
             elif (
@@ -854,7 +864,11 @@ class _Extractor:
         if right is not None:
             rule = "infinitive" if right.dep_ == "xcomp" else "clause"
             return (*self.bounded(right.i, right.left_edge.i, right.right_edge.i + 1), rule)
-        if lemma not in REPORTING_VERBS | ATTITUDE_VERBS | NAMING_VERBS and not self.is_cue(verb):
+        if (
+            lemma not in REPORTING_VERBS | ATTITUDE_VERBS | NAMING_VERBS
+            and not self.is_cue(verb)
+            and not (obj is not None and self.utterance(obj))
+        ):
             # a verb of intention reports only its infinitive ("plans to sell")
             return None
         if left is not None:
@@ -884,6 +898,7 @@ class _Extractor:
                 or (lemma in REPORTING_VERBS and lemma not in _NOT_OBJECT_VERBS)
                 or (lemma in NAMING_VERBS and naming)
                 or (lemma in EVIDENCE_VERBS and self.evidence(verb))
+                or self.utterance(obj)
             )
         ):
             rights = [c for c in verb.rights if c.i >= obj.i]
@@ -906,6 +921,18 @@ class _Extractor:
             ):
                 return (*self.bounded(pobj.i, pobj.left_edge.i, pobj.right_edge.i + 1), "topic")
         return None
+
+    @staticmethod
+    def utterance(noun: Token) -> bool:
+        """Whether a light verb's or a verb of telling's object is something said ("told a joke", "offered a
+        response", "asked a question") and stands alone: with a clause of its own ("a statement saying …")
+        the clause reports it."""
+        return (
+            noun.dep_ == "dobj"
+            and noun.head.lemma_.lower() in _UTTERING_VERBS
+            and noun.lemma_.lower() in UTTERANCE_NOUNS
+            and not any(c.dep_ in ("acl", "relcl", "ccomp") for c in noun.children)
+        )
 
     def phrase_end(self, noun: Token) -> int:
         """Where a noun phrase ends, without a relative clause set off by a comma (the writer's aside, "the

@@ -453,3 +453,28 @@ def test_a_characterisation_is_a_stance(nlp, text: str, content: str) -> None:  
 @pytest.mark.parametrize("text", ["Ona Pell cast her vote on Tuesday.", "Ivo Brandt painted the fence."])
 def test_a_characterising_verb_in_another_sense_is_no_stance(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
     assert quotes_of(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, cue, content",
+    [
+        ("Ona Pell told a joke about the ferry.", "told", "a joke about the ferry"),
+        ("The ferry company offered a short response to the council.", "offered", "a short response to the council"),
+        ("Ivo Brandt agreed with that point.", "agreed", "that point"),
+        ("Ivo Brandt believes in hard work.", "believes", "hard work"),
+    ],
+)
+def test_something_said_or_agreed_with_is_a_stance(nlp, text: str, cue: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, text))
+    assert (quote.cue, quote.content, quote.kind) == (cue, content, "stance")
+
+
+def test_a_hearer_is_not_what_was_told(nlp) -> None:  # type: ignore[no-untyped-def]
+    quote = only(quotes_of(nlp, "Ona Pell told reporters the ferry would run late."))
+    assert (quote.content, quote.kind) == ("the ferry would run late", "indirect")
+
+
+def test_a_statement_with_its_own_clause_reports_through_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The ferry company issued a statement saying that the timetable would change."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.cue, quote.speaker, quote.kind) == ("saying", "ferry company", "indirect")
