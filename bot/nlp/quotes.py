@@ -119,7 +119,8 @@ _ADJECTIVE_TOPICS = frozenset({"of", "about", "with", "to", "toward", "towards",
 #: Prepositions whose phrase says what a stance says of its object ("as reckless", "for the loss", "of lying").
 _OBJECT_PREPOSITIONS = frozenset({"as", "for", "of", "to", "over", "about", "against", "with", "into", "from"})
 #: Verbs whose object may be something said: light verbs ("offered a response") and verbs of telling.
-_UTTERING_VERBS = SUPPORT_VERBS | _HEARER_VERBS | {"offer", "deliver"}
+#: Not "answer": the questions one answers are someone else's.
+_UTTERING_VERBS = (SUPPORT_VERBS | _HEARER_VERBS | {"offer", "deliver"}) - {"answer"}
 #: Prepositions that introduce the topic of particular verbs ("referring to the vote", "agreed with the point",
 #: "believes in hard work").
 _VERB_TOPICS = frozenset(
