@@ -1182,8 +1182,14 @@ class _Extractor:
             return
         phrase_lo, phrase_hi = token.left_edge.i, max(token.right_edge.i, to.right_edge.i) + 1
         sent = token.sent
-        before = self.trim(sent.start, phrase_lo)
-        after = self.trim(phrase_hi, sent.end)
+        para = self.para[token.i]
+        start, end = sent.start, sent.end
+        while start < phrase_lo and self.para[start] != para:
+            start += 1
+        while end > phrase_hi and self.para[end - 1] != para:
+            end -= 1
+        before = self.trim(start, phrase_lo)
+        after = self.trim(phrase_hi, end)
         lo, hi = max(before, after, key=lambda r: r[1] - r[0])
         if hi - lo < 3:
             return

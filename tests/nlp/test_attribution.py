@@ -478,3 +478,9 @@ def test_a_statement_with_its_own_clause_reports_through_it(nlp) -> None:  # typ
     text = "The ferry company issued a statement saying that the timetable would change."
     quote = only(quotes_of(nlp, text))
     assert (quote.cue, quote.speaker, quote.kind) == ("saying", "ferry company", "indirect")
+
+
+def test_according_to_stays_in_its_paragraph(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Ferry fares will rise.\n\nThe company lost money last year, according to its annual report"
+    quote = only(quotes_of(nlp, text))
+    assert (quote.content, quote.speaker_mention) == ("The company lost money last year", "its")
