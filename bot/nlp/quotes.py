@@ -908,7 +908,9 @@ class _Extractor:
                 # what the stance says of its object ("criticized the plan as reckless", "blamed him for the
                 # loss"), not when or where it was taken ("this week", "on his radio show")
                 if c.left_edge.i != hi or not (
-                    c.dep_ in ("oprd", "dobj") or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPOSITIONS)
+                    c.dep_ in ("oprd", "dobj")
+                    or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPOSITIONS)
+                    or (c.dep_ == "advcl" and self.doc[c.left_edge.i].lower_ == "as")
                 ):
                     break
                 hi = c.right_edge.i + 1
@@ -940,7 +942,7 @@ class _Extractor:
         plan, which the council passed in May")."""
         for child in noun.rights:
             start = child.left_edge.i
-            if child.dep_ in ("relcl", "appos") and start > 0 and self.doc[start - 1].text == ",":
+            if child.dep_ == "relcl" and start > 0 and self.doc[start - 1].text == ",":
                 return start - 1
         return noun.right_edge.i + 1
 
