@@ -89,6 +89,14 @@ def _single_role(text: str, pos: int, lo: int, hi: int) -> tuple[str | None, boo
     return "close", not before.isalnum() or not after or not after.isspace()
 
 
+def _sentence_start(text: str, lo: int, start: int) -> bool:
+    """Whether a quotation whose words begin at ``start`` opens its paragraph (from ``lo``) or a sentence in it."""
+    before = text[lo:start].rstrip(" \t\"“„«`'‘")
+    if not before or before[-1] in ".!?:…":
+        return True
+    return before[-1] in "”’\"'»" and before[:-1].rstrip()[-1:] in (".", "!", "?", ",")
+
+
 def _next_visible(text: str, pos: int) -> int:
     while pos < len(text) and text[pos].isspace():
         pos += 1
@@ -182,6 +190,9 @@ def scan_marks(text: str) -> list[list[Part]]:
             elif mark in DOUBLE_CLOSE:
                 if outer is not None and outer.double:
                     close(pos)
+                elif outer is None and pos == lo:
+                    # a right mark typed for a left one at the head of a paragraph ("” … they are not like him,”")
+                    outer = _Open(True, after, mark)
                 else:
                     nested = False
             else:
@@ -197,7 +208,8 @@ def scan_marks(text: str) -> list[list[Part]]:
                 pending = []
         elif _reopens(text, _next_visible(text, hi), outer.double):
             pending.append((outer.start, hi))
-        elif not text[lo : outer.start].strip(" \t\"“„«`'‘"):
+        elif _sentence_start(text, lo, outer.start):
+            # a quotation that opens a sentence and is never closed ends with its paragraph
             emit([*pending, (outer.start, hi)])
             pending = []
         elif pending:

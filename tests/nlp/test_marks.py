@@ -122,7 +122,7 @@ def test_a_quote_running_over_paragraphs(opening: str, closing: str) -> None:
 
 def test_a_double_quote_does_not_continue_into_a_paragraph_opened_by_a_single_mark() -> None:
     text = "He began: “The pier is the town’s.\n\n‘Lighthouse’ is the name of the pub."
-    assert quoted(text) == [["Lighthouse"]]
+    assert quoted(text) == [["The pier is the town’s."], ["Lighthouse"]]
 
 
 def test_an_unclosed_mark_inside_a_paragraph_is_not_a_quotation() -> None:
@@ -154,3 +154,17 @@ _BRITISH = str.maketrans({"“": "‘", "”": "’", "‘": "“", "’": "”"
 def test_british_style_finds_what_us_style_finds(text: str) -> None:
     # these fixtures have no apostrophes, so swapping the marks is the whole change of style
     assert scan_marks(text) == scan_marks(text.translate(_BRITISH))
+
+
+def test_a_quotation_opening_a_sentence_ends_with_its_paragraph_if_never_closed() -> None:
+    text = "“The pier is safe,” said Ona Pell. “The council will see that.\n\nShe left early."
+    assert quoted(text) == [["The pier is safe"], ["The council will see that."]]
+
+
+def test_an_unclosed_mark_inside_a_sentence_runs_nowhere() -> None:
+    assert quoted("The council called it “a scandal and left.\n\nShe left early.") == []
+
+
+def test_a_right_mark_at_the_head_of_a_paragraph_opens() -> None:
+    text = "” … they are not like him,” she said."
+    assert quoted(text) == [["… they are not like him"]]
