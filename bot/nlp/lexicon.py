@@ -88,7 +88,8 @@ NAMING_VERBS = frozenset(
 #: Verbs that introduce a quotation only when they stand beside one ("…," he continued).
 QUOTE_VERBS = frozenset(
     """continue go laugh smile shrug sigh joke quip chuckle grin recall read begin conclude interject
-    interrupt scream cry shout whisper write tweet post text email put chant yell""".split()
+    interrupt scream cry shout whisper write tweet post text email put chant yell bark growl roar thunder
+    snap scoff sneer""".split()
 )
 #: Nouns naming a source of findings: a poll or a study "shows" or "finds" what it reports.
 EVIDENCE_NOUNS = frozenset(

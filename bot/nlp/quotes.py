@@ -215,6 +215,7 @@ class _Extractor:
                 len(words) >= STATEMENT_WORDS
                 or (len(words) >= 3 and any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in words))
                 or (bool(words) and not word_before and self.framed(first, last))
+                or (bool(words) and self.introduced(first, last))
             )
             self.marked.append(q)
         self.resolver = SpeakerResolver(doc, [k >= 0 for k in self.in_q])
@@ -244,6 +245,30 @@ class _Extractor:
             if token.pos_ not in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "PUNCT") or token.text in _SENTENCE_END:
                 return False
         return False
+
+    def introduced(self, first: int, last: int) -> bool:
+        """Whether a quotation, however short, is introduced by a cue and ends its sentence: "Priebus said,
+        'Probably.'", "Some chanted 'USA! USA!'"."""
+        doc = self.doc
+        before = first - 1
+        while before >= 0 and (doc[before].text in _OPENERS or doc[before].is_quote):
+            before -= 1
+        if before >= 0 and doc[before].text in (",", ":"):
+            before -= 1
+        if before < 0 or not self.is_cue(doc[before], beside_quote=True):
+            return False
+        after = last
+        while after < len(doc) and (doc[after].is_quote or doc[after].text in _DOUBLE_EITHER):
+            after += 1
+        inside = last - 1
+        while inside > first and (doc[inside].is_quote or doc[inside].text in _DOUBLE_EITHER):
+            inside -= 1
+        return (
+            after >= len(doc)
+            or doc[after].is_space
+            or doc[after].text in _SENTENCE_END
+            or doc[inside].text in _SENTENCE_END
+        )
 
     # --- cues and speakers -------------------------------------------------------------------------
 
@@ -492,7 +517,7 @@ class _Extractor:
             if i >= 0 and doc[i].text == ":" and self.para[i] < self.para[q.first]:
                 j = i - 1
                 while j >= 0 and not self.boundary[j] and i - j < FRAME_TOKENS:
-                    if self.is_cue(doc[j]) and j not in self.used:
+                    if self.is_cue(doc[j], True) and j not in self.used:
                         return doc[j]
                     j -= 1
         return None

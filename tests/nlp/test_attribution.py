@@ -484,3 +484,21 @@ def test_according_to_stays_in_its_paragraph(nlp) -> None:  # type: ignore[no-un
     text = "Ferry fares will rise.\n\nThe company lost money last year, according to its annual report"
     quote = only(quotes_of(nlp, text))
     assert (quote.content, quote.speaker_mention) == ("The company lost money last year", "its")
+
+
+@pytest.mark.parametrize(
+    "text, speaker, content",
+    [
+        ('Asked whether he would sell the ferry, Ivo Brandt said, "Probably."', "Ivo Brandt", "Probably."),
+        ("“Go back to the harbour,” Ona Pell barked.", "Ona Pell", "Go back to the harbour"),
+    ],
+)
+def test_a_short_quotation_introduced_or_followed_by_its_cue(nlp, text: str, speaker: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    quote = next(q for q in quotes_of(nlp, text) if q.kind == "direct")
+    assert (quote.speaker, quote.content) == (speaker, content)
+
+
+def test_a_cue_ending_the_paragraph_before_with_a_colon(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Ona Pell continued:\n\n“Nobody on this council has read the dredging report, and it shows.”"
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue, quote.kind) == ("Ona Pell", "continued", "direct")
