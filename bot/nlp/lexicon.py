@@ -152,3 +152,8 @@ UTTERANCE_NOUNS = frozenset(
     truth lie question apology explanation excuse assessment prediction promise pledge threat accusation
     allegation argument claim criticism praise rebuke greeting toast message""".split()
 )
+#: Nouns for works with titles, which name no person ("the film Julia", "the documentary Harbour Lights").
+WORK_NOUNS = frozenset(
+    """film movie documentary book novel memoir biography report study play musical opera album song single
+    show series programme program podcast painting exhibition poem essay column album""".split()
+)

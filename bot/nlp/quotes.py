@@ -5,15 +5,18 @@ spaCy's dependency parse. Everything is linear in the length of the document.
 
 1. Marks (bot.nlp.marks): every house style's quotation marks, paired within a paragraph or over
    paragraphs that reopen a quote; single marks are told from apostrophes by position.
-2. Direct quotes. A quotation that reads as a statement (a clause, or eight words or more) and does not
-   sit inside a clause (`said the plan "will fail"`, `said "I held" the families`) takes as its cue a
-   speech or cognition verb linked to it by the parse ("X," she said / She said: "X"), else the
-   nearest such verb beside it in the same sentence ("X," said the minister), else one ending the
-   previous paragraph with a colon. When the verb's complement starts before the marks
-   (called fellow Muslims to "stand up …"), the content takes it in and the quote is mixed.
-   A quotation with no cue of its own joins a cued one in the same paragraph (`"X," she said. "Y."`
-   is one quote with two spans), and a paragraph that is nothing but quotation continues the speaker
-   of the quote that ended the paragraph before it.
+2. Direct quotes. A quotation that reads as a statement (a clause, or eight words or more, or any
+   quotation framed by a cue: "'Probably,' she said") and does not sit inside a clause
+   (`said the plan "will fail"`, `said "I held" the families`) takes as its cue a speech or cognition
+   verb in its paragraph linked to it by the parse ("X," she said / She said: "X"), else the nearest
+   such verb beside it in the same sentence ("X," said the minister), else one ending the previous
+   paragraph with a colon. The content is the clause the cue reports, the marks showing which words
+   are verbatim: she said the plan "will fail"; Surveys show that "X," said Y; "X" from the start;
+   If the levy passes, she said, "X" (two parts around a parenthetical cue). Unquoted words make the
+   quote mixed. A quotation with no cue of its own joins a cued one in the same paragraph
+   (`"X," she said. "Y."` is one quote with two spans), and a paragraph that is nothing but quotation
+   continues the speaker of the quote that ended the paragraph before it. A transcript's lines
+   ("WALLACE: …", "MR. SMITH: …", "Q: …" and "A: …") are direct quotes of the speaker the label names.
 3. Reported speech. A speech or cognition verb with a clausal complement (ccomp: "officials estimate
    that …", "…, he said", "This campaign, he says, is different"), an intention verb with an infinitive
    ("vowed to fight", "urged Congress to act"), a stance verb with its object ("endorsed Cruz",
@@ -30,14 +33,17 @@ spaCy's dependency parse. Everything is linear in the length of the document.
    speech verb's clause or question, a source's findings ("the audit found that …"), a statement
    noun's clause ("her claim that …"), "according to X", a comment clause, a colon's clause, a
    heading. Beliefs ("believes that …", "is confident that …", "his view is that …"), intentions
-   ("plans to …", "declined to comment") and positions towards a noun phrase ("criticized the
-   appointment", "talked about immigration", "her support for …") are kind ``stance``.
+   ("plans to …", "declined to comment"), attitudes ("is critical of …", "was eager to …") and
+   positions towards a noun phrase ("criticized the appointment", "talked about immigration", "her
+   support for …", "painted the mayor as reckless", "told a joke") are kind ``stance``.
 4. Speakers (bot.nlp.speakers): the cue's subject, the agent of a passive, the experiencer of a
    psychological passive ("is convinced that"), the passive subject of "was quoted as saying", the
    object of "according to"; a subject shared through coordination, a control verb or a participle
    ("…, adding that …", "by saying that …"). A statement that speaks ("issued a statement saying …")
    speaks for its author: its possessor, the subject of a light verb ("issued", "released") or its
-   "from"/"by" phrase.
+   "from"/"by" phrase; a document after "according to" speaks for its publisher ("figures published
+   by X"). Where the parser hid the subject, a name beside the cue (`"…," said Ana Ruiz, a …`) or
+   across its apposition; never a word of the quotation itself. A report never runs over a blank line.
 
 Left out on purpose: statement nouns with no author in the sentence ("there were reports that …") or
 only a light verb's subject ("raised concerns that …": measured, these were rarely attributions of

@@ -6,14 +6,21 @@ split into a name and a role: a PERSON entity covering the head is the name, the
 References are resolved conservatively, from what the document said *before* the mention:
 
 - a relative pronoun ("officials who said …") takes its antecedent;
-- a surname or first name alone takes the longest earlier PERSON name sharing that word;
-- he/she (and his/her) takes the most recent person seen as a subject or speaker (honorifics such as "Mrs." rule out
-  a person of the other gender); they takes the most recent group (an organisation or a plural noun),
-  it the most recent organisation, both within a short window;
+- a surname or first name alone takes the longest earlier PERSON name sharing that word (a name the
+  recogniser called an organisation is a person's when a "who" clause follows it);
+- he/she (and his/her) takes the most recent person seen as a subject or speaker outside quotation marks
+  (people named inside a quotation are in the quoted speaker's words); honorifics ("Mrs.") and the
+  pronouns met earlier fix a person's gender, so one first called "she" is never "he" later; titles of
+  works are never people;
+- they takes the most recent group (an organisation, a plural noun, or speakers named together: "Ana
+  Ruiz and Tom Hale"), it the most recent organisation, both within a short window;
 - anything else (I, we, you, an unresolvable pronoun) keeps its words as the mention and no name.
 
-A time or date never speaks: a live blog's "12:15 p.m." that the parser made a subject gives way to the
-name beside it, or to no speaker at all. A misattributed quote is worse than an unattributed one.
+Coordinated speakers speak together ("A and B said" gives "A and B"); a share of people is named by its
+whole phrase ("About 4 in 10"); a transcript's label ("WALLACE", "MR. SMITH") takes the full name met
+earlier. A time or date never speaks (a live blog's "12:15 p.m." that the parser made a subject gives way
+to the name beside it, or to no speaker at all), and neither does page furniture ("Advertisement",
+"Photo", "Getty Images"). A misattributed quote is worse than an unattributed one.
 """
 
 from __future__ import annotations
@@ -25,7 +32,15 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.nlp.lexicon import NAME_TITLES, ORGANISATION_WORDS, PAGE_FURNITURE
+from bot.nlp.lexicon import (
+    ATTITUDE_VERBS,
+    INTENTION_VERBS,
+    NAME_TITLES,
+    ORGANISATION_WORDS,
+    PAGE_FURNITURE,
+    REPORTING_VERBS,
+    WORK_NOUNS,
+)
 
 SpeakerKind = Literal["person", "group", "org", "other"]
 
@@ -49,6 +64,8 @@ _FEMALE = frozenset(
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
 #: Entity types of a share of people ("41 percent", "4 in 10").
 _SHARES = frozenset({"CARDINAL", "PERCENT", "QUANTITY"})
+#: Verbs whose subject is someone: who says, writes, thinks or takes a stance.
+_SPEAKING_VERBS = REPORTING_VERBS | ATTITUDE_VERBS | INTENTION_VERBS | {"speak", "talk"}
 #: Pronouns that refer to one person of a known gender, as subject or possessor.
 _PRONOUN_GENDER = {"he": "m", "his": "m", "she": "f", "her": "f"}
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
@@ -107,6 +124,22 @@ def is_furniture(token: Token) -> bool:
     if lower == "article":
         return token.text[:1].isupper() and not any(c.dep_ in ("det", "poss", "amod") for c in token.children)
     return lower in PAGE_FURNITURE
+
+
+def _titles_a_work(token: Token) -> bool:
+    """Whether a subject is the title of a work: tagged one, or named by a noun for one ("the film Julia",
+    "the report Lost Harbours", "Harbour Lights, a documentary")."""
+    if token.ent_type_ == "WORK_OF_ART":
+        return True
+    start, _ = noun_phrase(token)
+    before = token.doc[start - 1] if start > 0 else None
+    if before is not None and before.lower_ in WORK_NOUNS:
+        return True
+    return any(
+        c.lower_ in WORK_NOUNS or (c.dep_ == "appos" and c.lemma_.lower() in WORK_NOUNS)
+        for c in token.children
+        if c.dep_ in ("compound", "appos")
+    )
 
 
 def _glued_hyphen(doc: Doc, i: int) -> bool:
@@ -229,12 +262,16 @@ class SpeakerResolver:
             if token.dep_ == "pobj" and not (token.head.lower_ == "to" and token.head.head.lower_ == "according"):
                 continue
             k = self._ent_at[token.i]
+            if _titles_a_work(token):
+                # "the documentary Harbour Lights follows …": a title, whatever the recogniser made of it
+                continue
             if k >= 0 and self._labels[k] == "PERSON":
                 self._people.append((token.i, self._canonical[k]))
             elif k >= 0 and self._labels[k] in _GROUP_LABELS:
                 self._groups.append((token.i, self._canonical[k], True))
-            elif k < 0 and token.pos_ == "PROPN" and token.head.pos_ in ("VERB", "AUX"):
-                # an untagged name of two or more words as a subject: "Ana Ruiz spoke"
+            elif k < 0 and token.pos_ == "PROPN" and token.head.lemma_.lower() in _SPEAKING_VERBS:
+                # an untagged name of two or more words as the subject of a verb of saying or thinking:
+                # "Ana Ruiz spoke" (not "Harbour Lights follows three families", a title)
                 start, end = noun_phrase(token)
                 proper = [t for t in doc[start:end] if t.pos_ == "PROPN"]
                 if len(proper) >= 2 and end - start == len(proper):

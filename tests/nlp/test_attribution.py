@@ -502,3 +502,12 @@ def test_a_cue_ending_the_paragraph_before_with_a_colon(nlp) -> None:  # type: i
     text = "Ona Pell continued:\n\n“Nobody on this council has read the dredging report, and it shows.”"
     quote = only(quotes_of(nlp, text))
     assert (quote.speaker, quote.cue, quote.kind) == ("Ona Pell", "continued", "direct")
+
+
+def test_a_title_named_by_a_noun_for_a_work_is_not_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Tomas Reyes directed it. The documentary Harbour Lights follows three fishing families. "
+        '"It is a film about what a town loses," he said.'
+    )
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker_mention, quote.speaker) == ("he", "Tomas Reyes")
