@@ -6,7 +6,11 @@ Each article (``{"id", "text", ...}``) is analysed as pasted text through the fu
 at the end holds precision, recall and F1 over all quotes and over direct quotes, recall by kind and
 speaker accuracy.
 
+``--pred-kinds direct,mixed,indirect`` scores only quotes of those kinds (here: leaving out stances, which
+the development corpus annotates but a newsroom does not call quotes).
+
 usage: python bench/eval_quotes.py GOLD.jsonl OUT.jsonl --scorer SCORER.py [--model NAME] [--limit N]
+       [--pred-kinds KINDS]
 """
 
 from __future__ import annotations
@@ -64,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="score only the first N articles")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--dump-errors", type=int, default=0, help="have the scorer print N errors of each type")
+    parser.add_argument(
+        "--pred-kinds", default=None, help="comma-separated kinds: score only predictions of these kinds"
+    )
     args = parser.parse_args(argv)
 
     analyzer = Analyzer(args.model or default_spacy_model())
@@ -91,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         gold = args.gold if args.limit is None else _subset(args.gold, args.limit, Path(tmp) / "gold.jsonl")
-        summary = _score(args.scorer, args.out, gold, Path(tmp) / "summary.json", args.dump_errors)
+        summary = _score(args.scorer, args.out, gold, Path(tmp) / "summary.json", args.dump_errors, args.pred_kinds)
         if summary is None:
             return 1
         print(_table(summary))
@@ -100,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         # the direct quotes they are; the direct slice without those articles shows what that costs.
         plain = _subset_where(gold, lambda row: "''" not in row["text"], Path(tmp) / "plain.jsonl")
         if plain is not None:
-            rest = _score(args.scorer, args.out, plain[0], Path(tmp) / "plain.json", 0)
+            rest = _score(args.scorer, args.out, plain[0], Path(tmp) / "plain.json", 0, args.pred_kinds)
             if rest is not None:
                 d = rest["direct"]
                 print(
@@ -120,11 +127,15 @@ def _subset_where(gold: Path, keep: Callable[[dict[str, Any]], bool], into: Path
     return into, len(kept)
 
 
-def _score(scorer: Path, out: Path, gold: Path, summary_path: Path, dump_errors: int) -> dict[str, Any] | None:
+def _score(
+    scorer: Path, out: Path, gold: Path, summary_path: Path, dump_errors: int, pred_kinds: str | None = None
+) -> dict[str, Any] | None:
     """Run the scorer on OUT against ``gold``; its summary, or None if it failed."""
     command = [sys.executable, str(scorer), str(out), str(gold), "--json", str(summary_path)]
     if dump_errors:
         command += ["--dump-errors", str(dump_errors)]
+    if pred_kinds:
+        command += ["--pred-kinds", pred_kinds]
     done = subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
     if done.returncode != 0:
         return None

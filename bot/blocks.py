@@ -543,7 +543,7 @@ def analysis_message(
     hint = f" · tap *{escape_mrkdwn(BUTTON_SHOW_ALL)}*" if key is not None else ""
 
     claims = ranked_claims(analysis.claims)
-    quotes = ranked_quotes(analysis.quotes)
+    quotes = ranked_quotes([q for q in analysis.quotes if q.is_statement])  # stances: under "All quotes & claims"
     notes = [f":grey_question: {_fit(n, _NOTE_CHARS)}" for n in analysis.notes if _squash(n)]
     remembered = worth_checking_lines(memory)
     notes += remembered
@@ -576,7 +576,7 @@ def analysis_message(
 
     if key is not None:
         canvas.reserve(-1, -actions_size)
-        cut = shown_claims < len(claims) or shown_quotes < len(quotes)
+        cut = shown_claims < len(claims) or shown_quotes < len(analysis.quotes)  # stances: in the full lists
         cut = cut or _any_shortened(claims[:shown_claims], quotes[:shown_quotes])
         canvas.add(_actions(key, show_all=cut, share=shareable, story=story))
     return _message(_fallback(analysis.headline, summary), canvas)
@@ -595,20 +595,23 @@ def full_lists_message(analysis: Analysis, key: str | None = None, story: str | 
         canvas.reserve(1, end_size)
     canvas.add(_section(_headline(analysis), "headline"))
     claims = [claim_line(c, i, limit=_FULL_TEXT_CHARS) for i, c in enumerate(ranked_claims(analysis.claims), 1)]
-    ordered = ranked_quotes(analysis.quotes)
+    ordered = [q for q in ranked_quotes(analysis.quotes) if q.is_statement]
     quotes = [quote_line(q, limit=_FULL_TEXT_CHARS) for q in ordered]
+    stances = [quote_line(q, limit=_FULL_TEXT_CHARS) for q in ranked_quotes(analysis.quotes) if not q.is_statement]
     need_claims = sum(len(line) + 1 for line in claims)
-    need_quotes = sum(len(line) + 1 for line in quotes)
+    need_quotes = sum(len(line) + 1 for line in quotes + stances)
     if story is not None and ordered:
         need_quotes += len(ordered) * len(MENU_WRONG_SPEAKER + MENU_NOT_A_QUOTE)
     room = canvas.free_chars - 200
     claims_cap = max(room // 2, room - need_quotes) if need_claims + need_quotes > room else None
     quotes_title = f"All quotes ({len(quotes)})"
+    stances_list = _List(f"Stances, not quotes ({len(stances)})", stances, len(stances), "stances", "stances")
     if story is None or not ordered:
         _add_lists(
             canvas,
             _List(f"All claims ({len(claims)})", claims, len(claims), "claims", "claims", char_cap=claims_cap),
             _List(quotes_title, quotes, len(quotes), "quotes", "quotes"),
+            stances_list,
         )
     else:
         # Claims packed as usual, leaving at least a third of the blocks for quotes with their menus.
@@ -619,7 +622,9 @@ def full_lists_message(analysis: Analysis, key: str | None = None, story: str | 
         )
         canvas.reserve(-(min(len(ordered), MAX_BLOCKS // 3) + 2), 0)
         _add_quotes_with_menus(canvas, quotes_title, ordered, story)
-    if not claims and not quotes:
+        if stances:
+            _add_list(canvas, stances_list)
+    if not claims and not quotes and not stances:
         canvas.add(_section("_No claims or quotes were found in this text._", "empty"))
     if end_size:
         canvas.reserve(-1, -end_size)

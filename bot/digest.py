@@ -639,7 +639,7 @@ def quoted_speakers(stories: Sequence[DigestStory]) -> tuple[list[QuotedSpeaker]
     uncounted = 0
     for index, story in enumerate(stories):
         for quote in story.quotes:
-            if str(quote.kind) == "stance":  # a belief or intention ascribed to someone, not words they said
+            if not quote.is_statement:  # a belief or intention ascribed to someone, not words they said
                 continue
             kind, name = classify_speaker(quote.speaker, story.entities)
             if kind == "named":
@@ -700,7 +700,7 @@ def across_stories(stories: Sequence[DigestStory], min_stories: int = 2) -> list
             if entity.label in _ENTITY_KINDS and _squash(entity.text):
                 mentions.append((index, _squash(entity.text), entity.label, [_squash(v) for v in entity.variants]))
         for quote in story.quotes:
-            if str(quote.kind) != "stance":
+            if quote.is_statement:
                 status, name = classify_speaker(quote.speaker, story.entities)
                 if status == "named":
                     mentions.append((index, name, None, []))

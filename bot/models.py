@@ -11,7 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.shorten import shorten
 
-QuoteKind = Literal["direct", "mixed", "indirect"]
+#: What kind of attribution a :class:`Quote` is. The first three are quotes as a newsroom counts them, what
+#: someone said or wrote: ``direct`` (in quotation marks), ``mixed`` (partly quoted) and ``indirect``
+#: (reported speech whose content is a proposition: "said that …", "according to X, …", "X's claim
+#: that …"). ``stance`` is an attribution that is not a statement: a belief, wish or intention ("believes
+#: the plan will fail", "plans to run", "declined to comment"), or a position taken towards something
+#: named by a noun phrase ("criticized the appointment", "his support for the bill"). Stances are kept
+#: for completeness and for claims, but replies and digests list them apart from quotes, never as quotes.
+QuoteKind = Literal["direct", "mixed", "indirect", "stance"]
 LeftOutKind = Literal["clutter", "footer", "length"]
 
 
@@ -39,7 +46,8 @@ class Article(_Model):
 
 
 class Quote(_Model):
-    """An attributed statement: direct (in quotation marks), mixed (partly quoted) or indirect (reported).
+    """An attribution: a statement, direct (in quotation marks), mixed (partly quoted) or indirect (reported),
+    or a stance (see :data:`QuoteKind`).
 
     ``start``/``end`` are the character offsets of the content in the analysed text; ``cue_start``/
     ``cue_end`` those of the cue ("said", "according to"). ``spans`` lists the content's parts when an
@@ -59,6 +67,11 @@ class Quote(_Model):
     speaker_start: int | None = None
     speaker_end: int | None = None
     spans: list[tuple[int, int]] = Field(default_factory=list)
+
+    @property
+    def is_statement(self) -> bool:
+        """Whether this is a quote in the newsroom's sense (something said or written), not a stance."""
+        return self.kind != "stance"
 
 
 class Claim(_Model):

@@ -258,7 +258,7 @@ def quotes_strategy() -> st.SearchStrategy[Quote]:
         speaker=optional_text(),
         speaker_role=optional_text(),
         content=odd_text(),
-        kind=st.sampled_from(["direct", "mixed", "indirect"]),
+        kind=st.sampled_from(["direct", "mixed", "indirect", "stance"]),
         start=st.integers(0, 10_000),
         end=st.integers(0, 10_000),
     )
@@ -386,10 +386,11 @@ def test_analysis_message_always_within_limits(
 
     shown_claims = list_lines(message, "claims", CLAIM_LINE)
     shown_quotes = list_lines(message, "quotes", QUOTE_LINE)
+    statements = [q for q in analysis.quotes if q.is_statement]
     assert shown_claims <= min(max_claims, len(analysis.claims))
-    assert shown_quotes <= min(max_quotes, len(analysis.quotes))
+    assert shown_quotes <= min(max_quotes, len(statements))
     assert shown_claims + more_count(message, "claims") == len(analysis.claims)
-    assert shown_quotes + more_count(message, "quotes") == len(analysis.quotes)
+    assert shown_quotes + more_count(message, "quotes") == len(statements)
 
     found = buttons(message)
     if key is None:
@@ -415,8 +416,10 @@ def test_full_lists_message_always_within_limits(analysis: Analysis, key: str | 
     check_slack_limits(message)
     shown_claims = list_lines(message, "claims", CLAIM_LINE)
     shown_quotes = list_lines(message, "quotes", QUOTE_LINE)
+    shown_stances = list_lines(message, "stances", QUOTE_LINE)
     assert shown_claims + more_count(message, "claims") == len(analysis.claims)
-    assert shown_quotes + more_count(message, "quotes") == len(analysis.quotes)
+    assert shown_quotes + more_count(message, "quotes") == sum(q.is_statement for q in analysis.quotes)
+    assert shown_stances + more_count(message, "stances") == sum(not q.is_statement for q in analysis.quotes)
     assert (ACTION_SHARE in buttons(message)) == (key is not None)
 
 

@@ -3,21 +3,20 @@
 Approach. Quotation marks are found first, in one pass over the text, then each cue is read off
 spaCy's dependency parse. Everything is linear in the length of the document.
 
-1. Marks. Curly (“ ” « » „) and straight double quotes, and their typewriter stand-ins (`` and ''),
-   are paired within a paragraph; a straight mark opens or closes by its position (after a space and
-   before a word it opens). A paragraph that opens a quote without closing it continues into the next
-   paragraph when that one opens with a quotation mark (the newsroom convention for multi-paragraph
-   quotes). Single curly quotes count as quotation marks only outside double quotes (inside, they are
-   quotes within the quote); straight single quotes are left alone because they are mostly apostrophes.
-2. Direct quotes. A quotation that reads as a statement (a clause, or eight words or more) and does not
-   sit inside a clause (`said the plan "will fail"`, `said "I held" the families`) takes as its cue a
-   speech or cognition verb linked to it by the parse ("X," she said / She said: "X"), else the
-   nearest such verb beside it in the same sentence ("X," said the minister), else one ending the
-   previous paragraph with a colon. When the verb's complement starts before the marks
-   (called fellow Muslims to "stand up …"), the content takes it in and the quote is mixed.
-   A quotation with no cue of its own joins a cued one in the same paragraph (`"X," she said. "Y."`
-   is one quote with two spans), and a paragraph that is nothing but quotation continues the speaker
-   of the quote that ended the paragraph before it.
+1. Marks (bot.nlp.marks): every house style's quotation marks, paired within a paragraph or over
+   paragraphs that reopen a quote; single marks are told from apostrophes by position.
+2. Direct quotes. A quotation that reads as a statement (a clause, or eight words or more, or any
+   quotation framed by a cue: "'Probably,' she said") and does not sit inside a clause
+   (`said the plan "will fail"`, `said "I held" the families`) takes as its cue a speech or cognition
+   verb in its paragraph linked to it by the parse ("X," she said / She said: "X"), else the nearest
+   such verb beside it in the same sentence ("X," said the minister), else one ending the previous
+   paragraph with a colon. The content is the clause the cue reports, the marks showing which words
+   are verbatim: she said the plan "will fail"; Surveys show that "X," said Y; "X" from the start;
+   If the levy passes, she said, "X" (two parts around a parenthetical cue). Unquoted words make the
+   quote mixed. A quotation with no cue of its own joins a cued one in the same paragraph
+   (`"X," she said. "Y."` is one quote with two spans), and a paragraph that is nothing but quotation
+   continues the speaker of the quote that ended the paragraph before it. A transcript's lines
+   ("WALLACE: …", "MR. SMITH: …", "Q: …" and "A: …") are direct quotes of the speaker the label names.
 3. Reported speech. A speech or cognition verb with a clausal complement (ccomp: "officials estimate
    that …", "…, he said", "This campaign, he says, is different"), an intention verb with an infinitive
    ("vowed to fight", "urged Congress to act"), a stance verb with its object ("endorsed Cruz",
@@ -29,19 +28,29 @@ spaCy's dependency parse. Everything is linear in the length of the document.
    speaker ("Graham: Trump's rhetoric …") each give one quote. Its kind is mixed when part of the
    content is in quotation marks, direct when 90% of its characters are. A report ends where a second
    one joins it ("said that X and predicted that Y", "…, while critics argue …").
+   Statements, not stances: with nothing in quotation marks, an attribution is reported speech
+   (``indirect``) only when it reports what was said or written and its content is a proposition: a
+   speech verb's clause or question, a source's findings ("the audit found that …"), a statement
+   noun's clause ("her claim that …"), "according to X", a comment clause, a colon's clause, a
+   heading. Beliefs ("believes that …", "is confident that …", "his view is that …"), intentions
+   ("plans to …", "declined to comment"), attitudes ("is critical of …", "was eager to …") and
+   positions towards a noun phrase ("criticized the appointment", "talked about immigration", "her
+   support for …", "painted the mayor as reckless", "told a joke") are kind ``stance``.
 4. Speakers (bot.nlp.speakers): the cue's subject, the agent of a passive, the experiencer of a
    psychological passive ("is convinced that"), the passive subject of "was quoted as saying", the
    object of "according to"; a subject shared through coordination, a control verb or a participle
    ("…, adding that …", "by saying that …"). A statement that speaks ("issued a statement saying …")
    speaks for its author: its possessor, the subject of a light verb ("issued", "released") or its
-   "from"/"by" phrase.
+   "from"/"by" phrase; a document after "according to" speaks for its publisher ("figures published
+   by X"). Where the parser hid the subject, a name beside the cue (`"…," said Ana Ruiz, a …`) or
+   across its apposition; never a word of the quotation itself. A report never runs over a blank line.
 
 Left out on purpose: statement nouns with no author in the sentence ("there were reports that …") or
 only a light verb's subject ("raised concerns that …": measured, these were rarely attributions of
 their own), nouns a stance verb already reported ("denied reports that …": the reports are not the
 denier's), hearsay adverbs ("reportedly": no speaker to give), speakers guessed for
 quotes that nothing attributes, attributions inside quotations (the words of the quoted speaker),
-perception verbs with plain objects ("saw the ad"), and straight single quotes. The parse is trusted:
+and perception verbs with plain objects ("saw the ad"). The parse is trusted:
 a misparse loses a quote rather than inventing one.
 """
 
@@ -51,32 +60,37 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span, Token
 
 from bot.models import Quote, QuoteKind
 from bot.nlp.lexicon import (
+    ATTITUDE_ADJECTIVES,
     ATTITUDE_VERBS,
     ATTRIBUTION_NOUNS,
+    DOCUMENT_NOUNS,
     EVIDENCE_NOUNS,
     EVIDENCE_VERBS,
     INTENTION_VERBS,
+    NAMING_VERBS,
+    PAGE_FURNITURE,
+    PUBLISHING_VERBS,
     QUOTE_VERBS,
     REPORTING_VERBS,
+    SECTION_LABELS,
     SPEECH_VERBS,
     STANCE_ADJECTIVES,
+    STATEMENT_NOUNS,
     SUPPORT_VERBS,
+    UTTERANCE_NOUNS,
 )
-from bot.nlp.speakers import Speaker, SpeakerResolver, is_time
+from bot.nlp.marks import DOUBLE_EITHER as _DOUBLE_EITHER
+from bot.nlp.marks import OPENERS as _OPENERS
+from bot.nlp.marks import scan_marks
+from bot.nlp.speakers import TITLES, Speaker, SpeakerResolver, is_time
 
-VERSION = "5"
+VERSION = "6"
 
-_MARK = re.compile("''|``|[\"“”„«»‘’\n]")
-_DOUBLE_OPEN = ("“", "„", "«", "``")
-_DOUBLE_CLOSE = ("”", "»")
-#: Marks that open or close, told apart by position: the straight double quote and its typewriter
-#: stand-in, two apostrophes.
-_DOUBLE_EITHER = ('"', "''")
-_OPENERS = ('"', "“", "„", "«", "‘", "`", "'")
 #: Share of the content's words inside quotation marks above which a quote is direct.
 DIRECT_SHARE = 0.9
 #: A quotation of this many words or more is a statement even without a verb.
@@ -87,11 +101,10 @@ FRAME_TOKENS = 30
 _CONTENT_DEPS = frozenset({"dobj", "oprd", "attr", "acomp", "ccomp", "xcomp"})
 _SENTENCE_END = frozenset({".", "!", "?"})
 _JOIN = " … "
-#: Words that open a paragraph with a colon without naming a speaker ("Update:", "Photos:").
-_NOT_SPEAKERS = frozenset(
-    """update note correction clarification editor photo photos video watch related breaking live
-    read more source sources credit caption transcript disclosure warning""".split()
-)
+#: Words that open a paragraph with a colon without naming a speaker ("Update:", "Photos:", "EXCLUSIVE:").
+_NOT_SPEAKERS = SECTION_LABELS | PAGE_FURNITURE
+#: A transcript's speaker label: capitals, as in "WALLACE:", "MR. SMITH:", "SEN. ANA RUIZ:", "Q:".
+_TRANSCRIPT_LABEL = re.compile(r"[A-Z][A-Z.'’ -]{0,39}")
 #: Verbs whose object is the hearer, not the content ("told reporters").
 _HEARER_VERBS = frozenset(
     """tell ask inform remind notify assure warn urge brief advise thank persuade convince reassure
@@ -104,10 +117,29 @@ _PERCEPTION_VERBS = frozenset("see hear read notice find learn discover".split()
 _PLAIN_SPEECH = frozenset({"say", "tell", "add", "write", "post", "tweet", "announce", "report", "state", "speak"})
 #: Prepositions that introduce the topic of speech or thought ("talked about", "warned against").
 _TOPIC_PREPOSITIONS = frozenset({"about", "on", "against", "of", "over", "for"})
+#: Verbs whose object is not what they report: a hearer ("told reporters"), a thing perceived ("saw the
+#: ad") or the one a feeling is caused in ("the polls worried her staff").
+_NOT_OBJECT_VERBS = _HEARER_VERBS | _PERCEPTION_VERBS | _EXPERIENCER_PASSIVES
+#: Prepositions that introduce what an attitude adjective is about ("critical of", "unhappy with").
+_ADJECTIVE_TOPICS = frozenset({"of", "about", "with", "to", "toward", "towards", "in", "on", "over"})
+#: Prepositions whose phrase says what a stance says of its object ("as reckless", "for the loss", "of lying").
+_OBJECT_PREPOSITIONS = frozenset({"as", "for", "of", "to", "over", "about", "against", "with", "into", "from"})
+#: Verbs whose object may be something said: light verbs ("offered a response") and verbs of telling.
+#: Not "answer": the questions one answers are someone else's.
+_UTTERING_VERBS = (SUPPORT_VERBS | _HEARER_VERBS | {"offer", "deliver"}) - {"answer"}
+#: Prepositions that introduce the topic of particular verbs ("referring to the vote", "agreed with the point",
+#: "believes in hard work").
+_VERB_TOPICS = frozenset(
+    [("to", v) for v in ("refer", "allude", "point", "respond", "react", "object")]
+    + [("with", v) for v in ("agree", "disagree", "side", "sympathize", "sympathise", "concur")]
+    + [("in", v) for v in ("believe",)]
+)
 #: Subordinators of a contrasting clause that a report does not take in ("…, while critics argue …").
 _CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though"})
 #: Verbs of a comment clause that frames the main clause as someone's words ("as the mayor put it, …").
 _AS_VERBS = SPEECH_VERBS | {"put"}
+#: Rules of ``complement`` whose content is a proposition (a clause or an embedded question).
+_PROPOSITION_RULES = frozenset({"clause", "inverted", "parataxis", "question"})
 #: Verbs of attitude or intention whose clause or infinitive states a position ("vowed to", "hopes that").
 _STANCE_VERBS = ATTITUDE_VERBS | INTENTION_VERBS
 #: Light verbs whose object names the statement a colon introduces ("issued a warning:", "had a message:").
@@ -128,90 +160,16 @@ class _Marked:
     extra: list[int] = field(default_factory=list)
 
 
-def _next_visible(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    return pos
+def _kind(share: float, statement: bool = True) -> QuoteKind:
+    """Direct, mixed or (as reported speech) indirect by the share quoted; unquoted and no statement, a stance.
 
-
-def _looks_closing(text: str, pos: int, after: int) -> bool:
-    """Whether a straight quotation mark at ``pos`` sits like a closing one: after a word, before a space."""
-    before_space = pos == 0 or text[pos - 1].isspace() or text[pos - 1] in "([{—"
-    after_word = after < len(text) and not text[after].isspace()
-    return not (before_space and after_word)
-
-
-def scan_marks(text: str) -> list[list[tuple[int, int]]]:
-    """Character spans of quoted text (inside the marks), each quotation as a list of its parts."""
-    found: list[list[tuple[int, int]]] = []
-    pending: list[tuple[int, int]] = []
-    double: int | None = None
-    single: int | None = None
-    para_start = 0
-
-    def emit(parts: list[tuple[int, int]]) -> None:
-        cleaned = []
-        for start, end in parts:
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
-                end -= 1
-            if end > start:
-                cleaned.append((start, end))
-        if cleaned:
-            found.append(cleaned)
-
-    for match in _MARK.finditer(text + "\n"):
-        mark, pos = match.group(), match.start()
-        after = match.end()
-        if mark == "\n":
-            if pos == para_start:
-                para_start = pos + 1
-                continue
-            if double is not None:
-                nxt = _next_visible(text, pos)
-                if nxt < len(text) and text[nxt] in _OPENERS and text[nxt] != "‘":
-                    pending.append((double, pos))
-                elif not text[para_start:double].strip(" \t\"“„«`'"):
-                    emit([*pending, (double, pos)])
-                    pending = []
-                elif pending:
-                    emit(pending)
-                    pending = []
-            elif pending:
-                emit(pending)
-                pending = []
-            double = single = None
-            para_start = pos + 1
-        elif mark in _DOUBLE_EITHER and not _looks_closing(text, pos, after):
-            # a straight mark that opens where one is expected, or a clear opener while one is open
-            # (the earlier mark was stray): a quotation starts here
-            double, single = after, None
-        elif mark in _DOUBLE_EITHER and double is None:
-            continue
-        elif mark in _DOUBLE_OPEN:
-            if double is None:
-                double, single = after, None
-        elif mark in _DOUBLE_CLOSE or mark in _DOUBLE_EITHER:
-            if double is not None:
-                emit([*pending, (double, pos)])
-                pending, double = [], None
-        elif double is None and mark == "‘":
-            if pos == 0 or not text[pos - 1].isalnum():
-                single = after
-        elif double is None and single is not None and mark == "’":
-            if after < len(text) and text[after].isalnum():
-                continue
-            if pos > single and not text[pos - 1].isspace():
-                emit([(single, pos)])
-            single = None
-    return found
-
-
-def _kind(share: float) -> QuoteKind:
+    Words in quotation marks are always someone's words, so a quote with any of them is a statement.
+    """
     if share >= DIRECT_SHARE:
         return "direct"
-    return "mixed" if share > 0 else "indirect"
+    if share > 0:
+        return "mixed"
+    return "indirect" if statement else "stance"
 
 
 class _Extractor:
@@ -262,12 +220,61 @@ class _Extractor:
             q.full = not embedded and (
                 len(words) >= STATEMENT_WORDS
                 or (len(words) >= 3 and any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in words))
+                or (bool(words) and not word_before and self.framed(first, last))
+                or (bool(words) and self.introduced(first, last))
             )
             self.marked.append(q)
-        self.resolver = SpeakerResolver(doc)
+        self.resolver = SpeakerResolver(doc, [k >= 0 for k in self.in_q])
         self.used: set[int] = set()
         self.quotes: list[Quote] = []
         #: Which pattern found each quote (parallel to ``quotes``), for evaluation and debugging.
+
+    def framed(self, first: int, last: int) -> bool:
+        """Whether a quotation, however short, is framed as someone's words: it ends in a comma, "!" or "?"
+        and a cue follows, alone or with its subject ("'Follow us,' she said", "'Lock her up!' chanted the
+        crowd"), the frame of a direct quote whatever its length."""
+        doc = self.doc
+        inside = last - 1
+        while inside > first and (doc[inside].is_space or doc[inside].is_quote or doc[inside].text in _DOUBLE_EITHER):
+            inside -= 1
+        after = last
+        while after < len(doc) and (doc[after].is_quote or doc[after].text in _DOUBLE_EITHER):
+            after += 1
+        if after < len(doc) and doc[after].text == "," and doc[inside].text not in (",", "!", "?"):
+            after += 1
+        elif doc[inside].text not in (",", "!", "?"):
+            return False
+        for i in range(after, min(after + 5, len(doc))):
+            token = doc[i]
+            if self.is_cue(token, beside_quote=True):
+                return True
+            if token.pos_ not in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "PUNCT") or token.text in _SENTENCE_END:
+                return False
+        return False
+
+    def introduced(self, first: int, last: int) -> bool:
+        """Whether a quotation, however short, is introduced by a cue and ends its sentence: "Priebus said,
+        'Probably.'", "Some chanted 'USA! USA!'"."""
+        doc = self.doc
+        before = first - 1
+        while before >= 0 and (doc[before].text in _OPENERS or doc[before].is_quote):
+            before -= 1
+        if before >= 0 and doc[before].text in (",", ":"):
+            before -= 1
+        if before < 0 or not self.is_cue(doc[before], beside_quote=True):
+            return False
+        after = last
+        while after < len(doc) and (doc[after].is_quote or doc[after].text in _DOUBLE_EITHER):
+            after += 1
+        inside = last - 1
+        while inside > first and (doc[inside].is_quote or doc[inside].text in _DOUBLE_EITHER):
+            inside -= 1
+        return (
+            after >= len(doc)
+            or doc[after].is_space
+            or doc[after].text in _SENTENCE_END
+            or doc[inside].text in _SENTENCE_END
+        )
 
     # --- cues and speakers -------------------------------------------------------------------------
 
@@ -282,8 +289,19 @@ class _Extractor:
         if lemma == "make" and any(c.lower_ == "clear" for c in token.children):
             return True
         if lemma in EVIDENCE_VERBS:
-            return any(c.dep_ == "nsubj" and c.lemma_.lower() in EVIDENCE_NOUNS for c in token.children)
+            return _Extractor.evidence(token)
         return False
+
+    @staticmethod
+    def evidence(verb: Token) -> bool:
+        """Whether a verb like "show" reports findings: its subject is a source of them ("a new poll shows",
+        "records show", "polls showing …")."""
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.lemma_.lower() in EVIDENCE_NOUNS:
+            return True
+        return any(
+            c.lemma_.lower() in EVIDENCE_NOUNS and (c.dep_ == "nsubj" or (c.dep_ == "compound" and c.i == verb.i - 1))
+            for c in verb.children
+        )
 
     def subject(self, verb: Token) -> Token | None:
         """The token naming who speaks through ``verb``: its subject, agent, or a shared subject."""
@@ -292,7 +310,11 @@ class _Extractor:
         for _ in range(6):
             passive = False
             for child in verb.children:
-                if (child.dep_ == "nsubj" or (passive_ok and child.dep_ == "nsubjpass")) and not is_time(child):
+                if (
+                    (child.dep_ == "nsubj" or (passive_ok and child.dep_ == "nsubjpass"))
+                    and not is_time(child)
+                    and not child.is_punct
+                ):
                     return None if child.lower_ in ("there",) else child
                 if child.dep_ == "agent":
                     return next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -335,16 +357,18 @@ class _Extractor:
                     # "ended with Maddow asking whether …": the noun before the participle does the asking
                     return before
                 # "…, adding that …": the participle shares the subject of the clause it hangs on,
-                # which is the reporting verb when the participle attached inside its complement
+                # which is the reporting verb when the participle attached inside its complement; a
+                # reporting verb after the participle ("…, calling him a 'fraud', she said") reports the
+                # clause, participle and all, so the participle keeps that clause's subject
                 climb = head
                 while climb.dep_ in ("ccomp", "conj") and not self.is_cue(climb) and climb.head.i != climb.i:
                     climb = climb.head
-                verb = climb if self.is_cue(climb) else head
-            elif verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
-                # "…, before insisting that …", "by saying that …"; "was quoted as saying" names the speaker
-                # as the passive subject
-                passive_ok = head.head.lemma_.lower() == "quote"
-                verb = head.head
+                verb = climb if self.is_cue(climb) and climb.i < verb.i else head
+            elif verb.dep_ == "pcomp" and head.dep_ == "prep" and (governor := self.governor(head)) is not None:
+                # "…, before insisting that …", "by saying that …", "in addition to stating that …, she has";
+                # "was quoted as saying" names the speaker as the passive subject
+                passive_ok = governor.lemma_.lower() == "quote"
+                verb = governor
             elif verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBG":
                 # "issued a statement saying …": the statement speaks for its author
                 return self.author(head) or head
@@ -352,23 +376,89 @@ class _Extractor:
                 break
         return self.adjacent_subject(cue)
 
+    @staticmethod
+    def governor(prep: Token) -> Token | None:
+        """The verb a preposition's phrase hangs on, through nouns and adverbs ("in addition to …", "back to …")."""
+        node = prep.head
+        for _ in range(4):
+            if node.pos_ in ("VERB", "AUX"):
+                return node
+            if node.dep_ not in ("pobj", "prep", "advmod", "npadvmod") or node.head.i == node.i:
+                return None
+            node = node.head
+        return None
+
     def adjacent_subject(self, verb: Token) -> Token | None:
         """A name standing right before a cue the parser left without a subject ("…\nChris Christie said")."""
         if verb.i == 0 or verb.tag_ not in ("VBD", "VBZ", "VBP"):
             return None
         doc = self.doc
+        quantity = next(
+            (
+                c
+                for c in verb.lefts
+                if c.dep_ in ("npadvmod", "nummod") and not is_time(c) and c.pos_ in ("NOUN", "NUM", "ADJ")
+            ),
+            None,
+        )
+        if quantity is not None:
+            # "Less than a third agreed …": a share of people the parser took for a measure
+            return quantity
         before = doc[verb.i - 1]
         if before.is_punct and (before.text == "," or before.is_quote or before.text in _DOUBLE_EITHER):
-            # inversion the parser took for an object: '"…," said Skelly', '…, added a Democrat'
+            # inversion the parser took for an object: '"…," said Skelly', '…, added a Democrat', '…, tweeted another'
             for child in verb.rights:
                 if child.dep_ in ("dobj", "attr", "npadvmod", "dep", "appos", "oprd") and child.pos_ in (
                     "PROPN",
                     "NOUN",
+                    "PRON",
+                    "NUM",
+                    "DET",
                 ):
                     return child
+            after = verb.i + 1
+            if after < len(doc) and self.in_q[after] < 0 and (doc[after].pos_ == "PROPN" or doc[after].ent_type_):
+                # '"…," said David Brock, …' with the name parsed as part of what follows it
+                return self.beside(verb)
+            if before.text == ",":
+                return self.named_before(verb)
             return None
         if before.pos_ in ("PROPN", "NOUN") and before.dep_ not in ("pobj", "dobj", "poss", "compound"):
             return before
+        return None
+
+    def named_before(self, verb: Token) -> Token | None:
+        """The name before a cue across its apposition: "Col. Ana Ruiz, a military spokesman in Calloway, said".
+
+        For a cue the parser left without a subject: the apposition sits between two commas, the name
+        right before the first, with no verb or quotation between the name and the cue.
+        """
+        doc = self.doc
+        close = verb.i - 1
+        opening = close - 1
+        while opening >= 0 and close - opening <= 15 and doc[opening].text != ",":
+            token = doc[opening]
+            if token.pos_ in ("VERB", "AUX") or self.in_q[token.i] >= 0 or self.boundary[token.i]:
+                return None
+            opening -= 1
+        if opening <= 0 or doc[opening].text != "," or opening + 1 >= close:
+            return None
+        name = doc[opening - 1]
+        if name.ent_type_ not in ("PERSON", "ORG") or self.in_q[name.i] >= 0:
+            return None
+        return name
+
+    def beside(self, cue: Token) -> Token | None:
+        """A name or pronoun right before ("…," Ana Ruiz said) or after ("…," said Ana Ruiz) a cue, outside quotes."""
+        doc = self.doc
+        for i in (cue.i - 1, cue.i + 1):
+            if not 0 <= i < len(doc) or self.in_q[i] >= 0:
+                continue
+            token = doc[i]
+            while token.dep_ in ("compound", "flat") and token.head.i != token.i and self.in_q[token.head.i] < 0:
+                token = token.head
+            if token.pos_ in ("PROPN", "PRON") or (token.pos_ == "NOUN" and i > cue.i):
+                return token
         return None
 
     def own_complement(self, verb: Token, k: int) -> bool:
@@ -409,7 +499,13 @@ class _Extractor:
             if self.in_q[i] != k:
                 continue
             head = doc[i].head
-            if self.in_q[head.i] < 0 and head.i not in self.used and self.is_cue(head, True):
+            if (
+                self.in_q[head.i] < 0
+                and head.i not in self.used
+                and self.para[head.i] == self.para[i]
+                and self.is_cue(head, True)
+            ):
+                # a cue in another paragraph is another quote's, whatever the parser linked
                 return head
         for i in (*right, *left):
             token = doc[i]
@@ -427,49 +523,85 @@ class _Extractor:
             if i >= 0 and doc[i].text == ":" and self.para[i] < self.para[q.first]:
                 j = i - 1
                 while j >= 0 and not self.boundary[j] and i - j < FRAME_TOKENS:
-                    if self.is_cue(doc[j]) and j not in self.used:
+                    if self.is_cue(doc[j], True) and j not in self.used:
                         return doc[j]
                     j -= 1
         return None
 
-    def content_range(self, verb: Token, k: int) -> tuple[int, int]:
-        """Token range of the content: the quotation, widened back to the cue's dependent that holds it.
+    def content_range(self, verb: Token, k: int) -> list[tuple[int, int]]:
+        """Token ranges of the content: the quotation, widened to the clause the cue reports.
 
-        Only a cue before the quotation widens it (she said the plan "will fail"); a cue after it
-        ("X," she said) or a quotation in several parts keeps to the marks.
+        Quotation marks show which words are verbatim; what the cue attributes is the whole clause that
+        holds them: the cue's complement (she said the plan "will fail"; Surveys show that "X," said Y;
+        he said "X" from the start), or, around a parenthetical cue, the clause it interrupts (If the levy
+        passes, she said, "the harbour …"), in two parts. A quotation in several parts, or one a colon
+        presents as the content itself, keeps to its marks.
         """
         q, doc = self.marked[k], self.doc
         lo, hi = q.first, q.last
-        if len(q.parts) > 1 or verb.i > q.first:
-            return lo, hi
-        before = lo - 1
-        while before > verb.i and (doc[before].is_space or doc[before].text in _OPENERS or doc[before].is_quote):
-            before -= 1
-        if doc[before].text == ":":
-            # "put it plainly: 'X'": the quotation is presented as the content itself
-            return lo, hi
-        node: Token | None = next((self.doc[i] for i in range(lo, hi) if not self.doc[i].is_punct), None)
+        plain = [(lo, hi)]
+        if len(q.parts) > 1:
+            return plain
+        if verb.i < q.first:
+            before = lo - 1
+            while before > verb.i and (doc[before].is_space or doc[before].text in _OPENERS or doc[before].is_quote):
+                before -= 1
+            if doc[before].text == ":":
+                # "put it plainly: 'X'": the quotation is presented as the content itself
+                return plain
+        start = next((doc[i] for i in range(lo, hi) if not doc[i].is_punct), None)
+        if start is None:
+            return plain
+        node, path = start, {start.i}
         for _ in range(64):
-            if node is None or node.head.i == verb.i:
+            if node.head.i in (verb.i, node.i):
                 break
-            node = None if node.head.i == node.i else node.head
-        if node is not None and node.dep_ not in ("nsubj", "nsubjpass", "punct"):
-            edges = [node.left_edge.i] + [
-                c.left_edge.i for c in verb.rights if c.i < node.i and c.dep_ in _CONTENT_DEPS
-            ]
-            lo = max(min(lo, *edges), verb.i + 1)
-            lo = self.bounded(q.first, lo, hi)[0]
-        return lo, hi
+            node = node.head
+            path.add(node.i)
+        ranges: list[tuple[int, int]]
+        if node.head.i == verb.i and node.i != verb.i:
+            if node.dep_ in ("nsubj", "nsubjpass", "punct"):
+                return plain
+            a, b = node.left_edge.i, node.right_edge.i + 1
+            if verb.i < q.first:
+                edges = [c.left_edge.i for c in verb.rights if c.i < node.i and c.dep_ in _CONTENT_DEPS]
+                a = max(min([a, *edges]), verb.i + 1)
+            ranges = [(min(a, lo), max(b, hi))]
+        elif verb.dep_ == "parataxis" and verb.head.i in path:
+            # the cue interrupts the clause it reports: the clause around it, without the cue's own words
+            clause = verb.head
+            ranges = [(clause.left_edge.i, verb.left_edge.i), (verb.right_edge.i + 1, clause.right_edge.i + 1)]
+            if not ranges[0][0] <= lo and hi <= ranges[1][1]:
+                return plain
+        else:
+            return plain
+        para = self.para[lo]
+        for a, b in ranges:
+            for j in range(a, b):
+                if self.para[j] != para or (j in self.used and j != verb.i) or self.taken(j):
+                    return plain
+                other = self.in_q[j]
+                if other >= 0 and other != k and self.marked[other].full:
+                    return plain
+        return ranges
 
     # --- building quotes ---------------------------------------------------------------------------
 
     def trim(self, lo: int, hi: int) -> tuple[int, int]:
-        """Drop edge punctuation and a dangling conjunction; keep a closing mark the content needs."""
+        """Drop edge punctuation and a dangling conjunction; keep a quotation mark the content needs."""
         doc = self.doc
         while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
             lo += 1
         while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space or doc[hi - 1].dep_ == "cc"):
             hi -= 1
+        if lo < hi and self.in_q[lo] >= 0 and self.in_q[lo] != self.in_q[hi - 1]:
+            # a content starting inside a quotation and running on past it keeps its opening mark
+            for j in range(lo - 1, max(lo - 3, -1), -1):
+                if doc[j].is_space or not doc[j].is_punct:
+                    break
+                if doc[j].is_quote or doc[j].text in _OPENERS or doc[j].text in ("“", "„", "«", "``"):
+                    lo = j
+                    break
         if lo < hi and self.in_q[hi - 1] >= 0 and self.in_q[lo] != self.in_q[hi - 1]:
             # a content ending inside a quotation keeps its closing mark
             for j in range(hi, min(hi + 3, len(doc))):
@@ -480,10 +612,10 @@ class _Extractor:
                     break
         return lo, hi
 
-    def share_quoted(self, lo: int, hi: int) -> float:
-        """Share of the content's word characters that lie inside quotation marks."""
+    def share_quoted(self, *ranges: tuple[int, int]) -> float:
+        """Share of the word characters of the content (token ranges) that lie inside quotation marks."""
         chars = inside = 0
-        for i in range(lo, hi):
+        for i in (i for lo, hi in ranges for i in range(lo, hi)):
             token = self.doc[i]
             if token.is_punct or token.is_space:
                 continue
@@ -509,9 +641,15 @@ class _Extractor:
         cue: Token | None,
         speaker_token: Token | None,
         kind: QuoteKind,
+        speaker: Speaker | None = None,
     ) -> None:
-        """Record one quote, resolving its speaker."""
-        speaker: Speaker | None = self.resolver.speaker(speaker_token) if speaker_token is not None else None
+        """Record one quote, resolving its speaker (unless ``speaker`` gives it)."""
+        if speaker_token is not None and any(a <= speaker_token.idx < b for a, b in spans):
+            # the words of the quote never name who speaks them: the parser took a word of the quotation
+            # for the cue's subject; a name standing right beside the cue is the speaker, if any
+            speaker_token = self.beside(cue) if cue is not None else None
+        if speaker is None and speaker_token is not None:
+            speaker = self.resolver.speaker(speaker_token)
         cue_start = cue_end = None
         cue_text = None
         if cue is not None:
@@ -583,13 +721,11 @@ class _Extractor:
             q = self.marked[k]
             cue = doc[q.cue]
             members = sorted([k, *q.extra])
-            widened = self.content_range(cue, k)
-            if len(members) == 1 and len(q.parts) == 1 and widened != (q.first, q.last):
-                lo, hi = self.trim(*widened)
-                if hi <= lo:
-                    continue
-                spans = [self.char_span(lo, hi)]
-                kind = _kind(self.share_quoted(lo, hi))
+            ranges = self.content_range(cue, k)
+            widened = [(a, b) for a, b in (self.trim(*r) for r in ranges) if b > a]
+            if len(members) == 1 and len(q.parts) == 1 and widened and ranges != [(q.first, q.last)]:
+                spans = [self.char_span(a, b) for a, b in widened]
+                kind = _kind(self.share_quoted(*widened))
             else:
                 spans = [part for m in members for part in self.marked[m].parts]
                 kind = "direct"
@@ -615,10 +751,14 @@ class _Extractor:
                 continue
             if token.dep_ in ("advcl", "ccomp") and token.lemma_.lower() in _AS_VERBS and self.as_clause(token):
                 continue
-            if token.pos_ == "ADJ" and lower in STANCE_ADJECTIVES:
+            if token.pos_ == "ADJ" and (lower in STANCE_ADJECTIVES or lower in ATTITUDE_ADJECTIVES):
                 self.adjective_cue(token)
                 continue
-            if not (self.is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in _STANCE_VERBS)):
+            if not (
+                self.is_cue(token)
+                or (token.pos_ == "VERB" and token.lemma_.lower() in _STANCE_VERBS | NAMING_VERBS)
+                or (token.pos_ == "VERB" and any(c.dep_ == "dobj" and self.utterance(c) for c in token.children))
+            ):
                 continue
             found = self.complement(token)
             if found is None:
@@ -646,13 +786,53 @@ class _Extractor:
                     continue
                 spans = [self.char_span(a, b), self.char_span(c, d)]
             self.used.add(i)
-            self.add(spans, token, speaker, _kind(self.share_quoted(lo, hi)))
+            self.add(spans, token, speaker, _kind(self.share_quoted((lo, hi)), self.states(token, rule)))
+
+    def states(self, verb: Token, rule: str) -> bool:
+        """Whether a verb's report is a statement: speech (or a source's findings) whose content is a clause.
+
+        Beliefs and perceptions ("believes that …"), intentions ("plans to …", "declined to comment") and
+        positions towards a noun phrase ("criticized the appointment") are stances.
+        """
+        lemma = verb.lemma_.lower()
+        if rule == "object" and lemma in EVIDENCE_VERBS and self.evidence(verb):
+            return True
+        if rule == "object" and lemma in SPEECH_VERBS:
+            # "repeated her claim that …": a statement noun with a clause of its own is reported speech
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            return obj is not None and self.stated(obj)
+        if rule not in _PROPOSITION_RULES:
+            return False
+        if lemma in _EXPERIENCER_PASSIVES and (
+            verb.dep_ == "acomp" or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        ):
+            # "is convinced that …" holds a belief; "convinced the board that …" said something
+            return False
+        if lemma in SPEECH_VERBS or (lemma == "make" and any(c.lower_ == "clear" for c in verb.children)):
+            return True
+        if lemma in EVIDENCE_VERBS:
+            # "the audit found that …", "records show …", "polls show the mayor leading"; "she found that …"
+            # is what she learned
+            if self.evidence(verb):
+                return rule in _PROPOSITION_RULES or rule == "object"
+            # a body's findings ("investigators found that …", "the court found …") are reported; what a
+            # person found out ("Ana Ruiz found that her car was gone") is what she learned
+            subject = self.subject(verb)
+            return (
+                rule in _PROPOSITION_RULES
+                and subject is not None
+                and subject.pos_ != "PRON"
+                and subject.ent_type_ != "PERSON"
+            )
+        return False
 
     def bounded(self, anchor: int, lo: int, hi: int) -> tuple[int, int]:
-        """Shrink [lo, hi) around ``anchor`` so it stops short of cues and quotations already attributed."""
+        """Shrink [lo, hi) around ``anchor`` so it stops short of cues and quotations already attributed, and
+        of the paragraph's edges: a report never runs over a blank line, whatever the parser joined."""
         doc = self.doc
+        para = self.para[anchor]
         for j in range(anchor, hi):
-            if (j in self.used and j != anchor) or self.taken(j):
+            if (j in self.used and j != anchor) or self.taken(j) or self.para[j] != para:
                 hi = j
                 break
             if j > anchor and doc[j].dep_ == "conj" and doc[j - 1].dep_ == "cc" and self.is_cue(doc[j]):
@@ -670,7 +850,7 @@ class _Extractor:
                 hi = doc[j].left_edge.i
                 break
         for j in range(anchor, lo - 1, -1):
-            if (j in self.used and j != anchor) or self.taken(j):
+            if (j in self.used and j != anchor) or self.taken(j) or self.para[j] != para:
                 lo = j + 1
                 break
         return lo, hi
@@ -697,7 +877,11 @@ class _Extractor:
                     left = child
             elif dep == "dobj" and child.i > verb.i:
                 obj = obj or child
-            elif dep == "prep" and child.i > verb.i and child.lower_ in _TOPIC_PREPOSITIONS:
+            elif (
+                dep == "prep"
+                and child.i > verb.i
+                and (child.lower_ in _TOPIC_PREPOSITIONS or (child.lower_, lemma) in _VERB_TOPICS)
+            ):
                 topic = topic or child
             elif (
                 dep == "advcl"
@@ -710,8 +894,13 @@ class _Extractor:
             elif dep == "agent":
                 agent = child
         if right is not None:
-            return (*self.bounded(right.i, right.left_edge.i, right.right_edge.i + 1), "clause")
-        if lemma not in REPORTING_VERBS | ATTITUDE_VERBS and not self.is_cue(verb):
+            rule = "infinitive" if right.dep_ == "xcomp" else "clause"
+            return (*self.bounded(right.i, right.left_edge.i, right.right_edge.i + 1), rule)
+        if (
+            lemma not in REPORTING_VERBS | ATTITUDE_VERBS | NAMING_VERBS
+            and not self.is_cue(verb)
+            and not (obj is not None and self.utterance(obj))
+        ):
             # a verb of intention reports only its infinitive ("plans to sell")
             return None
         if left is not None:
@@ -737,13 +926,23 @@ class _Extractor:
             obj is not None
             and (obj.pos_ != "PRON" or naming)
             and (
-                lemma in ATTITUDE_VERBS or (lemma in REPORTING_VERBS and lemma not in _HEARER_VERBS | _PERCEPTION_VERBS)
+                (lemma in ATTITUDE_VERBS and lemma not in _EXPERIENCER_PASSIVES)
+                or (lemma in REPORTING_VERBS and lemma not in _NOT_OBJECT_VERBS)
+                or (lemma in NAMING_VERBS and naming)
+                or (lemma in EVIDENCE_VERBS and self.evidence(verb))
+                or self.utterance(obj)
             )
         ):
             rights = [c for c in verb.rights if c.i >= obj.i]
-            hi = obj.right_edge.i + 1
+            hi = self.phrase_end(obj)
             for c in rights[1:]:
-                if c.dep_ not in ("prep", "oprd", "advmod", "npadvmod") or c.left_edge.i != hi:
+                # what the stance says of its object ("criticized the plan as reckless", "blamed him for the
+                # loss"), not when or where it was taken ("this week", "on his radio show")
+                if c.left_edge.i != hi or not (
+                    c.dep_ in ("oprd", "dobj")
+                    or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPOSITIONS)
+                    or (c.dep_ == "advcl" and self.doc[c.left_edge.i].lower_ == "as")
+                ):
                     break
                 hi = c.right_edge.i + 1
             return (*self.bounded(obj.i, obj.left_edge.i, hi), "object")
@@ -756,6 +955,27 @@ class _Extractor:
             ):
                 return (*self.bounded(pobj.i, pobj.left_edge.i, pobj.right_edge.i + 1), "topic")
         return None
+
+    @staticmethod
+    def utterance(noun: Token) -> bool:
+        """Whether a light verb's or a verb of telling's object is something said ("told a joke", "offered a
+        response", "asked a question") and stands alone: with a clause of its own ("a statement saying …")
+        the clause reports it."""
+        return (
+            noun.dep_ == "dobj"
+            and noun.head.lemma_.lower() in _UTTERING_VERBS
+            and noun.lemma_.lower() in UTTERANCE_NOUNS
+            and not any(c.dep_ in ("acl", "relcl", "ccomp") for c in noun.children)
+        )
+
+    def phrase_end(self, noun: Token) -> int:
+        """Where a noun phrase ends, without a relative clause set off by a comma (the writer's aside, "the
+        plan, which the council passed in May")."""
+        for child in noun.rights:
+            start = child.left_edge.i
+            if child.dep_ == "relcl" and start > 0 and self.doc[start - 1].text == ",":
+                return start - 1
+        return noun.right_edge.i + 1
 
     def author(self, noun: Token, light: bool = True) -> Token | None:
         """Who a statement noun belongs to: its possessor, the subject of a light verb (``light``), or "from X"."""
@@ -785,6 +1005,7 @@ class _Extractor:
         if owner is None or owner.i == noun.i:
             return
         rng = None
+        clause: Token | None = None
         if noun.dep_ == "nsubj" and head.lemma_ == "be" and head.i > noun.i:
             # "his view is that …": the copula's clause is the content
             clause = next((c for c in head.rights if c.dep_ in ("ccomp", "attr") and c.pos_ in ("VERB", "AUX")), None)
@@ -796,6 +1017,7 @@ class _Extractor:
             if child.dep_ in ("acl", "ccomp") and child.pos_ in ("VERB", "AUX"):
                 if child.tag_ == "VBG" and self.is_cue(child):
                     break
+                clause = child
                 rng = (child.left_edge.i, child.right_edge.i + 1)
                 break
             if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPOSITIONS and owner.dep_ == "poss":
@@ -809,11 +1031,37 @@ class _Extractor:
         if hi - lo < 2:
             return
         self.used.add(noun.i)
-        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted(lo, hi)))
+        self.add([self.char_span(lo, hi)], noun, owner, _kind(self.share_quoted((lo, hi)), self.stated(noun, clause)))
+
+    @staticmethod
+    def stated(noun: Token, clause: Token | None = None) -> bool:
+        """Whether a noun and its clause report speech: a statement noun with a clause that has a subject.
+
+        "Her claim that the pier is safe" does; an infinitive ("his promise to resign"), a topic ("her
+        support for …") or a belief noun ("his view that …") is a stance.
+        """
+        if noun.lemma_.lower() not in STATEMENT_NOUNS:
+            return False
+        if clause is None:
+            clause = next((c for c in noun.rights if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")), None)
+        return clause is not None and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
 
     def adjective_cue(self, adjective: Token) -> None:
-        """A stance adjective with a clause, "is confident that …": the copula's subject holds the belief."""
-        clause = next((c for c in adjective.rights if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
+        """A stance adjective with its complement: "is confident that …", "is critical of the plan", "was eager
+        to leave". The copula's subject holds the stance."""
+        lower = adjective.lower_
+        clause = None
+        for child in adjective.rights:
+            verbal = child.pos_ in ("VERB", "AUX")
+            if verbal and (
+                (lower in STANCE_ADJECTIVES and child.dep_ == "ccomp")
+                or (lower in ATTITUDE_ADJECTIVES and child.dep_ == "xcomp")
+            ):
+                clause = child
+            elif lower in ATTITUDE_ADJECTIVES and child.dep_ == "prep" and child.lower_ in _ADJECTIVE_TOPICS:
+                clause = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+            if clause is not None:
+                break
         head = adjective.head
         if clause is None or adjective.dep_ != "acomp" or head.pos_ not in ("VERB", "AUX"):
             return
@@ -824,7 +1072,7 @@ class _Extractor:
         if hi - lo < 2:
             return
         self.used.add(adjective.i)
-        self.add([self.char_span(lo, hi)], adjective, holder, _kind(self.share_quoted(lo, hi)))
+        self.add([self.char_span(lo, hi)], adjective, holder, _kind(self.share_quoted((lo, hi)), statement=False))
 
     def as_clause(self, verb: Token) -> bool:
         """A comment clause "as X put it" (or said, noted …) attributes the clause it hangs on to X."""
@@ -848,30 +1096,69 @@ class _Extractor:
             return False
         self.used.add(verb.i)
         spans = [self.char_span(a, b) for a, b in pieces]
-        self.add(spans, verb, speaker, _kind(max(self.share_quoted(a, b) for a, b in pieces)))
+        self.add(spans, verb, speaker, _kind(self.share_quoted(*pieces)))
         return True
 
+    @staticmethod
+    def label_words(name: Span) -> list[str] | None:
+        """The words of a transcript's speaker label ("WALLACE", "SEN. ANA RUIZ", "Q"), or None if it is not one.
+
+        A label is in capitals and names someone: a section label ("UPDATE:", "WHY IT MATTERS:") is not.
+        """
+        if not _TRANSCRIPT_LABEL.fullmatch(name.text):
+            return None
+        words = [t.lower_.rstrip(".") for t in name if not t.is_punct]
+        if words in (["q"], ["a"], ["question"], ["answer"]):
+            return words
+        rest = [w for w in words if w not in TITLES]
+        if 0 < len(rest) <= 4 and all(w.isalpha() and w not in _NOT_SPEAKERS and w not in STOP_WORDS for w in rest):
+            return words
+        return None
+
     def headline_colon(self) -> None:
-        """A paragraph opening with a name and a colon ("Graham: Trump's rhetoric …") attributes the rest."""
+        """A paragraph opening with a name and a colon attributes the rest of it to the name.
+
+        A transcript's line ("WALLACE: …", "MR. SMITH: …", "Q: …") is the speaker's words verbatim, a
+        direct quote; a heading in a name's shape ("Graham: Trump's rhetoric …") is the writer's summary
+        of what the person said, reported speech.
+        """
         doc = self.doc
         starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
+        lines: list[tuple[Span, Token, int, int]] = []
         for start in starts:
-            colon = next((i for i in range(start, min(start + 8, len(doc))) if doc[i].text == ":"), None)
-            if colon is None or colon == start or colon in self.used:
+            at = next((i for i in range(start, min(start + 8, len(doc))) if doc[i].text == ":"), None)
+            if at is None or at == start or at in self.used:
                 continue
-            name = doc[start:colon]
+            end = at + 1
+            while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+                end += 1
+            lo, hi = self.trim(at + 1, end)
+            if hi > lo and not any(self.taken(j) for j in range(lo, hi)):
+                lines.append((doc[start:at], doc[at], lo, hi))
+        labels = [self.label_words(name) for name, _, _, _ in lines]
+        # A transcript is a dialogue: questions and answers, or two speakers or more. One capitalised word
+        # before a colon ("BOOM: …", "HUFFPOLLSTER: …") is a kicker unless it names a person the text knows.
+        named = {" ".join(words) for words in labels if words is not None and words[0] not in ("q", "a")}
+        questions = any(words is not None and words[0] in ("q", "question") for words in labels)
+        for (name, colon, lo, hi), words in zip(lines, labels, strict=True):
+            if words is not None:
+                speaker = self.resolver.label(name)
+                if words[0] in ("q", "question", "a", "answer"):
+                    dialogue = questions
+                else:
+                    dialogue = len(named) >= 2 or (speaker is not None and speaker.name != speaker.mention)
+                if dialogue:
+                    self.used.add(colon.i)
+                    self.add([self.char_span(lo, hi)], colon, None, "direct", speaker)
+                    continue
             if any(t.pos_ not in ("PROPN", "NOUN", "ADJ", "DET", "PART", "PUNCT") for t in name):
                 continue
             if name.root.lower_ in _NOT_SPEAKERS or not (name.root.pos_ == "PROPN" or name.root.ent_type_):
                 continue
-            end = colon + 1
-            while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
-                end += 1
-            lo, hi = self.trim(colon + 1, end)
-            if hi - lo < 3 or any(self.taken(j) for j in range(lo, hi)):
+            if hi - lo < 3:
                 continue
-            self.used.add(colon)
-            self.add([self.char_span(lo, hi)], doc[colon], name.root, _kind(self.share_quoted(lo, hi)))
+            self.used.add(colon.i)
+            self.add([self.char_span(lo, hi)], colon, name.root, _kind(self.share_quoted((lo, hi))))
 
     def colon_reports(self) -> None:
         """A report whose content follows a colon: "The minister made one thing clear: the border …"."""
@@ -905,8 +1192,9 @@ class _Extractor:
             lo, hi = self.trim(*self.bounded(head.i, colon.i + 1, head.right_edge.i + 1))
             if hi - lo < 3:
                 continue
+            statement = (cue.lemma_.lower() in STATEMENT_NOUNS) if cue.pos_ == "NOUN" else self.states(cue, "clause")
             self.used.update((before.i, cue.i, colon.i))
-            self.add([self.char_span(lo, hi)], cue, speaker, _kind(self.share_quoted(lo, hi)))
+            self.add([self.char_span(lo, hi)], cue, speaker, _kind(self.share_quoted((lo, hi)), statement))
 
     def fragment_object(self, verb: Token) -> tuple[int, int] | None:
         """The right-hand dependents of a speech verb when they hold a quoted fragment."""
@@ -927,15 +1215,36 @@ class _Extractor:
             return
         phrase_lo, phrase_hi = token.left_edge.i, max(token.right_edge.i, to.right_edge.i) + 1
         sent = token.sent
-        before = self.trim(sent.start, phrase_lo)
-        after = self.trim(phrase_hi, sent.end)
+        para = self.para[token.i]
+        start, end = sent.start, sent.end
+        while start < phrase_lo and self.para[start] != para:
+            start += 1
+        while end > phrase_hi and self.para[end - 1] != para:
+            end -= 1
+        before = self.trim(start, phrase_lo)
+        after = self.trim(phrase_hi, end)
         lo, hi = max(before, after, key=lambda r: r[1] - r[0])
         if hi - lo < 3:
             return
         if any(self.taken(j) for j in (lo, hi - 1)):
             return
         self.used.add(token.i)
-        self.add([self.char_span(lo, hi)], token, source, _kind(self.share_quoted(lo, hi)))
+        self.add([self.char_span(lo, hi)], token, self.publisher(source), _kind(self.share_quoted((lo, hi))))
+
+    def publisher(self, source: Token) -> Token:
+        """Who speaks through a document: "figures published by X", "data from X", "X's report" name X."""
+        if source.lemma_.lower() not in DOCUMENT_NOUNS and source.lower_ not in DOCUMENT_NOUNS:
+            return source
+        author = self.author(source, light=False)
+        if author is not None:
+            return author
+        for child in source.rights:
+            if child.dep_ == "acl" and child.lemma_.lower() in PUBLISHING_VERBS:
+                agent = next((c for c in child.children if c.dep_ == "agent"), None)
+                by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+                if by is not None:
+                    return by
+        return source
 
     def continued(self) -> None:
         """A paragraph that is all quotation, with no cue, continues the quote that ended the paragraph before."""

@@ -264,13 +264,21 @@ def test_a_denied_report_is_not_attributed_to_the_denier(nlp) -> None:  # type: 
     assert (quote.speaker, quote.cue) == ("harbor authority", "denied")
 
 
-def test_a_statement_noun_with_a_copula(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_a_belief_noun_with_a_copula_is_a_stance(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "Luis Moreno spoke first. His view is that the cooperative should buy the mill."
     quote = only(quotes_of(nlp, text))
     assert (quote.speaker_mention, quote.speaker, quote.cue) == ("His", "Luis Moreno", "view")
     assert quote.content == "that the cooperative should buy the mill"
-    assert quote.kind == "indirect"
+    assert quote.kind == "stance"
     check_offsets(text, quote)
+
+
+def test_a_statement_noun_with_a_copula_is_reported_speech(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Luis Moreno spoke first. His argument was that the cooperative should buy the mill."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker_mention, quote.speaker, quote.cue) == ("His", "Luis Moreno", "argument")
+    assert quote.content == "that the cooperative should buy the mill"
+    assert quote.kind == "indirect"
 
 
 def test_a_statement_saying_speaks_for_whoever_issued_it(nlp) -> None:  # type: ignore[no-untyped-def]
@@ -328,9 +336,9 @@ def test_an_adjectival_passive_keeps_its_subject(nlp) -> None:  # type: ignore[n
     assert quote.content == "that the east side needs a second bridge"
 
 
-def test_an_intention_with_an_infinitive(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_an_intention_with_an_infinitive_is_a_stance(nlp) -> None:  # type: ignore[no-untyped-def]
     quote = only(quotes_of(nlp, "The ferry company intends to raise fares in the spring."))
-    assert (quote.speaker, quote.cue, quote.kind) == ("ferry company", "intends", "indirect")
+    assert (quote.speaker, quote.cue, quote.kind) == ("ferry company", "intends", "stance")
     assert quote.content == "to raise fares in the spring"
 
 
@@ -341,7 +349,7 @@ def test_an_intention_verb_with_a_plain_object_is_not_a_report(nlp) -> None:  # 
 def test_a_stance_adjective_with_a_clause(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "The dairy farmers are worried that the river will flood the lower fields again."
     quote = only(quotes_of(nlp, text))
-    assert (quote.speaker, quote.cue, quote.kind) == ("dairy farmers", "worried", "indirect")
+    assert (quote.speaker, quote.cue, quote.kind) == ("dairy farmers", "worried", "stance")
     assert quote.content == "that the river will flood the lower fields again"
     check_offsets(text, quote)
 
@@ -480,8 +488,8 @@ def test_fixture_article_of_reported_speech(nlp) -> None:  # type: ignore[no-unt
     found = [(q.speaker, q.cue, q.kind) for q in quotes]
     assert found == [
         ("Helen Ward", "put", "mixed"),
-        ("Helen Ward", "convinced", "indirect"),
-        ("Helen Ward", "view", "indirect"),
+        ("Helen Ward", "convinced", "stance"),
+        ("Helen Ward", "view", "stance"),
         ("shipping council", "saying", "indirect"),
         ("Landlords near the quay", "say", "indirect"),
         ("fishermen", "argue", "indirect"),
