@@ -3,11 +3,14 @@ apart."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from bot.blocks import ACTION_SHOW_ALL, analysis_message, full_lists_message
 from bot.digest import quoted_speakers
-from bot.models import Analysis, Quote
+from bot.models import Analysis, DigestStory, Entity, Quote
+
+NOW = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
 
 
 def quote(content: str, speaker: str, kind: Any) -> Quote:
@@ -69,5 +72,11 @@ def test_a_reply_with_only_stances_shows_no_quotes_but_offers_them() -> None:
 
 
 def test_the_digest_counts_only_statements() -> None:
-    assert quoted_speakers(ANALYSIS.quotes) == [("Ona Pell", None, 1), ("Ivo Brandt", None, 1)]
-    assert quoted_speakers([q for q in ANALYSIS.quotes if q.kind == "stance"]) == []
+    def story(quotes: list[Quote]) -> DigestStory:
+        people = [Entity(text=name, label="PERSON", count=1) for name in ("Ona Pell", "Ivo Brandt")]
+        return DigestStory(key="k", title="t", channel="C1", recorded_at=NOW, quotes=quotes, entities=people)
+
+    speakers, unnamed, uncounted = quoted_speakers([story(ANALYSIS.quotes)])
+    assert [(s.name, s.quotes) for s in speakers] == [("Ona Pell", 1), ("Ivo Brandt", 1)]
+    assert (unnamed, uncounted) == ([], 0)
+    assert quoted_speakers([story([q for q in ANALYSIS.quotes if q.kind == "stance"])]) == ([], [], 0)

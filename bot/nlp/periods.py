@@ -66,7 +66,7 @@ def resolve(text: str, reference: date, *, prefer: Prefer = "past") -> Period | 
     if RATE.match(words):
         return None
     interval = _interval(words, reference, prefer)
-    if interval is None:
+    if interval is None or interval[0] > interval[1]:  # a range read backwards ("October - 1990s") is no period
         return None
     return Period(text=" ".join(text.split()), start=interval[0], end=interval[1])
 
