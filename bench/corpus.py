@@ -1,5 +1,5 @@
 """Helpers the benchmarks share: reading an evaluation corpus (one JSON object a line, with "id" and "text")
-as articles for the pipeline, scoring a sentence by its claims, and a percentile."""
+as articles for the pipeline, scoring a sentence by its claims, average precision and a percentile."""
 
 from __future__ import annotations
 
@@ -39,3 +39,15 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
     return ordered[rank]
+
+
+def average_precision(scores: list[float], labels: list[int]) -> float | None:
+    """Mean of the precision at each relevant item, items ranked by score (ties in input order); None when no
+    item is relevant. The same measure as the shared evaluation files' scorer."""
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    hits, total = 0, 0.0
+    for rank, i in enumerate(order, 1):
+        if labels[i]:
+            hits += 1
+            total += hits / rank
+    return total / hits if hits else None

@@ -2,127 +2,280 @@
 
 A claim is an independent clause that asserts something verifiable: a sentence, or each clause of a
 sentence that joins several with their own subjects ("Exports fell 4 percent, and 1,200 jobs were cut" is
-two claims; reported speech stays with its attribution). Its score is a logistic function of features read
-from spaCy's parse in one pass over its tokens: precise figures (counts, money, percentages), dates,
-statistics words, comparisons and measurable superlatives, absolute claims ("the only", "never"), named
-actors doing things in the past tense, causal links and the subjects fact-checkers cover most (taxes,
-jobs, crime, health, war) raise it; questions, first-person opinion, promises, predictions and
-prescriptions, imperatives, evaluative words, interjections, very short sentences and sentences that open
-by addressing someone present ("Senator, you ...") lower it.
+two claims; reported speech stays with its attribution).
 
-Features and weights are set by hand from what fact-checkers look for; none is fitted to data. While they
-were written, a set of political debate sentences labelled by fact-checkers served to find bugs and to check
-that each feature points the right way (the subject-matter and address features were each measured at a
-few hand-picked weights). :data:`THRESHOLD` is the one number chosen on that data: the score near which F1
-of the ``checkworthy`` flag peaked.
+Its score follows the criteria fact-checkers publish for choosing what to check (Full Fact, ClaimBuster,
+Chequeado). Read from spaCy's parse in one pass, these raise it: a figure, in digits or in words ("four in
+ten", "a third", "dozens"), and how many people it touches; a statistic with its source; a comparison, a
+superlative or a record; a cause and its effect; what a law, a policy or a vote does; a named actor, a
+date and a concrete past event. These lower it: predictions and promises, hypotheticals and proposals
+("if", "would", "we should"), questions, opinions and judgements, personal experience, what someone else
+said when the report itself asserts nothing checkable, sentences addressed to someone present, small talk,
+instructions, fragments, and sentences with nothing specific in them. A figure alone does not make a claim
+worth checking: a figure in a hypothetical, a promise or a question stays low.
+
+The score is a logistic function of those criteria. Its weights are fitted (``bench/fit_claims.py``) on the
+project's own labelled sentences only (``bench/data/checkworthy.jsonl``, written for nutgraf), with each
+weight held to the direction its criterion gives; a criterion is kept only when it helps on those sentences
+and on most debates of the shared evaluation files, measured one debate at a time (``bench/eval_claims.py``),
+which are never fitted on. Each claim carries its ``reasons``: the labels of the criteria that moved its
+score most, those that raised it first.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
 from bot.models import Claim, Quote
 from bot.nlp.hedges import find_hedges
-from bot.nlp.lexicon import REPORTING_VERBS
-from bot.nlp.numbers import ents_by_sentence, figures, is_label
+from bot.nlp.lexicon import EVIDENCE_NOUNS, REPORTING_VERBS, SPEECH_VERBS
+from bot.nlp.numbers import Figure, ents_by_sentence, figures
 from bot.nlp.speakers import TITLES
 from bot.nlp.summary import strip_dateline
 
-VERSION = "3"
-THRESHOLD = 0.3
+VERSION = "4"
+#: Score from which a claim is flagged check-worthy: the point of best F1 on the project's own sentences.
+THRESHOLD = 0.45
 MIN_TOKENS = 4
+#: A criterion is named among a claim's reasons when it moves the score by at least this much (log-odds).
+MIN_REASON = 0.3
+#: At most this many reasons are given for a claim.
+MAX_REASONS = 4
 
-#: Words that name a measurement or its change: a sentence using them states a statistic.
-STATISTICS_WORDS = frozenset(
-    """percent percentage rate average median total majority minority share proportion ratio number
-    increase decrease rise fall grow decline drop double triple quadruple halve cut surge jump soar plunge
-    poll survey study data report statistic figure estimate census record count tally budget deficit
-    surplus debt revenue cost price income spending wage salary tax unemployment employment job poverty crime
-    inflation growth gdp economy""".split()
+# --- Word lists, written for nutgraf from English grammar and the criteria above (lemmas, lower case) ---
+
+#: Quantities written as words that spaCy's NER may leave out: fractions, multiples and loose counts.
+FRACTION_WORDS = frozenset("half halves third thirds quarter quarters fifth fifths tenth tenths".split())
+MULTIPLE_WORDS = frozenset("twice double triple quadruple doubled tripled halved quadrupled".split())
+LOOSE_COUNTS = frozenset("dozens hundreds thousands millions billions scores".split())
+#: Nouns for people, and what happens to them, that a figure can count: "how many people it affects".
+PEOPLE_NOUNS = frozenset(
+    """people person persons citizen resident family household child kid student pupil worker employee job
+    patient voter immigrant migrant refugee veteran senior pensioner retiree woman man girl boy adult baby
+    taxpayer homeowner tenant renter member troop soldier officer nurse doctor teacher farmer victim death
+    life household customer passenger commuter driver user owner parent mother father american consumer
+    individual inmate prisoner case casualty birth business employer""".split()
 )
-#: Subjects that fact-checkers cover most (public policy, the economy, security, health, the environment):
-#: a sentence about one of them is more likely to be checked than small talk.
-POLICY_WORDS = frozenset(
-    """tax taxes taxpayer tariff trade deal agreement treaty deficit debt budget economy jobs wage wages
-    unemployment manufacturing factory factories business businesses company companies industry worker
-    workers immigration immigrant immigrants border refugee refugees visa deportation citizenship crime
-    murder police prison gun guns violence drug drugs opioid terror terrorism terrorist terrorists war
-    military troops army soldiers veterans nuclear weapons missile sanctions election vote votes voted
-    voter voters law legislation bill regulation regulations court healthcare health insurance medicare
-    medicaid obamacare hospital hospitals patients doctors pension security climate emissions carbon coal
-    oil gas energy pollution education school schools college tuition student students teachers poverty
-    welfare housing infrastructure""".split()
+#: Nouns that name a measured quantity: a sentence using one states a statistic.
+STATISTIC_NOUNS = frozenset(
+    """rate percent percentage average median total share proportion ratio majority minority number level
+    statistic unemployment employment poverty inflation deficit debt gdp growth income wage salary price
+    cost spending revenue budget emission premium turnout population output productivity figure""".split()
 )
-SCALE_WORDS = frozenset("hundred hundreds thousand thousands million millions billion billions trillion".split())
-CAUSAL_LEMMAS = frozenset({"cause", "lead", "result", "because", "due", "therefore", "thus", "consequently"})
-#: Verbs of opinion, wanting and planning: with "I" or "we" in the present they announce a view or intent.
-OPINION_VERBS = frozenset(
-    """think believe feel guess suppose know hope wish want need love like hate intend plan try mean agree
-    disagree doubt imagine expect""".split()
+#: Subjects of public interest that fact-checkers cover most; a claim about one matters to more readers.
+PUBLIC_NOUNS = frozenset(
+    """tax tariff trade economy job wage unemployment business industry manufacturing factory immigration
+    border crime police prison gun violence drug health healthcare hospital insurance pension welfare
+    school education university college tuition housing rent energy oil gas coal climate emission pollution
+    water military army war troop defence defense weapon security election vote budget deficit debt
+    transport rail road infrastructure inflation poverty""".split()
 )
-#: Verbs of thought and perception, which report a state of mind rather than an event.
-MENTAL_VERBS = frozenset("think believe feel know see hear hope want wish like love hate guess mean seem".split())
-PRESCRIPTIVE_MODALS = frozenset({"will", "would", "should", "must", "shall", "can", "'ll", "wo", "ca"})
-#: Adjectives and adverbs of judgement: they colour a sentence without adding anything to check.
+#: Nouns for a law, a policy or an agreement: what one does is a claim fact-checkers check.
+LAW_NOUNS = frozenset(
+    """law bill act legislation policy regulation rule order treaty agreement deal accord amendment statute
+    ordinance budget tax tariff levy program programme scheme mandate ban reform measure subsidy sanction
+    referendum ruling plan""".split()
+)
+#: Verbs by which a law or a body enacts or votes (their object is what was enacted).
+ENACT_VERBS = frozenset(
+    """vote sign pass veto repeal enact ratify legislate sponsor cosponsor co-sponsor filibuster approve
+    adopt overturn strike outlaw legalize legalise abolish""".split()
+)
+#: Verbs that say what a law or a policy does to people or things.
+POLICY_EFFECT_VERBS = frozenset(
+    """require ban allow let give provide fund cover protect exempt prohibit mandate cost create eliminate
+    force pay raise cut increase reduce restrict limit expand extend apply cap guarantee subsidize subsidise
+    tax charge penalize penalise permit forbid oblige""".split()
+)
+#: Verbs of effect: with a thing as subject and an object, they state a cause ("the tariffs cost 300 jobs").
+EFFECT_VERBS = frozenset(
+    """cause create destroy cost kill save reduce raise increase lower cut boost hurt help prevent stop drive
+    force trigger spark fuel slash double triple halve shrink damage improve worsen wipe push""".split()
+)
+#: Verbs of change over time: "exports fell", "the backlog doubled".
+CHANGE_VERBS = frozenset(
+    """rise fall increase decrease grow shrink decline drop double triple quadruple halve jump surge soar
+    plunge climb slump slide dip tumble rebound recover fluctuate""".split()
+)
+#: Evaluative adjectives and nouns: judgement and reaction rather than something to check.
 EVALUATIVE_WORDS = frozenset(
-    """great good bad best worst terrible horrible wonderful amazing incredible fantastic beautiful tremendous
-    awful nice sad disgraceful disgusting ridiculous stupid smart strong weak huge fabulous unbelievable
-    outrageous shameful proud happy wrong right fair unfair important dangerous fine""".split()
+    """great good bad terrible horrible wonderful amazing incredible fantastic beautiful tremendous awful nice
+    sad disgraceful disgusting ridiculous stupid smart weak fabulous unbelievable outrageous shameful proud
+    happy unhappy fair unfair wrong important dangerous fine disaster disgrace mess shame joke nonsense
+    catastrophe travesty scandal failure unimpressed impressed disappointed disappointing pleased delighted
+    furious angry upset frustrated concerned worried sceptical skeptical optimistic pessimistic welcome
+    encouraging troubling alarming shocking appalling deplorable excellent brilliant superb pathetic
+    crazy insane absurd lovely glad thrilled excited grateful thankful honored honoured privileged""".split()
 )
-#: Words that make a claim absolute or unique ("the only", "never", "a first", "in history"): easy to refute.
-ABSOLUTE_WORDS = frozenset("only never ever first history record unprecedented nobody nothing".split())
-THIRD_PERSON = frozenset({"he", "she", "they", "it"})
-ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LAW", "EVENT", "FAC", "LOC", "PRODUCT"})
+#: Superlatives that only judge ("the best deal"); they count as a record only with an anchor ("since 1990").
+EVALUATIVE_SUPERLATIVES = frozenset("best worst greatest finest nicest smartest biggest".split())
+#: Verbs of opinion and feeling: with "I" or "we" in the present they announce a view.
+OPINION_VERBS = frozenset(
+    "think believe feel guess suppose hope wish love like hate agree disagree doubt reckon trust".split()
+)
+#: Verbs of planning and wanting: with "I" or "we" and an infinitive, a proposal ("we want to build").
+PLAN_VERBS = frozenset("want plan intend propose aim hope seek need".split())
+#: Verbs of promising: with "I" or "we", a promise.
+PROMISE_VERBS = frozenset("promise pledge vow guarantee commit swear".split())
+#: Verbs of forecasting: their complement is a prediction.
+FORECAST_VERBS = frozenset("predict forecast expect project anticipate".split())
+#: Kin and close company: "my father", "my wife" open a personal story.
+KIN_NOUNS = frozenset(
+    """father mother dad mom mum son daughter wife husband brother sister grandfather grandmother grandson
+    granddaughter uncle aunt cousin family friend friends kids children parents grandparents""".split()
+)
+#: Verbs of a personal story with "I": "I grew up", "I met", "I remember".
+PERSONAL_VERBS = frozenset(
+    """grow meet remember visit see hear talk speak travel go come walk sit stand live work learn spend
+    watch read receive start love feel tell ask call get""".split()
+)
+#: Words of greeting, thanks and floor management.
+SMALL_TALK = frozenset(
+    """thank thanks welcome applause laughter crosstalk cheering booing hello congratulations congratulate
+    okay ok goodnight evening morning afternoon pleasure honor honour""".split()
+)
+#: Words that make a figure or a superlative a record: "ever", "in history", "all-time", "unprecedented".
+RECORD_WORDS = frozenset("record unprecedented all-time history ever".split())
+SPECIFIC_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LAW", "EVENT", "FAC", "LOC", "PRODUCT"})
+#: Nouns of institutions that publish figures: "the statistics office said" cites a source.
+INSTITUTION_NOUNS = frozenset(
+    """office agency ministry department council board bureau authority commission service institute bank
+    court regulator inspectorate committee administration government watchdog company firm university
+    tribunal registry""".split()
+)
+MONTHS = frozenset(
+    """january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+FIRST_PERSON = frozenset({"i", "we"})
 FIRST_SECOND = frozenset({"i", "we", "you", "me", "us", "my", "our", "your"})
+THIRD_PERSON = frozenset({"he", "she", "they"})
+FUTURE_AUX = frozenset({"will", "'ll", "wo", "shall"})
+HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "'d"})
+PROPOSAL_AUX = frozenset({"should", "must", "ought"})
+#: Quote kinds that assert their content; a stance (a belief or an intention) does not.
+ASSERTING_KINDS = frozenset({"direct", "mixed", "indirect"})
 
-#: Feature weights, in log-odds, set by hand (see the module docstring).
-BIAS = -3.4
-WEIGHTS = {
-    "quantity": 1.3,
-    "money_percent": 0.5,
-    "scale": 0.8,
-    "date": 0.5,
-    "statistic": 0.4,
-    "comparative": 0.35,
-    "superlative": 0.5,
-    "actor": 0.35,
-    "actor_subject": 0.35,
-    "past_event": 0.4,
-    "record": 0.4,
-    "causal": 0.3,
-    "length": 0.7,
-    "question": -2.0,
-    "opinion": -0.8,
-    "prescriptive": -0.5,
-    "imperative": -0.7,
-    "absolute": 0.4,
-    "says_third_party": 0.4,
-    "first_person": -0.3,
-    "future": -0.4,
-    "interjection": -0.6,
-    "evaluative": -0.4,
-    "figures": 0.4,
-    "short": -1.5,
-    "hedged": -0.2,
-    "addressed": -0.8,
-    "policy": 0.5,
+
+@dataclass(frozen=True)
+class Criterion:
+    """One thing fact-checkers weigh: its feature name, the reason shown for it, and which way it moves a score."""
+
+    name: str
+    reason: str
+    raises: bool
+
+
+#: The criteria, raising first; ``reason`` is what a claim's ``reasons`` say when the criterion moved it.
+CRITERIA = (
+    Criterion("figure", "figure", True),
+    Criterion("figures", "several figures", True),
+    Criterion("people", "people affected", True),
+    Criterion("statistic", "statistic", True),
+    Criterion("source", "source", True),
+    Criterion("comparison", "comparison", True),
+    Criterion("record", "superlative or record", True),
+    Criterion("cause", "cause", True),
+    Criterion("law", "law or policy", True),
+    Criterion("named", "named actor", True),
+    Criterion("date", "date", True),
+    Criterion("event", "past event", True),
+    Criterion("public", "public interest", True),
+    Criterion("length", "detail", True),
+    Criterion("prediction", "prediction", False),
+    Criterion("promise", "promise", False),
+    Criterion("hypothetical", "hypothetical", False),
+    Criterion("proposal", "proposal", False),
+    Criterion("question", "question", False),
+    Criterion("opinion", "opinion", False),
+    Criterion("evaluative", "opinion", False),
+    Criterion("personal", "personal", False),
+    Criterion("reported", "what someone said", False),
+    Criterion("addressed", "addresses someone", False),
+    Criterion("small_talk", "small talk", False),
+    Criterion("instruction", "instruction", False),
+    Criterion("fragment", "fragment", False),
+    Criterion("vague", "vague", False),
+)
+CRITERIA_BY_NAME = {c.name: c for c in CRITERIA}
+#: Criteria that say the claim states something checkable; without one, what someone said is only a report.
+CHECKABLE = ("figure", "comparison", "record", "cause", "law", "source")
+
+#: Log-odds weights, fitted by ``bench/fit_claims.py`` on ``bench/data/checkworthy.jsonl`` (see the docstring).
+BIAS = -2.02
+WEIGHTS: dict[str, float] = {
+    "figure": 0.94,
+    "figures": 0.27,
+    "people": 0.62,
+    "statistic": 0.59,
+    "source": 0.71,
+    "comparison": 0.91,
+    "record": 0.97,
+    "cause": 0.82,
+    "law": 1.47,
+    "named": 0.68,
+    "date": 0.44,
+    "event": 1.45,
+    "public": 0.82,
+    "length": 0.00,
+    "prediction": -1.23,
+    "promise": -1.26,
+    "hypothetical": -1.61,
+    "proposal": -1.37,
+    "question": -2.70,
+    "opinion": -0.47,
+    "evaluative": -0.48,
+    "personal": -1.66,
+    "reported": -0.24,
+    "addressed": -1.23,
+    "small_talk": -0.70,
+    "instruction": -0.49,
+    "fragment": -0.74,
+    "vague": -0.61,
 }
+
+
+def squash(logit: float) -> float:
+    """The logistic function: log-odds to a probability."""
+    return 1.0 / (1.0 + math.exp(-logit))
 
 
 @dataclass
 class Features:
-    """What the scorer saw in a sentence; kept so a score can be explained."""
+    """What the scorer saw in a claim, each criterion in [0, 1]; kept so a score can be explained."""
 
     values: dict[str, float]
 
+    def logit(self, weights: dict[str, float] | None = None, bias: float | None = None) -> float:
+        """Weighted sum of the criteria plus the bias (the shipped ones unless others are given)."""
+        weights = WEIGHTS if weights is None else weights
+        return (BIAS if bias is None else bias) + sum(weights.get(n, 0.0) * v for n, v in self.values.items())
+
     @property
-    def logit(self) -> float:
-        """Weighted sum of the features plus the bias."""
-        return BIAS + sum(WEIGHTS[name] * value for name, value in self.values.items())
+    def probability(self) -> float:
+        """The check-worthiness score in [0, 1]."""
+        return squash(self.logit())
+
+    def reasons(self) -> list[str]:
+        """Labels of the criteria that moved the score most: those that raised it, then those that lowered it."""
+        moved = [(WEIGHTS.get(n, 0.0) * v, CRITERIA_BY_NAME[n]) for n, v in self.values.items() if v]
+        raised = sorted((m for m in moved if m[0] >= MIN_REASON and m[1].raises), key=lambda m: -m[0])
+        lowered = sorted((m for m in moved if m[0] <= -MIN_REASON and not m[1].raises), key=lambda m: m[0])
+        labels: list[str] = []
+        for _, criterion in [*raised, *lowered]:
+            label = self._label(criterion)
+            if label not in labels and len(labels) < MAX_REASONS:
+                labels.append(label)
+        return labels or ["vague"]
+
+    def _label(self, criterion: Criterion) -> str:
+        if criterion.name == "source" and self.values.get("figure"):
+            return "sourced statistic"
+        return criterion.reason
 
 
 def is_question(text: str) -> bool:
@@ -143,22 +296,28 @@ def is_question(text: str) -> bool:
     return opened <= 0
 
 
+def _opening(sent: Span) -> list[Token]:
+    """The sentence's words after any leading discourse marker ("And", "Well,", "Now")."""
+    words = [t for t in sent if not t.is_space]
+    i = 0
+    while i < len(words) and words[i].lower_ in ("and", "but", "so", "now", "well", "okay", "look", ",", "—", "-"):
+        i += 1
+    return words[i:]
+
+
 def _addressed(sent: Span) -> bool:
     """Whether the sentence opens by naming the person it speaks to: "Senator, you voted ..."; "Mr. Lee, your plan ...".
 
     Such a sentence frames a question or a challenge to someone present; what it asserts is usually what
     the other person is about to be asked about.
     """
-    words = [t for t in sent if not t.is_space]
-    i = 0
-    while i < len(words) and words[i].lower_ in ("and", "but", "so", "now", "well", "okay", ","):
-        i += 1
-    j = i
-    while j < len(words) and j - i < 4 and (words[j].pos_ == "PROPN" or words[j].lower_ in TITLES):
+    words = _opening(sent)
+    j = 0
+    while j < len(words) and j < 4 and (words[j].pos_ == "PROPN" or words[j].lower_ in TITLES):
         j += 1
-    if j == i or j >= len(words) or words[j].text != ",":
+    if j == 0 or j >= len(words) or words[j].text != ",":
         return False
-    if not (words[i].lower_ in TITLES or words[i].ent_type_ == "PERSON"):
+    if not (words[0].lower_ in TITLES or words[0].ent_type_ == "PERSON"):
         return False
     return any(t.lower_ in ("you", "your", "yours", "yourself") for t in words[j:])
 
@@ -172,18 +331,21 @@ def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children)
 
 
-def _evaluative_superlative(token: Token) -> bool:
-    """Superlatives of judgement ("the best deal", "the most incredible") are opinion, not measurement."""
-    if token.lower_ in EVALUATIVE_WORDS or token.lemma_.lower() in EVALUATIVE_WORDS:
-        return True
-    return token.lower_ in ("most", "least") and token.head.lower_ in EVALUATIVE_WORDS
+def _subject(verb: Token) -> Token | None:
+    """The verb's subject; for a verb without one, its coordinated head's or its auxiliary chain's."""
+    for token in (verb, verb.head if verb.dep_ in ("conj", "xcomp") else None):
+        if token is None:
+            continue
+        found = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+        if found is not None:
+            return found
+    return None
 
 
-def _causal(token: Token, lemma: str) -> bool:
-    """Connectives and verbs of cause: "because", "due to", "as a result", "caused", "led to"."""
-    if lemma == "lead":
-        return any(c.lower_ == "to" for c in token.children)
-    return lemma in CAUSAL_LEMMAS and (token.pos_ in ("SCONJ", "ADV", "ADP") or lemma in ("cause", "result", "due"))
+def _aux(verb: Token) -> list[str]:
+    """The verb's auxiliaries, lower case (with those of the verb it is coordinated with)."""
+    heads = [verb, verb.head] if verb.dep_ == "conj" else [verb]
+    return [c.lower_ for h in heads for c in h.children if c.dep_ in ("aux", "auxpass")]
 
 
 def _going_to(verb: Token) -> bool:
@@ -191,98 +353,71 @@ def _going_to(verb: Token) -> bool:
     return verb.lemma_ == "go" and verb.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in verb.children)
 
 
-def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = None) -> Features:
-    """Check-worthiness features of a sentence, each in [0, 1]; ``ents`` are its entities if known."""
-    ents = sent.ents if ents is None else ents
-    v: dict[str, float] = dict.fromkeys(WEIGHTS, 0.0)
-    n = _words(sent)
-    v["length"] = min(1.0, max(0.0, (n - 8) / 30))
-    v["short"] = 1.0 if n < 6 else 0.0
-    v["question"] = 1.0 if is_question(sent.text) else 0.0
-    v["hedged"] = 1.0 if hedged else 0.0
-    v["addressed"] = 1.0 if _addressed(sent) else 0.0
+def _is_person(token: Token | None) -> bool:
+    """A subject that is a person or people, not a thing: a pronoun for people, a name, a people noun."""
+    if token is None:
+        return False
+    lower = token.lower_
+    return (
+        lower in ("i", "we", "you", "he", "she", "they", "who", "everybody", "everyone", "nobody")
+        or token.ent_type_ in ("PERSON", "NORP")
+        or token.lemma_.lower() in PEOPLE_NOUNS
+    )
 
-    for ent in ents:
-        label = ent.label_
-        if label in ("MONEY", "PERCENT"):
-            v["money_percent"] = 1.0
-            v["quantity"] = 1.0
-        elif label in ("CARDINAL", "QUANTITY") and not is_label(ent):
-            precise = any(t.is_digit or t.lower_ in SCALE_WORDS or any(c.isdigit() for c in t.text) for t in ent)
-            v["quantity"] = max(v["quantity"], 1.0 if precise else 0.5)
-        elif label == "DATE" and any(t.like_num or t.pos_ == "PROPN" for t in ent):
-            v["date"] = 1.0
-        elif label in ACTOR_LABELS:
-            v["actor"] = 1.0
-            if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") or ent.root.head.dep_ in ("nsubj", "nsubjpass"):
-                v["actor_subject"] = 1.0
 
-    head = sent.root
+def _counted(figure: Figure) -> Token | None:
+    """The noun a figure counts: "families" in "dozens of families", "children" in "61 percent of children"."""
+    root = figure.span.root
+    doc = figure.span.doc
+    if root.dep_ in ("nummod", "quantmod", "amod") and root.head.pos_ in ("NOUN", "PROPN"):
+        head = root.head
+        if head.i >= figure.span.end or head.i < figure.span.start:
+            return _of_object(head) if head.lemma_.lower() in ("percent", "%") else head
+    for token in (root, *(doc[figure.span.end : figure.span.end + 1])):
+        found = _of_object(token)
+        if found is not None:
+            return found
+    if figure.unit_text:
+        return next((t for t in figure.span if t.text == figure.unit_text), None) or doc[figure.span.end - 1]
+    return None
+
+
+def _of_object(token: Token) -> Token | None:
+    """The object of a following "of": "children" in "percent of children"."""
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None:
+        return None
+    return next((c for c in of.children if c.dep_ == "pobj"), None)
+
+
+def _word_quantities(sent: Span, seen: set[int]) -> list[Token]:
+    """Quantities written as words that spaCy's NER missed: "a third", "half of", "dozens of", "doubled"."""
+    found: list[Token] = []
     for token in sent:
-        lower, lemma, tag, dep = token.lower_, token.lemma_.lower(), token.tag_, token.dep_
-        if tag == "CD" and any(ch.isdigit() for ch in token.text) and not token.ent_type_:
-            v["quantity"] = 1.0
-        if lower in SCALE_WORDS or lower in ("%", "percent"):
-            v["scale"] = 1.0
-        if lemma in STATISTICS_WORDS and token.pos_ in ("NOUN", "VERB"):
-            v["statistic"] = 1.0
-        if (lower in POLICY_WORDS or lemma in POLICY_WORDS) and token.pos_ in ("NOUN", "PROPN", "VERB"):
-            v["policy"] = 1.0
-        if tag in ("JJR", "RBR") or (lower == "than" and dep != "quantmod"):
-            v["comparative"] = 1.0
-        elif tag in ("JJS", "RBS") and not _evaluative_superlative(token):
-            v["superlative"] = 1.0
-        if _causal(token, lemma):
-            v["causal"] = 1.0
-        if lower in ABSOLUTE_WORDS and token.pos_ in ("ADJ", "ADV", "NOUN", "PRON"):
-            v["absolute"] = 1.0
-        if lower in EVALUATIVE_WORDS and token.pos_ in ("ADJ", "ADV"):
-            v["evaluative"] = 1.0
-        if tag == "UH":
-            v["interjection"] = 1.0
-        if token.pos_ != "VERB" or lemma in ("be", "have", "do"):
+        if token.i in seen:
             continue
-        aux = [c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")]
-        past = tag == "VBD" or (tag == "VBN" and bool(aux) and not any(a in PRESCRIPTIVE_MODALS for a in aux))
-        subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if past and lemma not in MENTAL_VERBS:
-            v["past_event"] = 1.0
-            if subject is not None and subject.lower_ not in ("i", "we", "it", "that", "this", "what"):
-                v["record"] = 1.0
-        if token == head and (any(a in ("will", "'ll", "wo") for a in aux) or _going_to(token)):
-            v["future"] = 1.0
-        if subject is not None and token == head:
-            if subject.lower_ in ("he", "she", "they"):
-                v["actor_subject"] = 1.0
-            elif subject.lower_ == "i":
-                v["first_person"] = 1.0
-        if (
-            subject is not None
-            and lemma in REPORTING_VERBS
-            and tag in ("VBD", "VBN", "VBZ")
-            and (subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or subject.lower_ in THIRD_PERSON)
+        lower = token.lower_
+        if lower in FRACTION_WORDS and token.pos_ in ("NOUN", "ADJ", "NUM", "DET", "PRON"):
+            before = token.doc[token.i - 1] if token.i > sent.start else None
+            if lower.startswith("half") or (before is not None and (before.like_num or before.lower_ in ("a", "one"))):
+                found.append(token)
+        elif (lower in LOOSE_COUNTS and _of_object(token) is not None) or (
+            lower in MULTIPLE_WORDS and token.pos_ in ("ADV", "VERB", "ADJ")
         ):
-            v["says_third_party"] = 1.0
-        if subject is not None and subject.lower_ in ("i", "we"):
-            if lemma in OPINION_VERBS and tag in ("VBP", "VB", "VBZ"):
-                v["opinion"] = 1.0
-            if any(a in PRESCRIPTIVE_MODALS for a in aux) or (lemma == "go" and tag == "VBG"):
-                v["prescriptive"] = 1.0
-        elif any(a in ("should", "must", "ought") for a in aux):
-            v["prescriptive"] = 1.0
-        if token == head and tag == "VB" and not _has_subject(token) and not aux:
-            v["imperative"] = 1.0
-    if v["quantity"]:
-        v["scale"] = 0.0
-    numeric = sum(ent.label_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY", "DATE") for ent in ents)
-    v["figures"] = min(1.0, max(0, numeric - 1) / 2)
-    return Features(v)
+            found.append(token)
+    return found
 
 
-def score(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = None) -> float:
-    """Check-worthiness of a sentence in [0, 1]; who said it is reported beside the claim, not scored."""
-    logit = features(sent, hedged=hedged, ents=ents).logit
-    return 1.0 / (1.0 + math.exp(-logit))
+def _specific_date(span: Span) -> bool:
+    """A date that pins a claim down: a year, a month or weekday, or "last year"; not a bare duration."""
+    for token in span:
+        if token.is_digit and len(token.text) == 4 and 1800 <= int(token.text) <= 2100:
+            return True
+        if token.lower_ in MONTHS and (token.pos_ == "PROPN" or token.lower_ not in ("may", "march")):
+            return True
+        if token.lower_ in ("last", "ago", "yesterday", "since") or token.text[:1] == "'" and token.text[1:].isdigit():
+            return True
+    return False
 
 
 def _according_to(sent: Span) -> str | None:
@@ -292,6 +427,320 @@ def _according_to(sent: Span) -> str | None:
             if obj is not None:
                 return sent.doc[obj.left_edge.i : obj.i + 1].text
     return None
+
+
+def _cites_source(sent: Span) -> bool:
+    """Whether the sentence names where its facts come from: "according to the census", "a study found",
+    "figures published by the ministry", "the statistics office said"."""
+    according = _according_to(sent)
+    if according is not None and according.lower() not in FIRST_SECOND | THIRD_PERSON:
+        return True
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        head = token.head
+        evidence = lemma in EVIDENCE_NOUNS or lemma in ("statistic", "census", "record", "datum")
+        institution = lemma in INSTITUTION_NOUNS or token.ent_type_ == "ORG"
+        if token.dep_ in ("nsubj", "nsubjpass") and head.pos_ == "VERB":
+            verb = head.lemma_.lower()
+            if evidence and verb in ("show", "find", "reveal", "suggest", "indicate", "conclude", "put", "say", "estimate"):
+                return True
+            if institution and verb in SPEECH_VERBS | {"publish", "release", "find", "record", "count"}:
+                return True
+        if evidence and token.dep_ == "pobj" and head.lower_ in ("in", "from", "by"):
+            return True
+        if evidence and any(c.dep_ == "acl" and c.lemma_ in ("publish", "release", "compile") for c in token.children):
+            return True
+    return False
+
+
+def _record(token: Token, sent: Span) -> bool:
+    """A superlative that measures, or a word that makes a claim a record ("ever", "in history", "16-year low")."""
+    lower = token.lower_
+    if token.tag_ in ("JJS", "RBS"):
+        if lower in ("most", "least") and token.dep_ in ("amod", "det") and token.head.pos_ == "NOUN":
+            return False  # "most people" is a loose count, not a record
+        target = token.head if lower in ("most", "least") else token
+        if target.lower_ not in EVALUATIVE_WORDS and target.lower_ not in EVALUATIVE_SUPERLATIVES:
+            return True
+        return any(t.lower_ in RECORD_WORDS or (t.lower_ == "since" and t.i > token.i) for t in sent)
+    if lower in ("unprecedented", "all-time"):
+        return True
+    if lower == "record":  # "a record high", "on record", "since records began"; not "his record"
+        return token.dep_ in ("amod", "compound", "nmod") or token.head.lower_ in ("on", "since")
+    if lower == "history" and token.head.lower_ == "in":
+        return True
+    if lower == "first" and token.head.lower_ == "time":
+        return True
+    if lower == "only" and token.dep_ == "amod" and any(t.lower_ in ("world", "history") for t in token.head.subtree):
+        return True
+    if lower in ("low", "high") and token.pos_ == "NOUN" and token.i > sent.start:
+        before = token.doc[token.i - 1]
+        return before.lower_.endswith("-year") or (before.lower_ in ("-", "year") and token.i - 2 >= sent.start)
+    return False
+
+
+#: Comparatives of judgement ("a better deal", "a safer country"): they compare values, not measurements.
+EVALUATIVE_COMPARATIVES = frozenset(
+    "better worse stronger weaker safer tougher easier harder fairer smarter greater nicer happier".split()
+)
+
+
+def _compares(token: Token) -> bool:
+    """A comparison of measurable things: "more women than ever", "higher than", "fewer nurses"; not a
+    comparative of judgement ("a better future") or the "more than" of a figure ("more than 11,000")."""
+    if token.tag_ not in ("JJR", "RBR") or token.dep_ == "quantmod" or token.head.tag_ == "CD":
+        return False
+    if token.lower_ in EVALUATIVE_COMPARATIVES:
+        return False
+    if token.lower_ in ("more", "less", "fewer"):  # "more women", "less money", "more than ever"
+        return token.dep_ in ("amod", "dobj", "nsubj", "attr", "advmod") and (
+            token.head.pos_ in ("NOUN", "PROPN") or any(c.lower_ == "than" for c in token.children)
+        )
+    return True
+
+
+def _explains_event(because: Token) -> bool:
+    """Whether a "because" gives the cause of something that happened ("the hospital closed because ..."),
+    not a speaker's reasoning ("we have to act because ...")."""
+    verb = because.head.head if because.dep_ == "mark" else because.head
+    subject = _subject(verb)
+    return (
+        _past(verb) or verb.tag_ == "VBZ"
+    ) and subject is not None and subject.lower_ not in FIRST_SECOND | {"it", "that", "this", "which"}
+
+
+def _causal(token: Token) -> bool:
+    """Connectives and verbs of cause: "because", "due to", "led to", "as a result", "the tariffs cost 300 jobs"."""
+    lemma = token.lemma_.lower()
+    if lemma == "because":
+        return _explains_event(token)
+    if token.lower_ in ("due", "thanks") and _next(token).lower_ == "to":
+        return True
+    if lemma in ("lead", "contribute") and any(c.lower_ == "to" for c in token.children):
+        return True
+    if lemma == "result" and any(c.lower_ in ("in", "from") for c in token.children):
+        return True
+    if token.lower_ == "result" and token.head.lower_ == "as":
+        return True
+    if lemma == "blame" or (lemma == "responsible" and any(c.lower_ == "for" for c in token.children)):
+        return True
+    if token.pos_ != "VERB" or lemma not in EFFECT_VERBS:
+        return False
+    subject = _subject(token)
+    has_object = any(c.dep_ in ("dobj", "attr") for c in token.children)
+    if lemma == "cause":
+        return True
+    return (
+        has_object
+        and subject is not None
+        and subject.pos_ in ("NOUN", "PROPN")
+        and not _is_person(subject)
+        and subject.lemma_.lower() not in ("company", "government", "administration")
+    )
+
+
+def _law(token: Token) -> bool:
+    """Whether the token says what a law, a policy or a vote did or does: "voted against the bill", "the bill
+    requires", "under the agreement", "repealed the tax". Promising to repeal a law, or naming one, is not."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB" and lemma in ENACT_VERBS | {"support", "oppose", "introduce", "block"}:
+        if not _past(token):
+            return False
+        if lemma == "vote":  # "voted against the bill", "voted to close": a member's vote, not an election
+            preps = {c.lower_ if c.dep_ == "prep" else "to" for c in token.children if c.dep_ in ("prep", "xcomp")}
+            subject = _subject(token)
+            return bool(preps & {"for", "against", "to"}) and not (
+                subject is not None and subject.lemma_.lower() in ("people", "voter", "million", "american", "you")
+            )
+        if lemma in ("veto", "repeal", "enact", "ratify", "legislate", "filibuster", "outlaw"):
+            return True
+        objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+        objects += [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        return any(o.lemma_.lower() in LAW_NOUNS or o.ent_type_ == "LAW" for o in objects)
+    if (lemma not in LAW_NOUNS and token.ent_type_ != "LAW") or token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if token.dep_ == "pobj" and token.head.lower_ == "under":
+        return not _own(token)
+    verb = token.head
+    return (
+        token.dep_ in ("nsubj", "nsubjpass")
+        and verb.lemma_.lower() in POLICY_EFFECT_VERBS
+        and not _own(token)
+        and not any(c.dep_ == "aux" and c.lower_ in PROPOSAL_AUX for c in verb.children)
+    )
+
+
+def _factual_tense(verb: Token) -> bool:
+    """Whether a verb states what happened or is happening ("fell", "has doubled", "are going up"), not what
+    will, would or should ("will grow", "to increase")."""
+    aux = _aux(verb)
+    if any(a in FUTURE_AUX | HYPOTHETICAL_AUX | PROPOSAL_AUX | {"to", "can", "ca", "may"} for a in aux):
+        return False
+    return _past(verb) or verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VBG" and bool(aux))
+
+
+def _past(verb: Token) -> bool:
+    """Whether a verb tells of the past: "voted", "has voted", "was passed" (not "will vote", "to vote")."""
+    aux = _aux(verb)
+    if verb.tag_ == "VBD":
+        return True
+    return verb.tag_ == "VBN" and any(a in ("has", "have", "had", "'ve", "'d", "was", "were", "been") for a in aux)
+
+
+def _reported(root: Token) -> bool:
+    """Whether the clause reports what someone else said or thinks: "He said that ...", "She claims ..."."""
+    if root.lemma_.lower() not in REPORTING_VERBS or not any(c.dep_ in ("ccomp", "xcomp") for c in root.children):
+        return False
+    subject = _subject(root)
+    return subject is not None and subject.lower_ not in FIRST_PERSON
+
+
+def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = None) -> Features:
+    """Check-worthiness criteria of a sentence or clause, each in [0, 1]; ``ents`` are its entities if known.
+
+    ``hedged`` is accepted for callers that know it; a hedge is shown beside a claim, not scored.
+    """
+    ents = list(sent.ents if ents is None else ents)
+    v: dict[str, float] = dict.fromkeys(CRITERIA_BY_NAME, 0.0)
+    n = _words(sent)
+    v["length"] = min(1.0, max(0.0, (n - 6) / 24))
+    v["fragment"] = 1.0 if n < 6 else 0.0
+    v["question"] = 1.0 if is_question(sent.text) else 0.0
+    v["addressed"] = 1.0 if _addressed(sent) else 0.0
+
+    found = figures(sent, ents)
+    quantities = [f for f in found if f.kind == "quantity"]
+    seen = {t.i for f in quantities for t in f.span}
+    words = _word_quantities(sent, seen)
+    count = len(quantities) + len(words)
+    v["figure"] = 1.0 if count else 0.0
+    v["figures"] = 1.0 if count >= 2 else 0.0
+    counted = [_counted(f) for f in quantities] + [_of_object(t) or t.head for t in words]
+    if any(c is not None and (c.lemma_.lower() in PEOPLE_NOUNS or c.ent_type_ == "NORP") for c in counted):
+        v["people"] = 1.0
+    if any(f.kind == "date" and _specific_date(f.span) for f in found):
+        v["date"] = 1.0
+    if any(e.label_ in SPECIFIC_LABELS and e.root.dep_ != "npadvmod" for e in ents):
+        v["named"] = 1.0
+    v["source"] = 1.0 if _cites_source(sent) else 0.0
+
+    for token in sent:
+        lower, lemma, tag, pos = token.lower_, token.lemma_.lower(), token.tag_, token.pos_
+        if pos in ("NOUN", "PROPN") and lemma in STATISTIC_NOUNS or lower in ("%", "percent"):
+            v["statistic"] = 1.0
+        if pos in ("NOUN", "PROPN", "VERB") and lemma in PUBLIC_NOUNS:
+            v["public"] = 1.0
+        if _compares(token):
+            v["comparison"] = 1.0
+        elif (lemma == "compare" and tag == "VBN") or (lower in ("up", "down") and _next(token).lower_ == "from"):
+            v["comparison"] = 1.0
+        elif pos == "VERB" and lemma in CHANGE_VERBS and _factual_tense(token):
+            v["comparison"] = 1.0
+        if _record(token, sent):
+            v["record"] = 1.0
+        if _causal(token):
+            v["cause"] = 1.0
+        if _law(token):
+            v["law"] = 1.0
+        if (lemma in SMALL_TALK and pos in ("VERB", "NOUN", "INTJ", "ADJ", "PROPN")) or tag == "UH":
+            v["small_talk"] = 1.0
+        if _judgement(token):
+            v["evaluative"] = 1.0
+        if lower == "my" and token.head.lemma_.lower() in KIN_NOUNS:
+            v["personal"] = 1.0
+        if lower == "if" and _conditional(token) or lower in ("imagine", "suppose", "hypothetically"):
+            v["hypothetical"] = 1.0
+        if lower == "let" and _next(token).lower_ in ("'s", "us"):
+            v["proposal"] = 1.0
+        if pos in ("VERB", "AUX"):
+            _verb(token, sent, v)
+
+    if not any(v[name] for name in CHECKABLE):
+        v["reported"] = 1.0 if _reported(sent.root) else 0.0
+    if not any(v[name] for name in ("figure", "date", "named", "source", "law", "statistic", "record", "comparison")):
+        v["vague"] = 1.0
+    return Features(v)
+
+
+def _verb(token: Token, sent: Span, v: dict[str, float]) -> None:
+    """The criteria a verb sets: tense and mood (prediction, promise, hypothetical, proposal), who acts."""
+    lemma, tag = token.lemma_.lower(), token.tag_
+    aux = _aux(token)
+    subject = _subject(token)
+    who = subject.lower_ if subject is not None else None
+    main = token.dep_ in ("ROOT", "conj", "ccomp") or token == sent.root
+    # what a law or a policy will or would do is what it does, not a forecast ("the bill would cap rents")
+    policy = subject is not None and subject.lemma_.lower() in LAW_NOUNS and not _own(subject)
+    # "I will tell you", "you'll see": a turn of phrase, not a forecast
+    talk = lemma in SPEECH_VERBS or lemma in ("see", "find", "hear", "look")
+    if policy and main and any(a in FUTURE_AUX | HYPOTHETICAL_AUX for a in aux):
+        v["law"] = 1.0
+    elif main and not talk and (any(a in FUTURE_AUX for a in aux) or _going_to(token)):
+        v["promise" if who in FIRST_PERSON else "prediction"] = 1.0
+    elif main and not talk and any(a in HYPOTHETICAL_AUX for a in aux):
+        reported = token.dep_ == "ccomp" and token.head.lemma_.lower() in REPORTING_VERBS
+        v["prediction" if reported else "hypothetical"] = 1.0
+    if any(a in PROPOSAL_AUX for a in aux) or (
+        lemma in ("need", "have") and any(c.dep_ == "xcomp" for c in token.children) and token.dep_ == "ROOT"
+    ):
+        v["proposal"] = 1.0
+    if lemma in FORECAST_VERBS and any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
+        v["prediction"] = 1.0
+    if who in FIRST_PERSON and tag in ("VBP", "VB", "VBZ") and not aux:
+        if lemma in OPINION_VERBS:
+            v["opinion"] = 1.0
+        if lemma in PLAN_VERBS and any(c.dep_ == "xcomp" for c in token.children):
+            v["proposal"] = 1.0
+        if lemma in PROMISE_VERBS:
+            v["promise"] = 1.0
+    if token == sent.root and tag == "VB" and not _has_subject(token) and not aux and token.i <= sent.start + 2:
+        v["instruction"] = 1.0
+    past = tag == "VBD" or (tag == "VBN" and any(a in ("has", "have", "had", "'ve", "was", "were") for a in aux))
+    if who == "i" and lemma in PERSONAL_VERBS and not any(a in FUTURE_AUX | HYPOTHETICAL_AUX for a in aux):
+        v["personal"] = 1.0
+    elif past and lemma not in REPORTING_VERBS and lemma not in ("be", "have", "do"):
+        if who not in (None, "i", "it", "that", "this", "what", "which", "who"):
+            v["event"] = 1.0
+
+
+def _own(token: Token) -> bool:
+    """Whether a noun is the speaker's own: "my plan", "our proposal"."""
+    return any(c.dep_ == "poss" and c.lower_ in ("my", "our") for c in token.children)
+
+
+def _next(token: Token) -> Token:
+    """The next token, or the token itself at the end of the document."""
+    return token.nbor() if token.i + 1 < len(token.doc) else token
+
+
+def _judgement(token: Token) -> bool:
+    """An evaluative word said of something ("the plan is a disaster", "groups were unimpressed"), not a
+    word that only colours a noun phrase in a factual claim ("tremendous gun violence")."""
+    if token.lower_ not in EVALUATIVE_WORDS or token.pos_ not in ("ADJ", "NOUN"):
+        return False
+    dep = token.dep_ if token.dep_ != "conj" else token.head.dep_
+    return dep in ("acomp", "attr", "oprd", "ROOT", "appos", "ccomp", "xcomp")
+
+
+#: Verbs of "if you look at ...", "if you go to ...": a turn of speech, not a condition.
+_RHETORICAL_IF = frozenset("look see go check read listen compare think ask take remember consider".split())
+
+
+def _conditional(token: Token) -> bool:
+    """Whether an "if" opens a condition ("if we cut the levy, prices would fall"), not an indirect question
+    ("she doesn't know if ...") or a turn of speech ("if you look at the numbers")."""
+    verb = token.head
+    if token.dep_ != "mark" or verb.dep_ != "advcl":
+        return False
+    subject = _subject(verb)
+    return not (subject is not None and subject.lower_ == "you" and verb.lemma_.lower() in _RHETORICAL_IF)
+
+
+def score(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = None) -> float:
+    """Check-worthiness of a sentence in [0, 1]; who said it is reported beside the claim, not scored."""
+    return features(sent, hedged=hedged, ents=ents).probability
 
 
 def _reporting_subject(clause: Span) -> str | None:
@@ -312,13 +761,14 @@ def _reporting_subject(clause: Span) -> str | None:
 def _speaker_of(span: Span, quotes: Sequence[Quote]) -> str | None:
     """Who speaks in a quote overlapping the span: the first named speaker, else the first third-party mention.
 
-    ``quotes`` are in text order. A first- or second-person speaker ("I", "we") names nobody to attribute to.
+    ``quotes`` are in text order. A first- or second-person speaker ("I", "we") names nobody to attribute to,
+    and a stance (what someone believes or intends) does not assert the claim.
     """
     mention: str | None = None
     for quote in quotes:
         if quote.start >= span.end_char:
             break
-        if quote.end <= span.start_char:
+        if quote.end <= span.start_char or quote.kind not in ASSERTING_KINDS:
             continue
         if quote.speaker and quote.speaker.lower() not in FIRST_SECOND:
             return quote.speaker
@@ -377,11 +827,19 @@ def _strip(span: Span) -> tuple[str, int, int]:
     return body, start, start + len(body)
 
 
-def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:
-    """Claims, one per independent clause, ranked by check-worthiness, best first (ties in text order)."""
-    in_order = sorted(quotes, key=lambda q: q.start)
+@dataclass
+class Candidate:
+    """A clause that may be a claim, with the criteria read from it."""
+
+    span: Span
+    features: Features
+    hedges: list[str]
+    ents: list[Span]
+
+
+def candidates(doc: Doc) -> Iterable[Candidate]:
+    """Every clause that can be a claim, in text order, with its criteria (what :func:`extract_claims` ranks)."""
     sentence_ents = ents_by_sentence(doc)
-    claims: list[Claim] = []
     for sent in doc.sents:
         if not _is_candidate(sent):
             continue
@@ -389,19 +847,30 @@ def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:
         for clause in clauses(sent):
             ents = [e for e in sent_ents if clause.start <= e.start and e.end <= clause.end]
             hedges = find_hedges(clause)
-            value = round(score(clause, hedged=bool(hedges), ents=ents), 4)
-            text, start, end = _strip(clause)
-            claims.append(
-                Claim(
-                    text=text,
-                    score=value,
-                    checkworthy=value >= THRESHOLD,
-                    attribution=_attribution(clause, in_order),
-                    hedged=bool(hedges),
-                    hedges=hedges,
-                    numbers=[f.text for f in figures(clause, ents)],
-                    start=start,
-                    end=end,
-                )
+            yield Candidate(clause, features(clause, hedged=bool(hedges), ents=ents), hedges, ents)
+
+
+def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:
+    """Claims, one per independent clause, ranked by check-worthiness, best first (ties in text order)."""
+    in_order = sorted(quotes, key=lambda q: q.start)
+    claims: list[Claim] = []
+    for candidate in candidates(doc):
+        clause = candidate.span
+        value = round(candidate.features.probability, 4)
+        text, start, end = _strip(clause)
+        claims.append(
+            Claim(
+                text=text,
+                score=value,
+                checkworthy=value >= THRESHOLD,
+                reasons=candidate.features.reasons(),
+                attribution=_attribution(clause, in_order),
+                hedged=bool(candidate.hedges),
+                hedges=candidate.hedges,
+                numbers=[f.text for f in figures(clause, candidate.ents)],
+                start=start,
+                end=end,
             )
+        )
     return sorted(claims, key=lambda c: (-c.score, c.start))
+
