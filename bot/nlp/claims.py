@@ -39,7 +39,7 @@ from bot.nlp.summary import strip_dateline
 
 VERSION = "4"
 #: Score from which a claim is flagged check-worthy: the point of best F1 on the project's own sentences.
-THRESHOLD = 0.45
+THRESHOLD = 0.4
 MIN_TOKENS = 4
 #: A criterion is named among a claim's reasons when it moves the score by at least this much (log-odds).
 MIN_REASON = 0.3
@@ -52,6 +52,7 @@ MAX_REASONS = 4
 FRACTION_WORDS = frozenset("half halves third thirds quarter quarters fifth fifths tenth tenths".split())
 MULTIPLE_WORDS = frozenset("twice double triple quadruple doubled tripled halved quadrupled".split())
 LOOSE_COUNTS = frozenset("dozens hundreds thousands millions billions scores".split())
+SCALE_WORDS = frozenset("hundred thousand million billion trillion".split())
 #: Nouns for people, and what happens to them, that a figure can count: "how many people it affects".
 PEOPLE_NOUNS = frozenset(
     """people person persons citizen resident family household child kid student pupil worker employee job
@@ -152,6 +153,7 @@ MONTHS = frozenset(
     jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 FIRST_PERSON = frozenset({"i", "we"})
+PERSONAL_PRONOUNS = frozenset({"me", "us", "you", "him", "her", "them"})
 FIRST_SECOND = frozenset({"i", "we", "you", "me", "us", "my", "our", "your"})
 THIRD_PERSON = frozenset({"he", "she", "they"})
 FUTURE_AUX = frozenset({"will", "'ll", "wo", "shall"})
@@ -206,36 +208,36 @@ CRITERIA_BY_NAME = {c.name: c for c in CRITERIA}
 CHECKABLE = ("figure", "comparison", "record", "cause", "law", "source")
 
 #: Log-odds weights, fitted by ``bench/fit_claims.py`` on ``bench/data/checkworthy.jsonl`` (see the docstring).
-BIAS = -2.02
+BIAS = -2.00
 WEIGHTS: dict[str, float] = {
-    "figure": 0.94,
-    "figures": 0.27,
-    "people": 0.62,
-    "statistic": 0.59,
-    "source": 0.71,
+    "figure": 1.11,
+    "figures": 0.48,
+    "people": 0.60,
+    "statistic": 0.55,
+    "source": 0.64,
     "comparison": 0.91,
-    "record": 0.97,
-    "cause": 0.82,
+    "record": 0.95,
+    "cause": 0.78,
     "law": 1.47,
-    "named": 0.68,
-    "date": 0.44,
-    "event": 1.45,
+    "named": 0.64,
+    "date": 0.42,
+    "event": 1.48,
     "public": 0.82,
     "length": 0.00,
-    "prediction": -1.23,
-    "promise": -1.26,
-    "hypothetical": -1.61,
-    "proposal": -1.37,
-    "question": -2.70,
-    "opinion": -0.47,
-    "evaluative": -0.48,
-    "personal": -1.66,
-    "reported": -0.24,
-    "addressed": -1.23,
-    "small_talk": -0.70,
-    "instruction": -0.49,
+    "prediction": -1.45,
+    "promise": -1.27,
+    "hypothetical": -1.66,
+    "proposal": -1.42,
+    "question": -2.74,
+    "opinion": -0.45,
+    "evaluative": -0.39,
+    "personal": -1.56,
+    "reported": -0.26,
+    "addressed": -1.24,
+    "small_talk": -0.84,
+    "instruction": -0.44,
     "fragment": -0.74,
-    "vague": -0.61,
+    "vague": -0.66,
 }
 
 
@@ -408,6 +410,31 @@ def _word_quantities(sent: Span, seen: set[int]) -> list[Token]:
     return found
 
 
+#: How much a small count written as a word ("two councillors", "three times") counts as a figure: such
+#: counts are common in talk and are rarely what makes a claim worth checking.
+SMALL_COUNT = 0.4
+
+
+def _precise(span: Span) -> bool:
+    """Whether a quantity is a measurement rather than a small count: digits, money, a percentage, a scale
+    word ("millions"), a proportion ("four in ten", "one in five") or a fraction ("two thirds")."""
+    for token in span:
+        lower = token.lower_
+        if any(ch.isdigit() for ch in lower) or token.ent_type_ in ("MONEY", "PERCENT") or lower in ("%", "percent"):
+            return True
+        if lower in SCALE_WORDS or lower in LOOSE_COUNTS or lower in FRACTION_WORDS:
+            return True
+    doc = span.doc
+    after = [t.lower_ for t in doc[span.end : span.end + 3]]
+    before = [t for t in doc[max(0, span.start - 2) : span.start]]
+    if after[:1] in (["percent"], ["%"]):
+        return True
+    # "four in ten", "one out of five": a proportion, which spaCy reads as two numbers
+    if after[:1] in (["in"], ["out"]) and any(t.like_num for t in doc[span.end + 1 : span.end + 3]):
+        return True
+    return len(before) == 2 and before[1].lower_ == "in" and before[0].like_num
+
+
 def _specific_date(span: Span) -> bool:
     """A date that pins a claim down: a year, a month or weekday, or "last year"; not a bare duration."""
     for token in span:
@@ -551,14 +578,16 @@ def _law(token: Token) -> bool:
         if lemma == "vote":  # "voted against the bill", "voted to close": a member's vote, not an election
             preps = {c.lower_ if c.dep_ == "prep" else "to" for c in token.children if c.dep_ in ("prep", "xcomp")}
             subject = _subject(token)
-            return bool(preps & {"for", "against", "to"}) and not (
+            people = {g.lower_ for c in token.children if c.dep_ == "prep" for g in c.children} & PERSONAL_PRONOUNS
+            return bool(preps & {"for", "against", "to"}) and not people and not (
                 subject is not None and subject.lemma_.lower() in ("people", "voter", "million", "american", "you")
             )
         if lemma in ("veto", "repeal", "enact", "ratify", "legislate", "filibuster", "outlaw"):
             return True
         objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
         objects += [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
-        return any(o.lemma_.lower() in LAW_NOUNS or o.ent_type_ == "LAW" for o in objects)
+        # "supported the bill", "opposed that": a position on a measure (a bare "that" is the measure discussed)
+        return any(o.lemma_.lower() in LAW_NOUNS or o.ent_type_ == "LAW" or o.lower_ in ("that", "it") for o in objects)
     if (lemma not in LAW_NOUNS and token.ent_type_ != "LAW") or token.pos_ not in ("NOUN", "PROPN"):
         return False
     if token.dep_ == "pobj" and token.head.lower_ == "under":
@@ -614,9 +643,9 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
     quantities = [f for f in found if f.kind == "quantity"]
     seen = {t.i for f in quantities for t in f.span}
     words = _word_quantities(sent, seen)
-    count = len(quantities) + len(words)
-    v["figure"] = 1.0 if count else 0.0
-    v["figures"] = 1.0 if count >= 2 else 0.0
+    strong = sum(_precise(f.span) for f in quantities) + len(words)
+    v["figure"] = 1.0 if strong else (SMALL_COUNT if quantities else 0.0)
+    v["figures"] = 1.0 if strong >= 2 else 0.0
     counted = [_counted(f) for f in quantities] + [_of_object(t) or t.head for t in words]
     if any(c is not None and (c.lemma_.lower() in PEOPLE_NOUNS or c.ent_type_ == "NORP") for c in counted):
         v["people"] = 1.0
@@ -644,14 +673,14 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
             v["cause"] = 1.0
         if _law(token):
             v["law"] = 1.0
-        if (lemma in SMALL_TALK and pos in ("VERB", "NOUN", "INTJ", "ADJ", "PROPN")) or tag == "UH":
+        if lemma in SMALL_TALK and pos in ("VERB", "NOUN", "INTJ", "ADJ", "PROPN"):
             v["small_talk"] = 1.0
         if _judgement(token):
             v["evaluative"] = 1.0
         if lower == "my" and token.head.lemma_.lower() in KIN_NOUNS:
             v["personal"] = 1.0
         if lower == "if" and _conditional(token) or lower in ("imagine", "suppose", "hypothetically"):
-            v["hypothetical"] = 1.0
+            v["hypothetical"] = max(v["hypothetical"], 0.5 if _reported_by_other(token) else 1.0)
         if lower == "let" and _next(token).lower_ in ("'s", "us"):
             v["proposal"] = 1.0
         if pos in ("VERB", "AUX"):
@@ -675,13 +704,16 @@ def _verb(token: Token, sent: Span, v: dict[str, float]) -> None:
     policy = subject is not None and subject.lemma_.lower() in LAW_NOUNS and not _own(subject)
     # "I will tell you", "you'll see": a turn of phrase, not a forecast
     talk = lemma in SPEECH_VERBS or lemma in ("see", "find", "hear", "look")
+    # a forecast someone else made is partly a fact about them ("Walmart announced it will create 10,000 jobs")
+    strength = 0.5 if _reported_by_other(token) else 1.0
     if policy and main and any(a in FUTURE_AUX | HYPOTHETICAL_AUX for a in aux):
         v["law"] = 1.0
     elif main and not talk and (any(a in FUTURE_AUX for a in aux) or _going_to(token)):
-        v["promise" if who in FIRST_PERSON else "prediction"] = 1.0
+        name = "promise" if who in FIRST_PERSON else "prediction"
+        v[name] = max(v[name], strength)
     elif main and not talk and any(a in HYPOTHETICAL_AUX for a in aux):
-        reported = token.dep_ == "ccomp" and token.head.lemma_.lower() in REPORTING_VERBS
-        v["prediction" if reported else "hypothetical"] = 1.0
+        name = "prediction" if token.dep_ == "ccomp" and token.head.lemma_.lower() in REPORTING_VERBS else "hypothetical"
+        v[name] = max(v[name], strength)
     if any(a in PROPOSAL_AUX for a in aux) or (
         lemma in ("need", "have") and any(c.dep_ == "xcomp" for c in token.children) and token.dep_ == "ROOT"
     ):
@@ -705,6 +737,17 @@ def _verb(token: Token, sent: Span, v: dict[str, float]) -> None:
             v["event"] = 1.0
 
 
+def _reported_by_other(token: Token) -> bool:
+    """Whether the token stands in what someone other than the speaker said: "Ford announced it will ..."."""
+    while token.dep_ != "ROOT" and token.head is not token:
+        head = token.head
+        if token.dep_ == "ccomp" and head.lemma_.lower() in REPORTING_VERBS:
+            subject = _subject(head)
+            return subject is not None and subject.lower_ not in FIRST_SECOND
+        token = head
+    return False
+
+
 def _own(token: Token) -> bool:
     """Whether a noun is the speaker's own: "my plan", "our proposal"."""
     return any(c.dep_ == "poss" and c.lower_ in ("my", "our") for c in token.children)
@@ -720,12 +763,14 @@ def _judgement(token: Token) -> bool:
     word that only colours a noun phrase in a factual claim ("tremendous gun violence")."""
     if token.lower_ not in EVALUATIVE_WORDS or token.pos_ not in ("ADJ", "NOUN"):
         return False
+    if any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
+        return False  # "it's fair to say that ...": a frame for what follows
     dep = token.dep_ if token.dep_ != "conj" else token.head.dep_
     return dep in ("acomp", "attr", "oprd", "ROOT", "appos", "ccomp", "xcomp")
 
 
 #: Verbs of "if you look at ...", "if you go to ...": a turn of speech, not a condition.
-_RHETORICAL_IF = frozenset("look see go check read listen compare think ask take remember consider".split())
+_RHETORICAL_IF = frozenset("look see go check read listen compare think ask take remember consider talk speak".split())
 
 
 def _conditional(token: Token) -> bool:
@@ -734,8 +779,11 @@ def _conditional(token: Token) -> bool:
     verb = token.head
     if token.dep_ != "mark" or verb.dep_ != "advcl":
         return False
+    lemma = verb.lemma_.lower()
+    if _going_to(verb) or lemma == "want":  # "if we're going to talk about ...", "if you want to know"
+        lemma = next((c.lemma_.lower() for c in verb.children if c.dep_ == "xcomp"), lemma)
     subject = _subject(verb)
-    return not (subject is not None and subject.lower_ == "you" and verb.lemma_.lower() in _RHETORICAL_IF)
+    return not (subject is not None and subject.lower_ in ("you", "we") and lemma in _RHETORICAL_IF)
 
 
 def score(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = None) -> float:
