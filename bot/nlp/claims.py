@@ -197,29 +197,29 @@ CRITERIA = (
 CRITERIA_BY_NAME = {c.name: c for c in CRITERIA}
 
 #: Log-odds weights, fitted by ``bench/fit_claims.py`` on ``bench/data/checkworthy.jsonl`` (see the docstring).
-BIAS = -1.67
+BIAS = -1.66
 WEIGHTS: dict[str, float] = {
-    "figure": 1.26,
-    "figures": 0.56,
-    "statistic": 0.34,
-    "source": 0.61,
-    "comparison": 1.31,
-    "cause": 0.56,
-    "law": 1.41,
-    "named": 0.48,
-    "event": 1.40,
-    "public": 0.89,
-    "prediction": -1.46,
-    "promise": -1.50,
-    "hypothetical": -1.60,
-    "proposal": -1.61,
-    "question": -2.71,
+    "figure": 1.28,
+    "figures": 0.57,
+    "statistic": 0.35,
+    "source": 0.63,
+    "comparison": 1.30,
+    "cause": 0.67,
+    "law": 1.45,
+    "named": 0.47,
+    "event": 1.39,
+    "public": 0.88,
+    "prediction": -1.43,
+    "promise": -1.51,
+    "hypothetical": -1.61,
+    "proposal": -1.62,
+    "question": -2.66,
     "opinion": -0.48,
-    "evaluative": -0.34,
-    "personal": -1.52,
-    "addressed": -1.14,
+    "evaluative": -0.35,
+    "personal": -1.53,
+    "addressed": -1.09,
     "small_talk": -1.05,
-    "instruction": -0.46,
+    "instruction": -0.47,
     "fragment": -0.74,
     "vague": -1.03,
 }
@@ -529,26 +529,24 @@ def _explains_event(because: Token) -> bool:
 
 
 def _causal(token: Token) -> bool:
-    """Connectives and verbs of cause: "because", "due to", "led to", "as a result", "the tariffs cost 300 jobs"."""
+    """A cause and its effect: "because" explaining an event, "due to", "led to", "as a result", or a thing
+    acting on another ("the tariffs cost 300 jobs", "the closure caused delays")."""
     lemma = token.lemma_.lower()
     if lemma == "because":
-        return _explains_event(token)
-    if token.lower_ in ("due", "thanks") and _next(token).lower_ == "to" and token.dep_ != "ROOT":
-        return token.i == 0 or token.doc[token.i - 1].pos_ not in ("PRON", "DET")  # not "my thanks to"
-    if lemma in ("lead", "contribute") and any(c.dep_ == "prep" and c.lower_ == "to" for c in token.children):
+        return _next(token).lower_ != "of" and _explains_event(token)
+    if token.lower_ == "due" and _next(token).lower_ == "to":
         return True
+    if lemma == "lead" and any(c.dep_ == "prep" and c.lower_ == "to" for c in token.children):
+        return _factual_tense(token)
     if lemma == "result" and any(c.lower_ in ("in", "from") for c in token.children):
-        return True
+        return _factual_tense(token)
     if token.lower_ == "result" and token.head.lower_ == "as":
         return True
-    if token.pos_ != "VERB" or lemma not in EFFECT_VERBS:
+    if token.pos_ != "VERB" or lemma not in EFFECT_VERBS or not _factual_tense(token):
         return False
     subject = _subject(token)
-    has_object = any(c.dep_ in ("dobj", "attr") for c in token.children)
-    if lemma == "cause":
-        return True
     return (
-        has_object
+        any(c.dep_ in ("dobj", "attr") for c in token.children)
         and subject is not None
         and subject.pos_ in ("NOUN", "PROPN")
         and not _is_person(subject)
