@@ -2,24 +2,25 @@
 
 A claim is an independent clause that asserts something verifiable: a sentence, or each clause of a
 sentence that joins several with their own subjects ("Exports fell 4 percent, and 1,200 jobs were cut" is
-two claims; reported speech stays with its attribution).
+two claims; reported speech stays with its attribution). Questions are not claims.
 
 Its score follows the criteria fact-checkers publish for choosing what to check (Full Fact, ClaimBuster,
-Chequeado). Read from spaCy's parse in one pass, these raise it: a figure, in digits or in words ("four in
-ten", "a third", "dozens"), and how many people it touches; a statistic with its source; a comparison, a
-superlative or a record; a cause and its effect; what a law, a policy or a vote does; a named actor, a
-date and a concrete past event. These lower it: predictions and promises, hypotheticals and proposals
-("if", "would", "we should"), questions, opinions and judgements, personal experience, what someone else
-said when the report itself asserts nothing checkable, sentences addressed to someone present, small talk,
-instructions, fragments, and sentences with nothing specific in them. A figure alone does not make a claim
-worth checking: a figure in a hypothetical, a promise or a question stays low.
+Chequeado), read from spaCy's parse. These raise it: a figure, in digits or in words ("four in ten", "a
+third", "dozens"), and how many people it affects; a statistic and its source; a comparison, a superlative
+or a record; a cause and its effect; what a law, a policy or a vote does; a named actor, a specific past
+event, a subject of public interest. These lower it: predictions and promises, hypotheticals and proposals
+("if", "would", "we should"), questions, opinions and judgements, personal stories, sentences addressed to
+someone present, small talk, instructions, fragments, and sentences with nothing specific in them. A
+figure alone does not make a claim worth checking: a figure in a hypothetical, a promise or a personal
+story stays low; and what someone else said counts for what it asserts, so "He said my plan was a fantasy"
+has nothing to raise it, while "She told parliament waiting lists had fallen by a fifth" does.
 
-The score is a logistic function of those criteria. Its weights are fitted (``bench/fit_claims.py``) on the
-project's own labelled sentences only (``bench/data/checkworthy.jsonl``, written for nutgraf), with each
-weight held to the direction its criterion gives; a criterion is kept only when it helps on those sentences
-and on most debates of the shared evaluation files, measured one debate at a time (``bench/eval_claims.py``),
-which are never fitted on. Each claim carries its ``reasons``: the labels of the criteria that moved its
-score most, those that raised it first.
+The score is a logistic function of those criteria. Its weights are fitted by ``bench/fit_claims.py`` on
+the project's own labelled sentences only (``bench/data/checkworthy.jsonl``, written for nutgraf), each
+held to the direction its criterion gives. A criterion was kept when it helped on those sentences and on
+most debates of the shared evaluation files, measured one debate at a time by ``bench/eval_claims.py``
+(which fits nothing). Each claim carries its ``reasons``: the labels of the criteria that moved its score
+most, those that raised it first.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ THRESHOLD = 0.3
 MIN_TOKENS = 4
 #: A criterion is named among a claim's reasons when it moves the score by at least this much (log-odds).
 MIN_REASON = 0.3
-#: At most this many reasons are given for a claim.
-MAX_REASONS = 4
+#: At most this many reasons are given for a claim: those that raised it, then those that lowered it.
+MAX_RAISING = 4
+MAX_LOWERING = 2
 
 # --- Word lists, written for nutgraf from English grammar and the criteria above (lemmas, lower case) ---
 
@@ -200,28 +202,28 @@ CRITERIA_BY_NAME = {c.name: c for c in CRITERIA}
 BIAS = -1.66
 WEIGHTS: dict[str, float] = {
     "figure": 1.28,
-    "figures": 0.57,
-    "statistic": 0.35,
-    "source": 0.63,
-    "comparison": 1.30,
-    "cause": 0.67,
-    "law": 1.45,
-    "named": 0.47,
-    "event": 1.39,
-    "public": 0.88,
-    "prediction": -1.43,
+    "figures": 0.56,
+    "statistic": 0.36,
+    "source": 0.60,
+    "comparison": 1.32,
+    "cause": 0.80,
+    "law": 1.49,
+    "named": 0.49,
+    "event": 1.37,
+    "public": 0.86,
+    "prediction": -1.42,
     "promise": -1.51,
-    "hypothetical": -1.61,
-    "proposal": -1.62,
+    "hypothetical": -1.59,
+    "proposal": -1.61,
     "question": -2.66,
-    "opinion": -0.48,
-    "evaluative": -0.35,
+    "opinion": -0.49,
+    "evaluative": -0.36,
     "personal": -1.53,
-    "addressed": -1.09,
-    "small_talk": -1.05,
+    "addressed": -1.10,
+    "small_talk": -1.06,
     "instruction": -0.47,
-    "fragment": -0.74,
-    "vague": -1.03,
+    "fragment": -0.75,
+    "vague": -1.00,
 }
 
 
@@ -256,10 +258,11 @@ class Features:
         raised = sorted((m for m in moved if m[0] >= MIN_REASON and m[1].raises), key=lambda m: -m[0])
         lowered = sorted((m for m in moved if m[0] <= -MIN_REASON and not m[1].raises), key=lambda m: m[0])
         labels: list[str] = []
-        for _, criterion in [*raised, *lowered]:
-            label = self._label(criterion)
-            if label not in labels and len(labels) < MAX_REASONS:
-                labels.append(label)
+        for group, most in ((raised, MAX_RAISING), (lowered, MAX_LOWERING)):
+            for _, criterion in group[:most]:
+                label = self._label(criterion)
+                if label not in labels:
+                    labels.append(label)
         return labels or ["vague"]
 
     def _label(self, criterion: Criterion) -> str:
@@ -297,6 +300,25 @@ def _opening(sent: Span) -> list[Token]:
     while i < len(words) and words[i].lower_ in ("and", "but", "so", "now", "well", "okay", "look", ",", "—", "-"):
         i += 1
     return words[i:]
+
+
+#: Words that open a direct question ("Why did ...", "How many ...").
+_WH_WORDS = frozenset("what why how who whom whose where when which".split())
+
+
+def _interrogative(sent: Span) -> bool:
+    """Whether a sentence has the word order of a question though its mark was lost (transcripts, pasted
+    text): "Why did the council spend 40 million on the bridge", "Did the minister know"."""
+    words = _opening(sent)
+    if len(words) < 3:
+        return False
+    first, second = words[0], words[1]
+    if first.lower_ in _WH_WORDS:
+        return second.pos_ == "AUX" or (first.lower_ == "how" and second.lower_ in ("many", "much"))
+    if first.pos_ != "AUX":
+        return False
+    verb = first if first.dep_ == "ROOT" else first.head
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i > first.i for c in verb.children)
 
 
 def _addressed(sent: Span) -> bool:
@@ -453,10 +475,9 @@ def _cites_source(sent: Span) -> bool:
             verb = head.lemma_.lower()
             if evidence and verb in ("show", "find", "reveal", "suggest", "indicate", "conclude", "put", "say", "estimate"):
                 return True
-            reports = any(c.dep_ in ("ccomp", "xcomp") for c in head.children) or any(
-                t.like_num or t.ent_type_ in ("PERCENT", "MONEY") for t in sent
-            )
-            if institution and reports and verb in SPEECH_VERBS | {"publish", "release", "find", "record", "count"}:
+            # an institution is the source of a statistic it gives ("the port authority said 1,200 jobs ...")
+            statistic = any(t.like_num or t.ent_type_ in ("PERCENT", "MONEY", "CARDINAL") for t in sent)
+            if institution and statistic and verb in SPEECH_VERBS | {"publish", "release", "find", "record", "count"}:
                 return True
         if evidence and token.dep_ == "pobj" and head.lower_ in ("in", "from", "by"):
             return True
@@ -542,8 +563,10 @@ def _causal(token: Token) -> bool:
         return _factual_tense(token)
     if token.lower_ == "result" and token.head.lower_ == "as":
         return True
-    if token.pos_ != "VERB" or lemma not in EFFECT_VERBS or not _factual_tense(token):
+    if token.pos_ != "VERB" or lemma not in EFFECT_VERBS or not _factual_tense(token, hedged=True):
         return False
+    if lemma == "cause" and any(c.dep_ == "agent" for c in token.children):
+        return True  # "the slump was caused by the closure"
     subject = _subject(token)
     return (
         any(c.dep_ in ("dobj", "attr") for c in token.children)
@@ -602,11 +625,15 @@ def _measured_change(verb: Token) -> bool:
     )
 
 
-def _factual_tense(verb: Token) -> bool:
+def _factual_tense(verb: Token, *, hedged: bool = False) -> bool:
     """Whether a verb states what happened or is happening ("fell", "has doubled", "are going up"), not what
-    will, would or should ("will grow", "to increase")."""
+    will, would or should ("will grow", "to increase"). With ``hedged``, "may have" and "might have" count:
+    a hedged statement about the past is still about the past."""
     aux = _aux(verb)
-    if any(a in FUTURE_AUX | HYPOTHETICAL_AUX | PROPOSAL_AUX | {"to", "can", "ca", "may"} for a in aux):
+    modal = FUTURE_AUX | HYPOTHETICAL_AUX | PROPOSAL_AUX | {"to", "can", "ca", "may"}
+    if hedged and "have" in aux:
+        modal = modal - {"may", "might", "could"}
+    if any(a in modal for a in aux):
         return False
     return _past(verb) or verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VBG" and bool(aux))
 
@@ -628,7 +655,7 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
     v: dict[str, float] = dict.fromkeys(CRITERIA_BY_NAME, 0.0)
     n = _words(sent)
     v["fragment"] = 1.0 if n < 6 else 0.0
-    v["question"] = 1.0 if is_question(sent.text) else 0.0
+    v["question"] = 1.0 if is_question(sent.text) or _interrogative(sent) else 0.0
     v["addressed"] = 1.0 if _addressed(sent) else 0.0
 
     found = figures(sent, ents)
