@@ -170,15 +170,16 @@ class Criterion:
     raises: bool
 
 
-#: The criteria, raising first; ``reason`` is what a claim's ``reasons`` say when the criterion moved it.
+#: The criteria, raising first, each group in the order reasons are given (what an editor would check for
+#: first); ``reason`` is what a claim's ``reasons`` say when the criterion moved its score.
 CRITERIA = (
     Criterion("figure", "figure", True),
-    Criterion("figures", "several figures", True),
-    Criterion("statistic", "statistic", True),
     Criterion("source", "source", True),
     Criterion("comparison", "comparison", True),
     Criterion("cause", "cause", True),
     Criterion("law", "law or policy", True),
+    Criterion("figures", "several figures", True),
+    Criterion("statistic", "statistic", True),
     Criterion("named", "named actor", True),
     Criterion("event", "past event", True),
     Criterion("public", "public interest", True),
@@ -199,23 +200,23 @@ CRITERIA = (
 CRITERIA_BY_NAME = {c.name: c for c in CRITERIA}
 
 #: Log-odds weights, fitted by ``bench/fit_claims.py`` on ``bench/data/checkworthy.jsonl`` (see the docstring).
-BIAS = -1.66
+BIAS = -1.68
 WEIGHTS: dict[str, float] = {
-    "figure": 1.28,
-    "figures": 0.56,
-    "statistic": 0.36,
-    "source": 0.60,
-    "comparison": 1.32,
-    "cause": 0.80,
-    "law": 1.49,
-    "named": 0.49,
-    "event": 1.37,
+    "figure": 1.33,
+    "source": 0.57,
+    "comparison": 1.37,
+    "cause": 0.79,
+    "law": 1.50,
+    "figures": 0.57,
+    "statistic": 0.35,
+    "named": 0.48,
+    "event": 1.39,
     "public": 0.86,
-    "prediction": -1.42,
-    "promise": -1.51,
-    "hypothetical": -1.59,
-    "proposal": -1.61,
-    "question": -2.66,
+    "prediction": -1.43,
+    "promise": -1.46,
+    "hypothetical": -1.60,
+    "proposal": -1.55,
+    "question": -2.67,
     "opinion": -0.49,
     "evaluative": -0.36,
     "personal": -1.53,
@@ -223,7 +224,7 @@ WEIGHTS: dict[str, float] = {
     "small_talk": -1.06,
     "instruction": -0.47,
     "fragment": -0.75,
-    "vague": -1.00,
+    "vague": -0.98,
 }
 
 
@@ -253,10 +254,11 @@ class Features:
         return squash(self.logit())
 
     def reasons(self) -> list[str]:
-        """Labels of the criteria that moved the score most: those that raised it, then those that lowered it."""
-        moved = [(WEIGHTS.get(n, 0.0) * v, CRITERIA_BY_NAME[n]) for n, v in self.values.items() if v]
-        raised = sorted((m for m in moved if m[0] >= MIN_REASON and m[1].raises), key=lambda m: -m[0])
-        lowered = sorted((m for m in moved if m[0] <= -MIN_REASON and not m[1].raises), key=lambda m: m[0])
+        """Labels of the criteria that moved the score, in the order of :data:`CRITERIA`: those that raised it
+        (the specific ones before the named actor, the event and the subject), then those that lowered it."""
+        moved = [(WEIGHTS.get(c.name, 0.0) * self.values.get(c.name, 0.0), c) for c in CRITERIA]
+        raised = [m for m in moved if m[0] >= MIN_REASON and m[1].raises]
+        lowered = [m for m in moved if m[0] <= -MIN_REASON and not m[1].raises]
         labels: list[str] = []
         for group, most in ((raised, MAX_RAISING), (lowered, MAX_LOWERING)):
             for _, criterion in group[:most]:
@@ -440,6 +442,9 @@ def _precise(span: Span) -> bool:
             return True
     doc = span.doc
     after = [t.lower_ for t in doc[span.end : span.end + 3]]
+    # a rate: "nine times in 20 years", "three times a week"
+    if after[:1] == ["times"] and any(t.ent_type_ == "DATE" for t in doc[span.end + 1 : span.end + 5]):
+        return True
     before = [t for t in doc[max(0, span.start - 2) : span.start]]
     if after[:1] in (["percent"], ["%"]):
         return True
@@ -496,6 +501,8 @@ def _record(token: Token, sent: Span) -> bool:
     if token.tag_ in ("JJS", "RBS"):
         if lower in ("most", "least") and token.dep_ in ("amod", "det") and token.head.pos_ == "NOUN":
             return False  # "most people" is a loose count, not a record
+        if lower in ("most", "least") and token.i > 0 and token.doc[token.i - 1].lower_ == "at":
+            return False  # "at least 30 families" bounds a figure
         target = token.head if lower in ("most", "least") else token
         if target.lower_ not in EVALUATIVE_WORDS and target.lower_ not in EVALUATIVE_SUPERLATIVES:
             return True
@@ -906,14 +913,31 @@ class Candidate:
 def candidates(doc: Doc) -> Iterable[Candidate]:
     """Every clause that can be a claim, in text order, with its criteria (what :func:`extract_claims` ranks)."""
     sentence_ents = ents_by_sentence(doc)
-    for sent in doc.sents:
-        if not _is_candidate(sent):
-            continue
-        sent_ents = sentence_ents.get(sent.start, [])
-        for clause in clauses(sent):
-            ents = [e for e in sent_ents if clause.start <= e.start and e.end <= clause.end]
-            hedges = find_hedges(clause)
-            yield Candidate(clause, features(clause, hedged=bool(hedges), ents=ents), hedges, ents)
+    for whole in doc.sents:
+        for sent in _paragraphs(whole):
+            if not _is_candidate(sent):
+                continue
+            sent_ents = sentence_ents.get(whole.start, [])
+            for clause in clauses(sent):
+                ents = [e for e in sent_ents if clause.start <= e.start and e.end <= clause.end]
+                hedges = find_hedges(clause)
+                yield Candidate(clause, features(clause, hedged=bool(hedges), ents=ents), hedges, ents)
+
+
+def _paragraphs(sent: Span) -> list[Span]:
+    """The sentence cut at paragraph breaks: the parser sometimes runs a sentence on across a blank line (after
+    a closing quotation mark, say), and a claim never spans two paragraphs."""
+    doc = sent.doc
+    pieces: list[Span] = []
+    start = sent.start
+    for token in sent:
+        if token.is_space and token.text.count("\n") >= 2:
+            if token.i > start:
+                pieces.append(doc[start : token.i])
+            start = token.i + 1
+    if start < sent.end:
+        pieces.append(doc[start : sent.end])
+    return pieces
 
 
 def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:
