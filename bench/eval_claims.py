@@ -70,7 +70,10 @@ def per_debate(rows: list[dict[str, Any]], scores: list[float]) -> dict[str, flo
     groups: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         groups[str(row.get("doc", ""))].append(i)
-    found = {d: average_precision([scores[i] for i in idx], [int(rows[i]["label"]) for i in idx]) for d, idx in groups.items()}
+    found = {
+        d: average_precision([scores[i] for i in idx], [int(rows[i]["label"]) for i in idx])
+        for d, idx in groups.items()
+    }
     return {d: ap for d, ap in found.items() if ap is not None}
 
 
@@ -120,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         print(line + (f" {old[debate]:>7.3f}" if debate in old else ""))
     mean = sum(shipped.values()) / len(shipped)
     print(f"{'MAP':<39} {mean:>6.3f}" + (f" {sum(old.values()) / len(old):>7.3f}" if old else ""))
-    print(f"lowest debate AP {min(shipped.values()):.3f}; debates below 0.05: {sum(ap < 0.05 for ap in shipped.values())}")
+    print(
+        f"lowest debate AP {min(shipped.values()):.3f}; debates below 0.05: {sum(ap < 0.05 for ap in shipped.values())}"
+    )
 
     print(f"\n{'criterion (weight)':<32} {'MAP without':>11} {'change':>7} {'helps':>6} {'hurts':>6} {'same':>5}")
     for criterion in claims.CRITERIA:

@@ -155,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
 
     names = [c.name for c in claims.CRITERIA if c.name not in args.drop]
     signs = np.array([1.0 if claims.CRITERIA_BY_NAME[n].raises else -1.0 for n in names])
-    x = np.array([[claims.features(doc[:]).values[n] for n in names] for doc in analyzer.nlp.pipe(r["text"] for r in rows)])
+    x = np.array(
+        [[claims.features(doc[:]).values[n] for n in names] for doc in analyzer.nlp.pipe(r["text"] for r in rows)]
+    )
     y = np.array(labels, dtype=float)
     train = np.array([r["split"] == "fit" for r in rows])
     held = ~train
@@ -176,7 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         f"held-out AP {held_ap:.3f}"
     )
     print(f"threshold of best F1 (cross-validated): {threshold} (F1 {f1:.3f})")
-    print(f"{'criterion':<14} {'fitted':>7} {'shipped':>8} {'fires':>6}" + ("  drop: cv AP  held AP" if args.ablation else ""))
+    print(
+        f"{'criterion':<14} {'fitted':>7} {'shipped':>8} {'fires':>6}"
+        + ("  drop: cv AP  held AP" if args.ablation else "")
+    )
     print(f"{'(bias)':<14} {w[0]:>+7.2f} {claims.BIAS:>+8.2f}")
     for j, name in enumerate(names):
         line = f"{name:<14} {w[j + 1]:>+7.2f} {claims.WEIGHTS.get(name, 0.0):>+8.2f} {int(x[:, j].sum()):>6}"

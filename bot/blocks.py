@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.models import Analysis, Claim, Digest, DigestStory, Entity, Quote
+from bot.models import LOWERING_REASONS, Analysis, Claim, Digest, DigestStory, Entity, Quote
 
 # Slack's limits (see Slack's Block Kit reference).
 MAX_BLOCKS = 50
@@ -57,6 +57,7 @@ _SUMMARY_CHARS = 2000
 _CLAIM_CHARS = 480
 _ATTRIBUTION_CHARS = 120
 _HEDGE_CHARS = 100
+_REASONS_CHARS = 160
 _QUOTE_CHARS = 480
 _SPEAKER_CHARS = 80
 _ROLE_CHARS = 100
@@ -315,8 +316,9 @@ def _bold_figures(raw: str, numbers: Iterable[str]) -> str:
     return "".join(out)
 
 
-def claim_line(claim: Claim, number: int | None = None) -> str:
-    """One claim in mrkdwn: figures in bold, its attribution, and a marker when it is hedged."""
+def claim_line(claim: Claim, number: int | None = None, *, reasons: bool = False) -> str:
+    """One claim in mrkdwn: figures in bold, its attribution, a marker when it is hedged and, with
+    ``reasons``, what raised or lowered its score."""
     head = _shorten(_squash(claim.text), _CLAIM_CHARS - 2 * _MAX_BOLD)
     parts = [_bold_figures(head, claim.numbers) or "_(empty claim)_"]
     if number is not None:
@@ -327,7 +329,20 @@ def claim_line(claim: Claim, number: int | None = None) -> str:
     hedges = ", ".join(h for h in (_squash(h) for h in claim.hedges) if h)
     if claim.hedged or hedges:
         parts.append(":warning: _hedged" + (f": {_fit(hedges, _HEDGE_CHARS)}_" if hedges else "_"))
+    why = _reasons_text(claim.reasons) if reasons else ""
+    if why:
+        parts.append(f"· _{_fit(why, _REASONS_CHARS)}_")
     return " ".join(parts)
+
+
+def _reasons_text(reasons: Sequence[str]) -> str:
+    """A claim's reasons as a reader takes them in: "figure, comparison; lowered by: prediction"."""
+    labels = [label for label in (_squash(r) for r in reasons) if label]
+    raised = ", ".join(r for r in labels if r not in LOWERING_REASONS)
+    lowered = ", ".join(r for r in labels if r in LOWERING_REASONS)
+    if lowered:
+        return f"{raised}; lowered by: {lowered}" if raised else f"lowered by: {lowered}"
+    return raised
 
 
 def quote_line(quote: Quote) -> str:
@@ -510,7 +525,7 @@ def full_lists_message(analysis: Analysis, key: str | None = None) -> Message:
     if key is not None:
         canvas.reserve(1, len(BUTTON_SHARE))
     canvas.add(_section(_headline(analysis), "headline"))
-    claims = [claim_line(c, i) for i, c in enumerate(ranked_claims(analysis.claims), 1)]
+    claims = [claim_line(c, i, reasons=True) for i, c in enumerate(ranked_claims(analysis.claims), 1)]
     quotes = [quote_line(q) for q in ranked_quotes(analysis.quotes)]
     need_claims = sum(len(line) + 1 for line in claims)
     need_quotes = sum(len(line) + 1 for line in quotes)

@@ -33,8 +33,8 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.models import Claim, Quote
 from bot.nlp.hedges import find_hedges
-from bot.nlp.lexicon import EVIDENCE_NOUNS, REPORTING_VERBS, SPEECH_VERBS
-from bot.nlp.numbers import Figure, ents_by_sentence, figures
+from bot.nlp.lexicon import EVIDENCE_NOUNS, EVIDENCE_VERBS, REPORTING_VERBS, SPEECH_VERBS
+from bot.nlp.numbers import QUANTITY_LABELS, Figure, ents_by_sentence, figures
 from bot.nlp.speakers import TITLES
 from bot.nlp.summary import strip_dateline
 
@@ -423,13 +423,16 @@ def _word_quantities(sent: Span, seen: set[int]) -> list[Token]:
             before = token.doc[token.i - 1] if token.i > sent.start else None
             if lower.startswith("half") or (before is not None and (before.like_num or before.lower_ in ("a", "one"))):
                 found.append(token)
-        elif lower in LOOSE_COUNTS and _of_object(token) is not None:
+        elif (lower in LOOSE_COUNTS and _of_object(token) is not None) or _multiple(token):
             found.append(token)
-        elif lower in MULTIPLE_WORDS and token.pos_ in ("ADV", "VERB", "ADJ", "DET"):
-            # "twice as many", "doubled"; not "met twice", which only counts occasions
-            if not (token.dep_ == "advmod" and token.head.pos_ == "VERB" and _next(token).lower_ != "as"):
-                found.append(token)
     return found
+
+
+def _multiple(token: Token) -> bool:
+    """A multiple: "twice as many", "doubled"; not "met twice", which only counts occasions."""
+    if token.lower_ not in MULTIPLE_WORDS or token.pos_ not in ("ADV", "VERB", "ADJ", "DET"):
+        return False
+    return not (token.dep_ == "advmod" and token.head.pos_ == "VERB" and _next(token).lower_ != "as")
 
 
 #: How much a small count written as a word ("two councillors", "three times") counts as a figure: such
@@ -484,7 +487,7 @@ def _cites_source(sent: Span) -> bool:
         institution = lemma in INSTITUTION_NOUNS or token.ent_type_ == "ORG"
         if token.dep_ in ("nsubj", "nsubjpass") and head.pos_ == "VERB":
             verb = head.lemma_.lower()
-            if evidence and verb in ("show", "find", "reveal", "suggest", "indicate", "conclude", "put", "say", "estimate"):
+            if evidence and verb in EVIDENCE_VERBS | {"put", "say", "estimate"}:
                 return True
             # an institution is the source of a statistic it gives ("the port authority said 1,200 jobs ...")
             statistic = any(t.like_num or t.ent_type_ in ("PERCENT", "MONEY", "CARDINAL") for t in sent)
@@ -548,7 +551,9 @@ def _compares(token: Token) -> bool:
         c.lower_ == "than" and c.i > token.i for c in token.head.children
     )
     if token.lower_ in ("more", "less", "fewer"):  # "more women", "less money", "more than ever"
-        return token.dep_ in ("amod", "dobj", "nsubj", "attr", "advmod") and (token.head.pos_ in ("NOUN", "PROPN") or than)
+        return token.dep_ in ("amod", "dobj", "nsubj", "attr", "advmod") and (
+            token.head.pos_ in ("NOUN", "PROPN") or than
+        )
     return than or token.dep_ in ("acomp", "attr", "oprd", "advmod")
 
 
@@ -558,8 +563,10 @@ def _explains_event(because: Token) -> bool:
     verb = because.head.head if because.dep_ == "mark" else because.head
     subject = _subject(verb)
     return (
-        _past(verb) or verb.tag_ == "VBZ"
-    ) and subject is not None and subject.lower_ not in FIRST_SECOND | {"it", "that", "this", "which"}
+        (_past(verb) or verb.tag_ == "VBZ")
+        and subject is not None
+        and subject.lower_ not in FIRST_SECOND | {"it", "that", "this", "which"}
+    )
 
 
 def _causal(token: Token) -> bool:
@@ -603,8 +610,10 @@ def _law(token: Token) -> bool:
             preps = {c.lower_ if c.dep_ == "prep" else "to" for c in token.children if c.dep_ in ("prep", "xcomp")}
             subject = _subject(token)
             people = {g.lower_ for c in token.children if c.dep_ == "prep" for g in c.children} & PERSONAL_PRONOUNS
-            return bool(preps & {"for", "against", "to"}) and not people and not (
-                subject is not None and subject.lemma_.lower() in ("people", "voter", "million", "american")
+            return (
+                bool(preps & {"for", "against", "to"})
+                and not people
+                and not (subject is not None and subject.lemma_.lower() in ("people", "voter", "million", "american"))
             )
         if lemma in ("veto", "repeal", "enact", "ratify", "legislate", "filibuster", "outlaw"):
             return True
@@ -632,11 +641,12 @@ def _measured_change(verb: Token) -> bool:
         return False  # "declined to comment", "doubled down", "fell apart"
     if any(c.dep_ == "prep" and c.lower_ in ("by", "to", "from") for c in verb.children):
         return True
-    if any(c.dep_ in ("npadvmod", "dobj") and (c.like_num or c.ent_type_ in ("PERCENT", "MONEY", "CARDINAL")) for c in verb.children):
+    if any(c.dep_ in ("npadvmod", "dobj") and (c.like_num or c.ent_type_ in QUANTITY_LABELS) for c in verb.children):
         return True
     subject = _subject(verb)
     return subject is not None and (
-        subject.lemma_.lower() in STATISTIC_NOUNS | PUBLIC_NOUNS | PEOPLE_NOUNS or subject.ent_type_ in ("PERCENT", "MONEY")
+        subject.lemma_.lower() in STATISTIC_NOUNS | PUBLIC_NOUNS | PEOPLE_NOUNS
+        or subject.ent_type_ in ("PERCENT", "MONEY")
     )
 
 
@@ -689,15 +699,16 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
     record = False
     for token in sent:
         lower, lemma, tag, pos = token.lower_, token.lemma_.lower(), token.tag_, token.pos_
-        if pos in ("NOUN", "PROPN") and _among(token, STATISTIC_NOUNS) or lower in ("%", "percent"):
+        if (pos in ("NOUN", "PROPN") and _among(token, STATISTIC_NOUNS)) or lower in ("%", "percent"):
             v["statistic"] = 1.0
         if pos in ("NOUN", "PROPN", "VERB") and _among(token, PUBLIC_NOUNS):
             v["public"] = 1.0
-        if _compares(token):
-            v["comparison"] = 1.0
-        elif (lemma == "compare" and tag == "VBN") or (lower in ("up", "down") and _next(token).lower_ == "from"):
-            v["comparison"] = 1.0
-        elif pos == "VERB" and lemma in CHANGE_VERBS and _factual_tense(token) and _measured_change(token):
+        if (
+            _compares(token)
+            or (lemma == "compare" and tag == "VBN")  # "compared with a year earlier"
+            or (lower in ("up", "down") and _next(token).lower_ == "from")  # "up from 3.9%"
+            or (pos == "VERB" and lemma in CHANGE_VERBS and _factual_tense(token) and _measured_change(token))
+        ):
             v["comparison"] = 1.0
         if _record(token, sent):
             v["comparison"] = 1.0
@@ -712,7 +723,7 @@ def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = 
             v["evaluative"] = 1.0
         if lower == "my" and token.head.lemma_.lower() in KIN_NOUNS:
             v["personal"] = 1.0
-        if lower == "if" and _conditional(token) or lower in ("imagine", "suppose", "hypothetically"):
+        if (lower == "if" and _conditional(token)) or lower in ("imagine", "suppose", "hypothetically"):
             v["hypothetical"] = max(v["hypothetical"], 0.5 if _reported_by_other(token) else 1.0)
         if lower == "let" and _next(token).lower_ in ("'s", "us"):
             v["proposal"] = 1.0
@@ -743,7 +754,9 @@ def _verb(token: Token, sent: Span, v: dict[str, float]) -> None:
         name = "promise" if who in FIRST_PERSON else "prediction"
         v[name] = max(v[name], strength)
     elif main and not talk and any(a in HYPOTHETICAL_AUX for a in aux):
-        name = "prediction" if token.dep_ == "ccomp" and token.head.lemma_.lower() in REPORTING_VERBS else "hypothetical"
+        name = (
+            "prediction" if token.dep_ == "ccomp" and token.head.lemma_.lower() in REPORTING_VERBS else "hypothetical"
+        )
         v[name] = max(v[name], strength)
     if any(a in PROPOSAL_AUX for a in aux) or (
         lemma in ("need", "have") and any(c.dep_ == "xcomp" for c in token.children) and token.dep_ == "ROOT"
@@ -763,11 +776,16 @@ def _verb(token: Token, sent: Span, v: dict[str, float]) -> None:
     past = tag == "VBD" or (tag == "VBN" and any(a in ("has", "have", "had", "'ve", "was", "were") for a in aux))
     if who == "i" and lemma in PERSONAL_VERBS and not any(a in FUTURE_AUX | HYPOTHETICAL_AUX for a in aux):
         v["personal"] = 1.0
-    elif past and lemma not in REPORTING_VERBS and lemma not in ("be", "have", "do"):
+    elif (
+        past
+        and lemma not in REPORTING_VERBS
+        and lemma not in ("be", "have", "do")
         # a specific event: someone named or described did something ("the council closed ..."), not
         # "they tried everything"
-        if subject is not None and subject.pos_ in ("NOUN", "PROPN"):
-            v["event"] = 1.0
+        and subject is not None
+        and subject.pos_ in ("NOUN", "PROPN")
+    ):
+        v["event"] = 1.0
 
 
 def _reported_by_other(token: Token) -> bool:
@@ -784,8 +802,10 @@ def _reported_by_other(token: Token) -> bool:
 def _among(token: Token, words: frozenset[str]) -> bool:
     """Whether a word's lemma is in a list, allowing for plurals the lemmatiser misreads ("taxes")."""
     lower = token.lower_
-    return token.lemma_.lower() in words or lower in words or (
-        lower.endswith("s") and (lower[:-1] in words or (lower.endswith("es") and lower[:-2] in words))
+    return (
+        token.lemma_.lower() in words
+        or lower in words
+        or (lower.endswith("s") and (lower[:-1] in words or (lower.endswith("es") and lower[:-2] in words)))
     )
 
 
@@ -979,4 +999,3 @@ def extract_claims(doc: Doc, quotes: Sequence[Quote] = ()) -> list[Claim]:
             )
         )
     return sorted(claims, key=lambda c: (-c.score, c.start))
-
