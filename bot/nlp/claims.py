@@ -204,31 +204,31 @@ CRITERIA = (
 CRITERIA_BY_NAME = {c.name: c for c in CRITERIA}
 
 #: Log-odds weights, fitted by ``bench/fit_claims.py`` on ``bench/data/checkworthy.jsonl`` (see the docstring).
-BIAS = -1.70
+BIAS = -1.73
 WEIGHTS: dict[str, float] = {
-    "figure": 1.32,
-    "source": 0.57,
-    "comparison": 1.37,
-    "cause": 0.73,
-    "law": 1.50,
+    "figure": 1.35,
+    "source": 0.54,
+    "comparison": 1.43,
+    "cause": 0.75,
+    "law": 1.57,
     "figures": 0.57,
     "statistic": 0.35,
-    "named": 0.49,
-    "event": 1.40,
-    "public": 0.91,
-    "prediction": -1.44,
-    "promise": -1.46,
-    "hypothetical": -1.60,
-    "proposal": -1.55,
-    "question": -2.69,
-    "opinion": -0.48,
-    "evaluative": -0.36,
-    "personal": -1.53,
-    "addressed": -1.10,
-    "small_talk": -1.05,
-    "instruction": -0.48,
-    "fragment": -0.74,
-    "vague": -0.99,
+    "named": 0.47,
+    "event": 1.44,
+    "public": 0.94,
+    "prediction": -1.45,
+    "promise": -1.56,
+    "hypothetical": -1.62,
+    "proposal": -1.56,
+    "question": -2.70,
+    "opinion": -0.47,
+    "evaluative": -0.34,
+    "personal": -1.54,
+    "addressed": -1.11,
+    "small_talk": -1.04,
+    "instruction": -0.46,
+    "fragment": -0.72,
+    "vague": -1.06,
 }
 
 
@@ -522,8 +522,10 @@ def _record(token: Token, sent: Span) -> bool:
         return token.dep_ in ("amod", "compound", "nmod") or token.head.lower_ in ("on", "since")
     if lower == "history" and token.head.lower_ == "in":
         return True
-    if lower == "first" and token.head.lower_ == "time":
-        return True
+    if lower in ("first", "last") and token.dep_ == "amod" and token.head.pos_ == "NOUN":
+        # "for the first time", "the first province to ban ...", "the last country that ..."
+        head = token.head
+        return head.lower_ == "time" or any(c.dep_ in ("acl", "relcl") for c in head.children)
     if lower == "only" and token.dep_ == "amod" and token.head.pos_ == "NOUN":
         # "the only country without ...", "the only member to vote against"; not "the only way", "the only thing"
         return token.head.lower_ not in _GENERIC_NOUNS and token.doc[token.i - 1].lower_ == "the"
@@ -547,9 +549,8 @@ def _compares(token: Token) -> bool:
         return False
     if token.lower_ in EVALUATIVE_COMPARATIVES:
         return False
-    than = any(c.lower_ == "than" for c in token.children) or any(
-        c.lower_ == "than" and c.i > token.i for c in token.head.children
-    )
+    # "than" later in the same clause: "sell more abroad than they do at home"
+    than = any(t.lower_ == "than" for t in token.doc[token.i + 1 : token.sent.end])
     if token.lower_ in ("more", "less", "fewer"):  # "more women", "less money", "more than ever"
         return token.dep_ in ("amod", "dobj", "nsubj", "attr", "advmod") and (
             token.head.pos_ in ("NOUN", "PROPN") or than
@@ -587,6 +588,8 @@ def _causal(token: Token) -> bool:
         return False
     if lemma == "cause" and any(c.dep_ == "agent" for c in token.children):
         return True  # "the slump was caused by the closure"
+    if any(c.dep_ == "csubj" for c in token.children):
+        return True  # "closing the clinic forced women to travel"
     subject = _subject(token)
     # an event, a thing or a measure acting on something; a person or a body doing something is an action
     return (
@@ -621,6 +624,9 @@ def _law(token: Token) -> bool:
         objects += [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
         # "supported the bill", "opposed that": a position on a measure (a bare "that" is the measure discussed)
         return any(o.lemma_.lower() in LAW_NOUNS or o.ent_type_ == "LAW" or o.lower_ in ("that", "it") for o in objects)
+    if lemma == "rule" and token.pos_ == "VERB" and _past(token):
+        subject = _subject(token)  # "the court ruled that the ban was unlawful"
+        return subject is not None and subject.lemma_.lower() in ("court", "judge", "tribunal", "justice")
     if (lemma not in LAW_NOUNS and token.ent_type_ != "LAW") or token.pos_ not in ("NOUN", "PROPN"):
         return False
     if token.dep_ == "pobj" and token.head.lower_ == "under":
@@ -671,10 +677,11 @@ def _past(verb: Token) -> bool:
     return verb.tag_ == "VBN" and any(a in ("has", "have", "had", "'ve", "'d", "was", "were", "been") for a in aux)
 
 
-def features(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = None) -> Features:
+def features(sent: Span, *, ents: Sequence[Span] | None = None) -> Features:
     """Check-worthiness criteria of a sentence or clause, each in [0, 1]; ``ents`` are its entities if known.
 
-    ``hedged`` is accepted for callers that know it; a hedge is shown beside a claim, not scored.
+    A hedge ("may have", "reportedly") is shown beside a claim, not scored: a hedged figure is as much worth
+    checking as a plain one.
     """
     ents = list(sent.ents if ents is None else ents)
     v: dict[str, float] = dict.fromkeys(CRITERIA_BY_NAME, 0.0)
@@ -745,7 +752,7 @@ def _verb(token: Token, sent: Span, v: dict[str, float]) -> None:
     # what a law or a policy will or would do is what it does, not a forecast ("the bill would cap rents")
     policy = subject is not None and subject.lemma_.lower() in LAW_NOUNS and not _own(subject)
     # "I will tell you", "you'll see": a turn of phrase, not a forecast
-    talk = lemma in SPEECH_VERBS or lemma in ("see", "find", "hear", "look")
+    talk = lemma in ("tell", "say", "see", "find", "hear", "look", "show")
     # a forecast someone else made is partly a fact about them ("Walmart announced it will create 10,000 jobs")
     strength = 0.5 if _reported_by_other(token) else 1.0
     if policy and main and any(a in FUTURE_AUX | HYPOTHETICAL_AUX for a in aux):
@@ -847,9 +854,9 @@ def _conditional(token: Token) -> bool:
     return not (subject is not None and subject.lower_ in ("you", "we") and lemma in _RHETORICAL_IF)
 
 
-def score(sent: Span, *, hedged: bool = False, ents: Sequence[Span] | None = None) -> float:
+def score(sent: Span, *, ents: Sequence[Span] | None = None) -> float:
     """Check-worthiness of a sentence in [0, 1]; who said it is reported beside the claim, not scored."""
-    return features(sent, hedged=hedged, ents=ents).probability
+    return features(sent, ents=ents).probability
 
 
 def _reporting_subject(clause: Span) -> str | None:
@@ -957,7 +964,7 @@ def candidates(doc: Doc) -> Iterable[Candidate]:
             for clause in clauses(sent):
                 ents = [e for e in sent_ents if clause.start <= e.start and e.end <= clause.end]
                 hedges = find_hedges(clause)
-                yield Candidate(clause, features(clause, hedged=bool(hedges), ents=ents), hedges, ents)
+                yield Candidate(clause, features(clause, ents=ents), hedges, ents)
 
 
 def _paragraphs(sent: Span) -> list[Span]:
