@@ -204,31 +204,31 @@ CRITERIA = (
 CRITERIA_BY_NAME = {c.name: c for c in CRITERIA}
 
 #: Log-odds weights, fitted by ``bench/fit_claims.py`` on ``bench/data/checkworthy.jsonl`` (see the docstring).
-BIAS = -1.73
+BIAS = -1.84
 WEIGHTS: dict[str, float] = {
-    "figure": 1.35,
-    "source": 0.54,
-    "comparison": 1.43,
-    "cause": 0.75,
-    "law": 1.57,
-    "figures": 0.57,
-    "statistic": 0.35,
-    "named": 0.47,
-    "event": 1.44,
-    "public": 0.94,
-    "prediction": -1.45,
+    "figure": 1.45,
+    "source": 0.58,
+    "comparison": 1.51,
+    "cause": 0.39,
+    "law": 1.64,
+    "figures": 0.58,
+    "statistic": 0.39,
+    "named": 0.38,
+    "event": 1.45,
+    "public": 0.95,
+    "prediction": -1.43,
     "promise": -1.56,
     "hypothetical": -1.62,
     "proposal": -1.56,
-    "question": -2.70,
-    "opinion": -0.47,
-    "evaluative": -0.34,
-    "personal": -1.54,
-    "addressed": -1.11,
-    "small_talk": -1.04,
-    "instruction": -0.46,
-    "fragment": -0.72,
-    "vague": -1.06,
+    "question": -2.69,
+    "opinion": -0.46,
+    "evaluative": -0.32,
+    "personal": -1.51,
+    "addressed": -1.17,
+    "small_talk": -1.00,
+    "instruction": -0.45,
+    "fragment": -0.71,
+    "vague": -0.94,
 }
 
 
@@ -699,7 +699,11 @@ def features(sent: Span, *, ents: Sequence[Span] | None = None) -> Features:
     v["figures"] = 1.0 if strong >= 2 else 0.0
     counted = [_counted(f) for f in quantities] + [_of_object(t) or t.head for t in words]
     people = any(c is not None and (c.lemma_.lower() in PEOPLE_NOUNS or c.ent_type_ == "NORP") for c in counted)
-    if any(e.label_ in SPECIFIC_LABELS and e.root.dep_ != "npadvmod" for e in ents):
+    if any(e.label_ in SPECIFIC_LABELS and e.root.dep_ != "npadvmod" for e in ents) or any(
+        # a proper name the recogniser missed ("the Chief Constable of Drevsk")
+        t.pos_ == "PROPN" and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "poss") and not t.ent_type_
+        for t in sent
+    ):
         v["named"] = 1.0
     v["source"] = 1.0 if _cites_source(sent) else 0.0
 
@@ -737,7 +741,7 @@ def features(sent: Span, *, ents: Sequence[Span] | None = None) -> Features:
         if pos in ("VERB", "AUX"):
             _verb(token, sent, v)
 
-    if not any(v[name] for name in ("figure", "named", "source", "law", "statistic", "comparison")):
+    if not any(v[name] for name in ("figure", "named", "source", "law", "statistic", "comparison", "cause")):
         v["vague"] = 1.0
     return Features(v, people=people, record=record)
 
