@@ -206,26 +206,26 @@ CRITERIA_BY_NAME = {c.name: c for c in CRITERIA}
 #: Log-odds weights, fitted by ``bench/fit_claims.py`` on ``bench/data/checkworthy.jsonl`` (see the docstring).
 BIAS = -1.84
 WEIGHTS: dict[str, float] = {
-    "figure": 1.45,
-    "source": 0.58,
-    "comparison": 1.51,
+    "figure": 1.46,
+    "source": 0.56,
+    "comparison": 1.52,
     "cause": 0.39,
-    "law": 1.64,
-    "figures": 0.58,
-    "statistic": 0.39,
-    "named": 0.38,
+    "law": 1.63,
+    "figures": 0.57,
+    "statistic": 0.38,
+    "named": 0.41,
     "event": 1.45,
     "public": 0.95,
-    "prediction": -1.43,
-    "promise": -1.56,
-    "hypothetical": -1.62,
+    "prediction": -1.44,
+    "promise": -1.57,
+    "hypothetical": -1.60,
     "proposal": -1.56,
-    "question": -2.69,
+    "question": -2.70,
     "opinion": -0.46,
-    "evaluative": -0.32,
-    "personal": -1.51,
-    "addressed": -1.17,
-    "small_talk": -1.00,
+    "evaluative": -0.33,
+    "personal": -1.66,
+    "addressed": -1.18,
+    "small_talk": -1.01,
     "instruction": -0.45,
     "fragment": -0.71,
     "vague": -0.94,
@@ -787,6 +787,8 @@ def _verb(token: Token, sent: Span, v: dict[str, float]) -> None:
     past = tag == "VBD" or (tag == "VBN" and any(a in ("has", "have", "had", "'ve", "was", "were") for a in aux))
     if who == "i" and lemma in PERSONAL_VERBS and not any(a in FUTURE_AUX | HYPOTHETICAL_AUX for a in aux):
         v["personal"] = 1.0
+    elif past and any(c.dep_ in ("dobj", "dative") and c.lower_ == "me" for c in token.children):
+        v["personal"] = 1.0  # "a young man told me ...", "the chancellor rang me last week"
     elif (
         past
         and lemma not in REPORTING_VERBS
