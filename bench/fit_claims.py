@@ -1,6 +1,6 @@
 """Fit the claim scorer's weights on the project's own labelled sentences, and measure it there.
 
-    python bench/fit_claims.py [--data bench/data/checkworthy.jsonl] [--l2 2.0] [--folds 5] [--drop NAME ...]
+    python bench/fit_claims.py [--data bench/data/checkworthy.jsonl] [--l2 1.0] [--folds 5] [--drop NAME ...]
                                [--ablation] [--write]
 
 ``bench/data/checkworthy.jsonl`` holds sentences written for this project (invented people, places and
@@ -120,7 +120,7 @@ def write_weights(bias: float, weights: dict[str, float], threshold: float) -> N
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--l2", type=float, default=2.0)
+    parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--drop", nargs="*", default=[], help="criteria left out of the fit (weight 0)")
     parser.add_argument("--ablation", action="store_true", help="refit without each criterion in turn")

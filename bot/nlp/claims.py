@@ -204,31 +204,31 @@ CRITERIA = (
 CRITERIA_BY_NAME = {c.name: c for c in CRITERIA}
 
 #: Log-odds weights, fitted by ``bench/fit_claims.py`` on ``bench/data/checkworthy.jsonl`` (see the docstring).
-BIAS = -1.84
+BIAS = -1.96
 WEIGHTS: dict[str, float] = {
-    "figure": 1.46,
-    "source": 0.56,
-    "comparison": 1.52,
-    "cause": 0.39,
-    "law": 1.63,
-    "figures": 0.57,
-    "statistic": 0.38,
-    "named": 0.41,
-    "event": 1.45,
-    "public": 0.95,
-    "prediction": -1.44,
-    "promise": -1.57,
-    "hypothetical": -1.60,
-    "proposal": -1.56,
-    "question": -2.70,
-    "opinion": -0.46,
-    "evaluative": -0.33,
-    "personal": -1.66,
-    "addressed": -1.18,
-    "small_talk": -1.01,
-    "instruction": -0.45,
-    "fragment": -0.71,
-    "vague": -0.94,
+    "figure": 1.70,
+    "source": 0.62,
+    "comparison": 1.67,
+    "cause": 0.44,
+    "law": 1.96,
+    "figures": 0.75,
+    "statistic": 0.44,
+    "named": 0.49,
+    "event": 1.53,
+    "public": 1.00,
+    "prediction": -1.77,
+    "promise": -2.15,
+    "hypothetical": -2.16,
+    "proposal": -2.15,
+    "question": -3.57,
+    "opinion": -0.72,
+    "evaluative": -0.34,
+    "personal": -2.18,
+    "addressed": -1.43,
+    "small_talk": -1.35,
+    "instruction": -0.62,
+    "fragment": -1.03,
+    "vague": -0.87,
 }
 
 
@@ -425,6 +425,8 @@ def _word_quantities(sent: Span, seen: set[int]) -> list[Token]:
                 found.append(token)
         elif (lower in LOOSE_COUNTS and _of_object(token) is not None) or _multiple(token):
             found.append(token)
+        elif lower in ("most", "majority") and _of_object(token) is not None and token.dep_ != "advmod":
+            found.append(token)  # a proportion: "most of the guns", "the majority of tenants"
     return found
 
 
@@ -508,8 +510,10 @@ def _record(token: Token, sent: Span) -> bool:
     """A superlative that measures, or a word that makes a claim a record ("ever", "in history", "16-year low")."""
     lower = token.lower_
     if token.tag_ in ("JJS", "RBS"):
-        if lower in ("most", "least") and token.dep_ in ("amod", "det") and token.head.pos_ == "NOUN":
-            return False  # "most people" is a loose count, not a record
+        if lower in ("most", "least") and (
+            (token.dep_ in ("amod", "det") and token.head.pos_ == "NOUN") or _of_object(token) is not None
+        ):
+            return False  # "most people", "most of the guns" are loose counts, not records
         if lower in ("most", "least") and token.i > 0 and token.doc[token.i - 1].lower_ == "at":
             return False  # "at least 30 families" bounds a figure
         target = token.head if lower in ("most", "least") else token
@@ -622,7 +626,9 @@ def _law(token: Token) -> bool:
             return True
         objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
         objects += [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
-        # "supported the bill", "opposed that": a position on a measure (a bare "that" is the measure discussed)
+        if lemma in ("support", "oppose") and objects:
+            return True  # a position on the record: "she supported the war", "I opposed it"
+        # "signed the bill", "introduced legislation"
         return any(o.lemma_.lower() in LAW_NOUNS or o.ent_type_ == "LAW" or o.lower_ in ("that", "it") for o in objects)
     if lemma == "rule" and token.pos_ == "VERB" and _past(token):
         subject = _subject(token)  # "the court ruled that the ban was unlawful"
