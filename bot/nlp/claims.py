@@ -139,8 +139,10 @@ PERSONAL_VERBS = frozenset(
 #: Words of greeting, thanks and floor management.
 SMALL_TALK = frozenset(
     """thank thanks welcome applause laughter crosstalk cheering booing hello congratulations congratulate
-    okay ok goodnight evening morning afternoon pleasure honor honour""".split()
+    okay ok goodnight pleasure honor honour""".split()
 )
+#: Times of day that greet after "good" ("good evening"), and only then.
+GREETINGS = frozenset("evening morning afternoon night".split())
 #: Words that make a figure or a superlative a record: "ever", "in history", "all-time", "unprecedented".
 RECORD_WORDS = frozenset("record unprecedented all-time history ever".split())
 SPECIFIC_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LAW", "EVENT", "FAC", "LOC", "PRODUCT"})
@@ -157,6 +159,10 @@ AGENT_NOUNS = INSTITUTION_NOUNS | frozenset(
 FIRST_PERSON = frozenset({"i", "we"})
 PERSONAL_PRONOUNS = frozenset({"me", "us", "you", "him", "her", "them"})
 FIRST_SECOND = frozenset({"i", "we", "you", "me", "us", "my", "our", "your"})
+#: Pronouns that name nobody in particular: no claim is attributed to them.
+INDEFINITE = frozenset(
+    "nobody everybody somebody anybody everyone someone anyone no-one none people they it this that".split()
+)
 THIRD_PERSON = frozenset({"he", "she", "they"})
 FUTURE_AUX = frozenset({"will", "'ll", "wo", "shall"})
 HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "'d"})
@@ -204,31 +210,31 @@ CRITERIA = (
 CRITERIA_BY_NAME = {c.name: c for c in CRITERIA}
 
 #: Log-odds weights, fitted by ``bench/fit_claims.py`` on ``bench/data/checkworthy.jsonl`` (see the docstring).
-BIAS = -1.96
+BIAS = -1.99
 WEIGHTS: dict[str, float] = {
-    "figure": 1.70,
-    "source": 0.62,
-    "comparison": 1.67,
-    "cause": 0.44,
-    "law": 1.96,
-    "figures": 0.75,
-    "statistic": 0.44,
-    "named": 0.49,
-    "event": 1.53,
-    "public": 1.00,
-    "prediction": -1.77,
-    "promise": -2.15,
-    "hypothetical": -2.16,
-    "proposal": -2.15,
+    "figure": 1.69,
+    "source": 0.64,
+    "comparison": 1.69,
+    "cause": 0.47,
+    "law": 1.98,
+    "figures": 0.76,
+    "statistic": 0.43,
+    "named": 0.50,
+    "event": 1.51,
+    "public": 1.02,
+    "prediction": -1.75,
+    "promise": -2.14,
+    "hypothetical": -2.14,
+    "proposal": -2.14,
     "question": -3.57,
-    "opinion": -0.72,
+    "opinion": -0.71,
     "evaluative": -0.34,
-    "personal": -2.18,
+    "personal": -2.17,
     "addressed": -1.43,
-    "small_talk": -1.35,
-    "instruction": -0.62,
+    "small_talk": -1.17,
+    "instruction": -0.64,
     "fragment": -1.03,
-    "vague": -0.87,
+    "vague": -0.84,
 }
 
 
@@ -497,6 +503,8 @@ def _cites_source(sent: Span) -> bool:
                 return True
         if evidence and token.dep_ == "pobj" and head.lower_ in ("in", "from", "by"):
             return True
+        if evidence and token.dep_ == "dobj" and head.lemma_.lower() == "cite":
+            return True  # "citing an internal review"
         if evidence and any(c.dep_ == "acl" and c.lemma_ in ("publish", "release", "compile") for c in token.children):
             return True
     return False
@@ -626,8 +634,8 @@ def _law(token: Token) -> bool:
             return True
         objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
         objects += [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
-        if lemma in ("support", "oppose") and objects:
-            return True  # a position on the record: "she supported the war", "I opposed it"
+        if lemma in ("support", "oppose") and (objects or any(c.dep_ == "ccomp" for c in token.children)):
+            return True  # a position on the record: "she supported the war", "I supported Libya moving to ..."
         # "signed the bill", "introduced legislation"
         return any(o.lemma_.lower() in LAW_NOUNS or o.ent_type_ == "LAW" or o.lower_ in ("that", "it") for o in objects)
     if lemma == "rule" and token.pos_ == "VERB" and _past(token):
@@ -734,7 +742,9 @@ def features(sent: Span, *, ents: Sequence[Span] | None = None) -> Features:
             v["cause"] = 1.0
         if _law(token):
             v["law"] = 1.0
-        if lemma in SMALL_TALK and pos in ("VERB", "NOUN", "INTJ", "ADJ", "PROPN"):
+        if (lemma in SMALL_TALK and pos in ("VERB", "NOUN", "INTJ", "ADJ", "PROPN")) or (
+            lower in GREETINGS and token.i > 0 and token.doc[token.i - 1].lower_ == "good"
+        ):
             v["small_talk"] = 1.0
         if _judgement(token):
             v["evaluative"] = 1.0
@@ -889,8 +899,9 @@ def _reporting_subject(clause: Span) -> str | None:
 def _speaker_of(span: Span, quotes: Sequence[Quote]) -> str | None:
     """Who speaks in a quote overlapping the span: the first named speaker, else the first third-party mention.
 
-    ``quotes`` are in text order. A first- or second-person speaker ("I", "we") names nobody to attribute to,
-    and a stance (what someone believes or intends) does not assert the claim.
+    ``quotes`` are in text order. A first- or second-person speaker ("I", "we") or an indefinite one
+    ("nobody", "they") names nobody to attribute to, and a stance (what someone believes or intends) does not
+    assert the claim.
     """
     mention: str | None = None
     for quote in quotes:
@@ -900,7 +911,8 @@ def _speaker_of(span: Span, quotes: Sequence[Quote]) -> str | None:
             continue
         if quote.speaker and quote.speaker.lower() not in FIRST_SECOND:
             return quote.speaker
-        if mention is None and quote.speaker_mention and quote.speaker_mention.lower() not in FIRST_SECOND:
+        speaker_mention = (quote.speaker_mention or "").lower()
+        if mention is None and speaker_mention and speaker_mention not in FIRST_SECOND | INDEFINITE:
             mention = quote.speaker_mention
     return mention
 
