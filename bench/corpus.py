@@ -1,5 +1,6 @@
 """Helpers the benchmarks share: reading an evaluation corpus (one JSON object a line, with "id" and "text")
-as articles for the pipeline, scoring a sentence by its claims, a percentile, and a loopback check."""
+as articles for the pipeline, scoring a sentence by its claims, average precision, a percentile, and a
+loopback check."""
 
 from __future__ import annotations
 
@@ -55,3 +56,15 @@ def loopback_only(url: str) -> str:
         name = Path(sys.argv[0]).stem or "bench"
         raise SystemExit(f"{name}: {url} is not on loopback; this benchmark only talks to 127.0.0.1 or ::1")
     return url
+
+
+def average_precision(scores: list[float], labels: list[int]) -> float | None:
+    """Mean of the precision at each relevant item, items ranked by score (ties in input order); None when no
+    item is relevant. The same measure as the shared evaluation files' scorer."""
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    hits, total = 0, 0.0
+    for rank, i in enumerate(order, 1):
+        if labels[i]:
+            hits += 1
+            total += hits / rank
+    return total / hits if hits else None

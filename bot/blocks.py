@@ -34,6 +34,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.models import (
+    LOWERING_REASONS,
     AcrossStoriesItem,
     Analysis,
     Claim,
@@ -100,6 +101,7 @@ _SUMMARY_CHARS = 2000
 _CLAIM_CHARS = 480
 _ATTRIBUTION_CHARS = 120
 _HEDGE_CHARS = 100
+_REASONS_CHARS = 160
 _QUOTE_CHARS = 480
 _SPEAKER_CHARS = 80
 _ROLE_CHARS = 100
@@ -358,8 +360,9 @@ def _bold_figures(raw: str, numbers: Iterable[str]) -> str:
     return "".join(out)
 
 
-def claim_line(claim: Claim, number: int | None = None, *, limit: int = _CLAIM_CHARS) -> str:
-    """One claim in mrkdwn: figures in bold, its attribution, and a marker when it is hedged.
+def claim_line(claim: Claim, number: int | None = None, *, limit: int = _CLAIM_CHARS, reasons: bool = False) -> str:
+    """One claim in mrkdwn: figures in bold, its attribution, a marker when it is hedged and, with
+    ``reasons``, what raised or lowered its score.
 
     A claim longer than ``limit`` is shortened at a word boundary: the surface offers the full text.
     """
@@ -373,7 +376,20 @@ def claim_line(claim: Claim, number: int | None = None, *, limit: int = _CLAIM_C
     hedges = ", ".join(h for h in (_squash(h) for h in claim.hedges) if h)
     if claim.hedged or hedges:
         parts.append(":warning: _hedged" + (f": {_fit(hedges, _HEDGE_CHARS)}_" if hedges else "_"))
+    why = _reasons_text(claim.reasons) if reasons else ""
+    if why:
+        parts.append(f"· _{_fit(why, _REASONS_CHARS)}_")
     return " ".join(parts)
+
+
+def _reasons_text(reasons: Sequence[str]) -> str:
+    """A claim's reasons as a reader takes them in: "figure, comparison; lowered by: prediction"."""
+    labels = [label for label in (_squash(r) for r in reasons) if label]
+    raised = ", ".join(r for r in labels if r not in LOWERING_REASONS)
+    lowered = ", ".join(r for r in labels if r in LOWERING_REASONS)
+    if lowered:
+        return f"{raised}; lowered by: {lowered}" if raised else f"lowered by: {lowered}"
+    return raised
 
 
 def quote_line(quote: Quote, *, limit: int = _QUOTE_CHARS) -> str:
@@ -594,7 +610,9 @@ def full_lists_message(analysis: Analysis, key: str | None = None, story: str | 
     if end_size:
         canvas.reserve(1, end_size)
     canvas.add(_section(_headline(analysis), "headline"))
-    claims = [claim_line(c, i, limit=_FULL_TEXT_CHARS) for i, c in enumerate(ranked_claims(analysis.claims), 1)]
+    claims = [
+        claim_line(c, i, limit=_FULL_TEXT_CHARS, reasons=True) for i, c in enumerate(ranked_claims(analysis.claims), 1)
+    ]
     ordered = [q for q in ranked_quotes(analysis.quotes) if q.is_statement]
     quotes = [quote_line(q, limit=_FULL_TEXT_CHARS) for q in ordered]
     stances = [quote_line(q, limit=_FULL_TEXT_CHARS) for q in ranked_quotes(analysis.quotes) if not q.is_statement]

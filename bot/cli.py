@@ -69,6 +69,8 @@ def format_analysis(analysis: Analysis) -> str:
         lines += ["", "Key claims"]
         for n, claim in enumerate(analysis.claims[:5], 1):
             extra = [f"score {claim.score:.2f}"]
+            if claim.reasons:
+                extra.append(", ".join(claim.reasons))
             if claim.attribution:
                 extra.append(f"per {claim.attribution}")
             if claim.hedged:

@@ -74,12 +74,37 @@ class Quote(_Model):
         return self.kind != "stance"
 
 
+#: Reasons that lower a claim's check-worthiness; every other reason raises it (see :mod:`bot.nlp.claims`).
+LOWERING_REASONS = frozenset(
+    {
+        "prediction",
+        "promise",
+        "hypothetical",
+        "proposal",
+        "question",
+        "opinion",
+        "personal",
+        "what someone said",
+        "addresses someone",
+        "small talk",
+        "instruction",
+        "fragment",
+        "vague",
+    }
+)
+
+
 class Claim(_Model):
-    """A verifiable statement, scored for check-worthiness."""
+    """A verifiable statement, scored for check-worthiness, with the reasons that moved its score.
+
+    ``reasons`` are short labels of what fact-checkers weigh ("figure", "comparison", "law or policy"; and,
+    lowering it, "prediction", "opinion", ...): those that raised the score first, then those that lowered it.
+    """
 
     text: str
     score: float = Field(ge=0.0, le=1.0)
     checkworthy: bool
+    reasons: list[str] = Field(default_factory=list)
     attribution: str | None = None
     hedged: bool = False
     hedges: list[str] = Field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -560,6 +561,29 @@ def test_figures_are_bold_only_as_whole_words() -> None:
 def test_hedge_without_words_and_no_attribution() -> None:
     assert claim_line(claim("It may rise.", hedged=True), 2) == "2. It may rise. :warning: _hedged_"
     assert claim_line(claim("It rose.")) == "It rose."
+
+
+def test_all_claims_say_what_raised_or_lowered_each_claim() -> None:
+    sourced = claim(
+        "Passenger numbers fell to 1.1 million.",
+        numbers=["1.1 million"],
+        reasons=["figure", "sourced statistic", "comparison"],
+    )
+    forecast = claim("Fares will rise by 8 percent.", score=0.2, reasons=["figure", "prediction"])
+    doubtful = claim("We will build homes.", score=0.1, reasons=["promise", "vague"])
+    assert claim_line(sourced, 1, reasons=True) == (
+        "1. Passenger numbers fell to *1.1 million*. · _figure, sourced statistic, comparison_"
+    )
+    assert claim_line(forecast, reasons=True).endswith("· _figure; lowered by: prediction_")
+    assert claim_line(doubtful, reasons=True).endswith("· _lowered by: promise, vague_")
+    assert claim_line(claim("It rose."), reasons=True) == "It rose."
+    analysis = make_analysis(claims=[sourced, forecast, doubtful])
+    full = full_lists_message(analysis, "k")
+    check_slack_limits(full)
+    listed = texts_of(full, "claims")[0]
+    assert "· _figure, sourced statistic, comparison_" in listed and "lowered by: promise, vague" in listed
+    # the main reply keeps its lines short
+    assert "sourced statistic" not in json.dumps(analysis_message(analysis, key="k"))
 
 
 def test_quotes_never_invent_a_speaker() -> None:

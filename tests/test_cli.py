@@ -47,6 +47,9 @@ def test_analyze_stdin_json() -> None:
     assert data["source"]["kind"] == "text"
     assert data["quotes"] and data["claims"] and data["summary"]
     assert set(data) >= {"id", "source", "language", "word_count", "pipeline_version", "entities", "notes"}
+    # every claim says what raised or lowered its score
+    assert all(claim["reasons"] for claim in data["claims"])
+    assert data["claims"][0]["reasons"][0] == "figure"
 
 
 @pytest.mark.slow
