@@ -57,7 +57,7 @@ from typing import Literal, Protocol, TypeVar, cast, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from redis.typing import EncodableT, FieldT
 
-from bot.models import Analysis, FigureRecord, Quote
+from bot.models import Analysis, Claim, FigureRecord, Quote
 from bot.nlp.figures import conflict, conflicts_within, index_keys, story_date
 from bot.store import RedisStore, story_id
 
@@ -390,7 +390,7 @@ class RedisMemory:
             fields[f"f{n}"] = filed.model_dump_json(exclude_defaults=True)
             entries += [(self._key(channel, "x", key), f"{sid}:f{n}") for key in index_keys(record)]
             entries += [(self._key(channel, "w", word), f"{sid}:f{n}") for word in figure_words(record)]
-        claims = [c for c in analysis.claims if c.checkworthy][:MAX_CLAIMS]
+        claims = memorable_claims(analysis)
         for n, claim in enumerate(claims):
             words = shingles(claim.text)
             if len(words) < 3:
@@ -739,6 +739,12 @@ def figure_words(record: FigureRecord) -> list[str]:
 # -- what memory says about a new analysis ----------------------------------------------------------------
 
 
+def memorable_claims(analysis: Analysis) -> list[Claim]:
+    """The claims memory keeps and looks up: the check-worthy ones and any that state a figure (a forecast
+    of savings repeated from story to story is what "seen before" is for, check-worthy or not)."""
+    return [c for c in analysis.claims if c.checkworthy or c.numbers][:MAX_CLAIMS]
+
+
 def story_ref(
     analysis: Analysis,
     *,
@@ -782,9 +788,9 @@ def recall(memory: Memory, analysis: Analysis, story: StoryRef) -> Recall:
                 differing[(record.measure, ref.id)] = note
     result.notes.extend(differing.values())
     claims_seen: set[tuple[str, str]] = set()
-    checkworthy = [claim.text for claim in analysis.claims if claim.checkworthy]
-    similar = memory.similar_claims_many(story.channel, checkworthy, exclude=story.id)
-    for text in checkworthy:
+    texts = [claim.text for claim in memorable_claims(analysis)]
+    similar = memory.similar_claims_many(story.channel, texts, exclude=story.id)
+    for text in texts:
         for earlier_claim, ref, score in similar.get(text, []):
             if (text, ref.id) in claims_seen:
                 continue

@@ -38,7 +38,7 @@ from bot.nlp.numbers import QUANTITY_LABELS, Figure, ents_by_sentence, figures
 from bot.nlp.speakers import TITLES
 from bot.nlp.summary import strip_dateline
 
-VERSION = "4"
+VERSION = "5"
 #: Score from which a claim is flagged check-worthy: the point of best F1 on the project's own sentences.
 THRESHOLD = 0.3
 MIN_TOKENS = 4
@@ -61,7 +61,8 @@ PEOPLE_NOUNS = frozenset(
     patient voter immigrant migrant refugee veteran senior pensioner retiree woman man girl boy adult baby
     taxpayer homeowner tenant renter member troop soldier officer nurse doctor teacher farmer victim death
     life household customer passenger commuter driver user owner parent mother father american consumer
-    individual inmate prisoner case casualty birth business employer""".split()
+    individual inmate prisoner case casualty birth business employer position post role layoff redundancy
+    vacancy""".split()
 )
 #: Nouns that name a measured quantity: a sentence using one states a statistic.
 STATISTIC_NOUNS = frozenset(
@@ -71,8 +72,8 @@ STATISTIC_NOUNS = frozenset(
 )
 #: Subjects of public interest that fact-checkers cover most; a claim about one matters to more readers.
 PUBLIC_NOUNS = frozenset(
-    """tax tariff trade economy job wage unemployment business industry manufacturing factory immigration
-    border crime police prison gun violence drug health healthcare hospital insurance pension welfare
+    """tax tariff trade economy job layoff redundancy wage unemployment business industry manufacturing factory
+    immigration border crime police prison gun violence drug health healthcare hospital insurance pension welfare
     school education university college tuition housing rent energy oil gas coal climate emission pollution
     water military army war troop defence defense weapon security election vote budget deficit debt
     transport rail road infrastructure inflation poverty""".split()
@@ -371,8 +372,11 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _aux(verb: Token) -> list[str]:
-    """The verb's auxiliaries, lower case (with those of the verb it is coordinated with)."""
-    heads = [verb, verb.head] if verb.dep_ == "conj" else [verb]
+    """The verb's auxiliaries, lower case (with those of the verb it is coordinated with, when it shares them:
+    "would cut and close", not "would save …, and the union disputes")."""
+    own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+    shares = verb.dep_ == "conj" and verb.tag_ in ("VB", "VBN", "VBG") and not own_subject
+    heads = [verb, verb.head] if shares else [verb]
     return [c.lower_ for h in heads for c in h.children if c.dep_ in ("aux", "auxpass")]
 
 
@@ -781,9 +785,8 @@ def _verb(token: Token, sent: Span, v: dict[str, float]) -> None:
         name = "promise" if who in FIRST_PERSON else "prediction"
         v[name] = max(v[name], strength)
     elif main and not talk and any(a in HYPOTHETICAL_AUX for a in aux):
-        name = (
-            "prediction" if token.dep_ == "ccomp" and token.head.lemma_.lower() in REPORTING_VERBS else "hypothetical"
-        )
+        # in reported speech "would" is the reported "will" ("said the cuts would save"), not a hypothetical
+        name = "prediction" if _reporting_verb(token) is not None else "hypothetical"
         v[name] = max(v[name], strength)
     if any(a in PROPOSAL_AUX for a in aux) or (
         lemma in ("need", "have") and any(c.dep_ == "xcomp" for c in token.children) and token.dep_ == "ROOT"
@@ -817,15 +820,35 @@ def _verb(token: Token, sent: Span, v: dict[str, float]) -> None:
         v["event"] = 1.0
 
 
+def _reporting_verb(token: Token) -> Token | None:
+    """What frames the token as someone's report, if anything: the reporting verb whose content it stands in
+    ("Ford announced it will ..."), a comment clause after it ("The cuts would save $85m, the authority
+    said"), or the "according" of "according to a memo"."""
+    clause = token
+    while clause.dep_ != "ROOT" and clause.head is not clause:
+        head = clause.head
+        if clause.dep_ == "ccomp" and head.lemma_.lower() in REPORTING_VERBS:
+            return head
+        clause = head
+    for child in clause.children:
+        if child.dep_ in ("parataxis", "ccomp") and child.i > token.i and child.lemma_.lower() in REPORTING_VERBS:
+            return child
+        if child.dep_ == "prep" and child.lower_ == "according":
+            return child
+    return None
+
+
 def _reported_by_other(token: Token) -> bool:
-    """Whether the token stands in what someone other than the speaker said: "Ford announced it will ..."."""
-    while token.dep_ != "ROOT" and token.head is not token:
-        head = token.head
-        if token.dep_ == "ccomp" and head.lemma_.lower() in REPORTING_VERBS:
-            subject = _subject(head)
-            return subject is not None and subject.lower_ not in FIRST_SECOND
-        token = head
-    return False
+    """Whether the token stands in what someone other than the speaker said: "Ford announced it will ...",
+    "according to the memo, the plant will close"."""
+    frame = _reporting_verb(token)
+    if frame is None:
+        return False
+    if frame.lower_ == "according":
+        source = next((g for c in frame.children if c.lower_ == "to" for g in c.children if g.dep_ == "pobj"), None)
+        return source is not None and source.lower_ not in FIRST_SECOND
+    subject = _subject(frame)
+    return subject is not None and subject.lower_ not in FIRST_SECOND
 
 
 def _among(token: Token, words: frozenset[str]) -> bool:

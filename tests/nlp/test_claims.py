@@ -172,6 +172,10 @@ def test_features_follow_the_parse(nlp: Language) -> None:
     assert "promise" in on(nlp, "We are going to win this election.")
     assert "instruction" in on(nlp, "Look at the record.")
     assert "figure" not in on(nlp, "Dockworkers Local 14 met on the pier.")
+    # "would" in reported speech is the reported "will"; a finite verb joined to it does not borrow it
+    reported = on(nlp, "The new wing would add 120 beds by 2028, the trust said, and the nurses' union disputes that.")
+    assert "prediction" in reported and "hypothetical" not in reported
+    assert "hypothetical" in on(nlp, "If the town doubled the levy, it would raise $4 million a year.")
 
 
 @pytest.mark.parametrize(
@@ -285,6 +289,11 @@ def test_a_figure_alone_does_not_make_a_claim_checkworthy(nlp: Language, fact: s
         ),
         ("Rents in Calloway rose faster than wages last year.", "Last year rents in Calloway rose faster than wages."),
         ("Crime has fallen in every district since 2020.", "Since 2020, crime has fallen in every district."),
+        # reported speech: the reported "will" is "would", whether the report frames it or follows it
+        (
+            "The trust said the new wing would add 120 beds by 2028.",
+            "The new wing would add 120 beds by 2028, the trust said.",
+        ),
     ],
 )
 def test_near_identical_sentences_score_alike(nlp: Language, one: str, other: str) -> None:
