@@ -590,9 +590,12 @@ class _Extractor:
     def trim(self, lo: int, hi: int) -> tuple[int, int]:
         """Drop edge punctuation and a dangling conjunction; keep a quotation mark the content needs."""
         doc = self.doc
-        while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        # a backtick is a quote mark the tokenizer does not count as punctuation ("``We" is "`", "`", "We")
+        while lo < hi and (doc[lo].is_punct or doc[lo].is_quote or doc[lo].is_space):
             lo += 1
-        while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space or doc[hi - 1].dep_ == "cc"):
+        while hi > lo and (
+            doc[hi - 1].is_punct or doc[hi - 1].is_quote or doc[hi - 1].is_space or doc[hi - 1].dep_ == "cc"
+        ):
             hi -= 1
         if lo < hi and self.in_q[lo] >= 0 and self.in_q[lo] != self.in_q[hi - 1]:
             # a content starting inside a quotation and running on past it keeps its opening mark

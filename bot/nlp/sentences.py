@@ -8,9 +8,12 @@ The parser finds sentence boundaries as it parses, and it keeps any boundary set
 - a closing mark never starts a sentence. In ``… he said."\\n\\nWinnipeg …`` the parser would otherwise end
   the sentence at the full stop and start the next one with the quotation mark, gluing it to the next
   paragraph; the mark belongs to the sentence it closes. The same holds for a closing bracket, and for
-  the line break itself.
+  the line break itself;
+- an opening mark written against the word it opens, after a full stop, question or exclamation mark and a
+  space, starts a sentence (``… said Grace Okafor. ''Close it …``): the parser may otherwise end the
+  sentence after the mark.
 
-Both are decided from the characters alone, in one pass over the tokens.
+All three are decided from the characters alone, in one pass over the tokens.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ COMPONENT = "paragraph_sentences"
 _CLOSERS = frozenset({'"', "''", "”", "’", "'", "»", "›", ")", "]", "}"})
 #: Marks that close in any position.
 _ALWAYS_CLOSING = frozenset({"”", "»", ")", "]", "}"})
+#: Marks that may open a quotation ("``" is two tokens, each "`").
+_OPENERS = frozenset({'"', "''", "“", "‘", "'", "«", "„", "`"})
+_SENTENCE_END = frozenset({".", "!", "?"})
 
 
 def _closes(token: Token) -> bool:
@@ -41,6 +47,14 @@ def _closes(token: Token) -> bool:
     return bool(token.whitespace_) or after is None or after.is_punct or after.is_space
 
 
+def _opens_sentence(token: Token) -> bool:
+    """Whether ``token`` opens a quotation right after the end of a sentence."""
+    if token.text not in _OPENERS or token.whitespace_ or token.i < 1 or token.i + 1 >= len(token.doc):
+        return False
+    before, after = token.doc[token.i - 1], token.doc[token.i + 1]
+    return bool(before.whitespace_) and before.text in _SENTENCE_END and not (after.is_space or after.is_punct)
+
+
 @Language.component(COMPONENT)
 def paragraph_sentences(doc: Doc) -> Doc:
     """Set sentence starts after line breaks, and forbid them on closing marks and on the breaks."""
@@ -52,4 +66,10 @@ def paragraph_sentences(doc: Doc) -> Doc:
             token.is_sent_start = True
         elif _closes(token):
             token.is_sent_start = False
+        elif _opens_sentence(token):
+            token.is_sent_start = True
+            inside = token.i + 1  # the rest of the mark and the word it opens stay in its sentence
+            while inside < len(doc) and doc[inside - 1].text in _OPENERS and not doc[inside - 1].whitespace_:
+                doc[inside].is_sent_start = False
+                inside += 1
     return doc
