@@ -47,6 +47,7 @@ from bot.models import (
     Quote,
     QuotedSpeaker,
 )
+from bot.reply import plan
 from bot.shorten import shorten
 
 if TYPE_CHECKING:
@@ -558,8 +559,12 @@ def analysis_message(
         canvas.add(_section(_fit(summary, _SUMMARY_CHARS), "summary"))
     hint = f" · tap *{escape_mrkdwn(BUTTON_SHOW_ALL)}*" if key is not None else ""
 
-    claims = ranked_claims(analysis.claims)
-    quotes = ranked_quotes([q for q in analysis.quotes if q.is_statement])  # stances: under "All quotes & claims"
+    chosen = plan(analysis, max_claims=max_claims, max_quotes=max_quotes)
+    claims = [c.claim.model_copy(update={"text": c.text, "attribution": c.attribution}) for c in chosen.claims]
+    quotes = [
+        q.quote.model_copy(update={"content": q.content, "speaker": q.speaker, "speaker_role": q.role})
+        for q in chosen.quotes
+    ]
     notes = [f":grey_question: {_fit(n, _NOTE_CHARS)}" for n in analysis.notes if _squash(n)]
     remembered = worth_checking_lines(memory)
     notes += remembered
@@ -568,8 +573,8 @@ def analysis_message(
         canvas,
         _List(
             "Key claims",
-            (claim_line(c, i) for i, c in enumerate(claims[: max(max_claims, 0)], 1)),
-            len(claims),
+            (claim_line(c, i) for i, c in enumerate(claims, 1)),
+            chosen.claims_total,
             "claims",
             "claims",
             hint,
@@ -577,8 +582,8 @@ def analysis_message(
         ),
         _List(
             "Quotes",
-            (quote_line(q) for q in quotes[: max(max_quotes, 0)]),
-            len(quotes),
+            (quote_line(q) for q in quotes),
+            chosen.quotes_total,
             "quotes",
             "quotes",
             hint,
@@ -592,7 +597,8 @@ def analysis_message(
 
     if key is not None:
         canvas.reserve(-1, -actions_size)
-        cut = shown_claims < len(claims) or shown_quotes < len(analysis.quotes)  # stances: in the full lists
+        # stances, repeats and what gave way are in the full lists
+        cut = shown_claims < chosen.claims_total or shown_quotes < len(analysis.quotes)
         cut = cut or _any_shortened(claims[:shown_claims], quotes[:shown_quotes])
         canvas.add(_actions(key, show_all=cut, share=shareable, story=story))
     return _message(_fallback(analysis.headline, summary), canvas)
@@ -611,7 +617,8 @@ def full_lists_message(analysis: Analysis, key: str | None = None, story: str | 
         canvas.reserve(1, end_size)
     canvas.add(_section(_headline(analysis), "headline"))
     claims = [
-        claim_line(c, i, limit=_FULL_TEXT_CHARS, reasons=True) for i, c in enumerate(ranked_claims(analysis.claims), 1)
+        claim_line(c.model_copy(update={"text": c.shown or c.text}), i, limit=_FULL_TEXT_CHARS, reasons=True)
+        for i, c in enumerate(ranked_claims(analysis.claims), 1)
     ]
     ordered = [q for q in ranked_quotes(analysis.quotes) if q.is_statement]
     quotes = [quote_line(q, limit=_FULL_TEXT_CHARS) for q in ordered]

@@ -67,6 +67,9 @@ class Quote(_Model):
     speaker_start: int | None = None
     speaker_end: int | None = None
     spans: list[tuple[int, int]] = Field(default_factory=list)
+    #: False when a direct or mixed quote could not be checked to be the source's words with its marks paired;
+    #: such a quote stays in the full lists but is not shown in a reply (see :mod:`bot.nlp.context`).
+    verified: bool = True
 
     @property
     def is_statement(self) -> bool:
@@ -111,6 +114,11 @@ class Claim(_Model):
     numbers: list[str] = Field(default_factory=list)
     start: int
     end: int
+    #: The claim as it reads alone, when that differs from ``text``: a leading joining word dropped, a pronoun
+    #: subject resolved in square brackets ("[Graham Pike] warned …"). See :mod:`bot.nlp.context`.
+    shown: str | None = None
+    #: Whether the claim opens with a pronoun nutgraf could not resolve ("It will be paid for …").
+    needs_context: bool = False
 
 
 FigureUnit = Literal["count", "percent", "points", "money"]

@@ -218,3 +218,26 @@ def scan_marks(text: str) -> list[list[Part]]:
     if pending:
         emit(pending)
     return found
+
+
+_DOUBLE_PAIRS = (("“", "”"), ("«", "»"))
+
+
+def balanced(text: str) -> bool:
+    """Whether every quotation mark in ``text`` has its partner (apostrophes and straight singles aside)."""
+    if "``" in text:  # typewriter marks: `` opens and '' closes
+        if text.count("``") != text.count("''"):
+            return False
+        text = text.replace("``", "").replace("''", "")
+    elif text.count("''") % 2:  # ''…'' wire copy
+        return False
+    text = text.replace("''", "")
+    if text.count('"') % 2 or any(text.count(left) != text.count(right) for left, right in _DOUBLE_PAIRS):
+        return False
+    opened = 0
+    for i, char in enumerate(text):
+        if char == "‘" and not (i > 0 and text[i - 1].isalnum()):
+            opened += 1
+        elif char == "’" and opened and not (i + 1 < len(text) and text[i + 1].isalnum()):
+            opened -= 1
+    return opened == 0

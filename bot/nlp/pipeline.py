@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot import __version__
 from bot.errors import InputError
 from bot.models import Analysis, Article, Claim, FigureRecord, LeftOut, Quote
-from bot.nlp import claims, consistency, figures, normalize, quotes
+from bot.nlp import claims, consistency, context, figures, normalize, quotes
 from bot.nlp.clutter import count_words
 from bot.nlp.defuse import defuse
 from bot.nlp.entities import extract_entities
@@ -41,7 +41,10 @@ MAX_CONTROL_SHARE = 0.01
 
 def pipeline_version(model_name: str) -> str:
     """Identifies everything that shapes an Analysis; cache keys include it, so upgrades never serve stale work."""
-    return f"{__version__}+q{quotes.VERSION}.c{claims.VERSION}.n{normalize.VERSION}.f{figures.VERSION}.{model_name}"
+    return (
+        f"{__version__}+q{quotes.VERSION}.c{claims.VERSION}.n{normalize.VERSION}.f{figures.VERSION}"
+        f".x{context.VERSION}.{model_name}"
+    )
 
 
 def check_text(raw: str) -> None:
@@ -160,8 +163,8 @@ class Analyzer:
         found_figures: list[FigureRecord] = []
         analysed_at = datetime.now(timezone.utc)
         if language == "en":
-            found_quotes = quotes.extract_quotes(doc)
-            found_claims = claims.extract_claims(doc, found_quotes)
+            found_quotes = context.verbatim(doc.text, quotes.extract_quotes(doc))
+            found_claims = context.standalone(doc, claims.extract_claims(doc, found_quotes), found_quotes)
             reference = figures.story_date(source.published, analysed_at.date())
             found_figures = figures.extract(doc, found_quotes, found_claims, reference=reference)
             notes = notes + consistency.check(doc, found_figures)

@@ -482,6 +482,19 @@ class SpeakerResolver:
             pos -= 1
         return None
 
+    def certain(self, pronoun: Token, name: str) -> bool:
+        """Whether ``name`` is surely whom ``pronoun`` ("he", "she") stands for: the person's gender is known
+        and matches, or nobody else was named before the pronoun. A resolution good enough to attribute a
+        quote may not be good enough to put a name in a reader's mouth."""
+        gender = _PRONOUN_GENDER.get(pronoun.lower_)
+        known = self._gender.get(name)
+        if known is not None:
+            return known == gender
+        return all(
+            canonical == name or label != "PERSON" or ent.start > pronoun.i
+            for ent, label, canonical in zip(self._ents, self._labels, self._canonical, strict=True)
+        )
+
     def _pronoun(self, token: Token) -> Speaker:
         lower = token.lower_
         name: str | None = None

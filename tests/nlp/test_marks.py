@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.nlp.marks import scan_marks
+from bot.nlp.marks import balanced, scan_marks
 
 
 def quoted(text: str) -> list[list[str]]:
@@ -168,3 +168,22 @@ def test_an_unclosed_mark_inside_a_sentence_runs_nowhere() -> None:
 def test_a_right_mark_at_the_head_of_a_paragraph_opens() -> None:
     text = "”Nobody asked the islanders,” she said."
     assert quoted(text) == [["Nobody asked the islanders"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "paired"),
+    [
+        ("“Yes,” she said.", True),
+        ("the plan ‘will fail’, he said", True),
+        ("the Smiths’ house and ’90s rock", True),
+        ("``We cannot,'' he said.", True),
+        ("''Close it,'' she said.", True),
+        ('"Close it," she said.', True),
+        ("Individuals named on the list are not.”", False),
+        ('"That adds up to 185,000 over two years.', False),
+        ("she called it ‘a disgrace", False),
+        ("``We cannot", False),
+    ],
+)
+def test_balanced(text: str, paired: bool) -> None:
+    assert balanced(text) is paired

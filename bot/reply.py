@@ -1,0 +1,263 @@
+"""What a reply shows, chosen the way an editor would, before Block Kit or a terminal renders it.
+
+The main reply has room for a few claims and quotes; they should complement the summary, not repeat it:
+
+- **each fact once**: a claim the summary already says, or a quote or paraphrase that only restates the
+  summary or an item shown before it, gives way to the next one (:func:`repeats`). *All quotes & claims*
+  still lists everything;
+- **in context**: a claim is shown as it reads alone (see :mod:`bot.nlp.context`); one that opens with a
+  pronoun nutgraf could not resolve, or a short evaluative sentence with no figure, name or source
+  ("Commuter groups were unimpressed."), comes after the claims that stand on their own;
+- **verbatim**: a direct or mixed quote is shown only when it was checked to be the source's words with its
+  marks paired; paraphrases of fewer than four words ("that estimate") and paraphrases with no speaker are
+  left to the full lists;
+- **names**: one name per person across the reply, the fullest form the story gives ("Daniel Voss", never
+  "Voss" in one item and "Daniel Voss" in the next), with the role wherever the story gives one.
+
+Everything here is pure and works on an :class:`~bot.models.Analysis` alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.models import Analysis, Claim, Quote
+from bot.nlp.marks import balanced
+
+#: An item repeats another when this share of its words is in the other.
+REPEAT_SHARE = 0.8
+#: Paraphrases shorter than this many words are fragments ("that estimate").
+MIN_PARAPHRASE_WORDS = 4
+#: An evaluative sentence this short, with no figure, name or source, is not a key claim for the reply.
+THIN_CLAIM_WORDS = 8
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_DATELINE = re.compile(r"\A[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+)?\s*(?:\([^)]{1,30}\)\s*)?[—–-]+\s+")
+_LEADING_THAT = re.compile(r"\Athat\s+", re.IGNORECASE)
+#: Pronouns a paraphrase shown alone cannot open with: nothing before it says whom or what they mean.
+_BARE_SUBJECTS = frozenset({"he", "she", "it", "they", "this", "these", "those", "its", "their", "his", "her"})
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "capt", "gen"})
+
+
+def words(text: str | None) -> list[str]:
+    """The words of ``text``, lower-cased (what :func:`repeats` compares)."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text or "")]
+
+
+def covered(item: str, others: Iterable[str]) -> float:
+    """The largest share of ``item``'s words found in any one of ``others`` (each word counted as often as
+    it occurs)."""
+    mine = Counter(words(item))
+    total = sum(mine.values())
+    if not total:
+        return 0.0
+    best = 0.0
+    for other in others:
+        theirs = Counter(words(other))
+        best = max(best, sum(min(count, theirs[word]) for word, count in mine.items()) / total)
+    return best
+
+
+def repeats(item: str, others: Iterable[str]) -> bool:
+    """Whether ``item`` only restates one of ``others`` (≥ :data:`REPEAT_SHARE` of its words are in it)."""
+    return covered(item, others) >= REPEAT_SHARE
+
+
+@dataclass(frozen=True)
+class ShownClaim:
+    claim: Claim
+    text: str
+    attribution: str | None
+
+
+@dataclass(frozen=True)
+class ShownQuote:
+    quote: Quote
+    content: str
+    speaker: str | None
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the main reply shows; ``claims_total``/``quotes_total`` count everything the full lists hold."""
+
+    summary: list[str]
+    claims: list[ShownClaim]
+    quotes: list[ShownQuote]
+    claims_total: int
+    quotes_total: int
+
+    @property
+    def complete(self) -> bool:
+        """Whether the reply shows every claim and quote (so the full lists would add nothing)."""
+        return len(self.claims) == self.claims_total and len(self.quotes) == self.quotes_total
+
+
+class Names:
+    """One name per person across a reply: the fullest form the analysis gives, and a role for it."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        full: dict[str, set[str]] = {}
+        people = [q.speaker for q in analysis.quotes if q.speaker]
+        people += [e.text for e in analysis.entities if e.label in ("PERSON", "PER")]
+        people += [v for e in analysis.entities if e.label in ("PERSON", "PER") for v in e.variants]
+        for name in people:
+            parts = self._parts(name)
+            if parts and " and " not in name and "," not in name:
+                full.setdefault(parts[-1].lower(), set()).add(" ".join(parts))
+        self._fullest: dict[str, str] = {}
+        for surname, names in full.items():
+            longest = max(names, key=lambda n: (len(n.split()), len(n)))
+            # two people who share a surname ("Ann Moll", "Hedda Moll"): a short form names neither
+            if all(longest.endswith(n) for n in names):
+                self._fullest[surname] = longest
+        self._roles: dict[str, str] = {}
+        for quote in sorted(analysis.quotes, key=lambda q: q.start):
+            if quote.speaker and quote.speaker_role:
+                self._roles.setdefault(self.canonical(quote.speaker), quote.speaker_role)
+
+    @staticmethod
+    def _parts(name: str) -> list[str]:
+        parts = name.split()
+        while parts and parts[0].lower().rstrip(".") in _TITLES:
+            parts = parts[1:]
+        return parts if parts and all(p[:1].isupper() for p in parts) else []
+
+    def canonical(self, name: str) -> str:
+        """The fullest form of a person's name, or ``name`` itself when it names no one known."""
+        parts = self._parts(name)
+        if not parts or " and " in name:
+            return name
+        fullest = self._fullest.get(parts[-1].lower())
+        if fullest is None or not fullest.endswith(" ".join(parts)):
+            return name
+        return fullest
+
+    def role(self, name: str) -> str | None:
+        return self._roles.get(self.canonical(name))
+
+
+def _thin(claim: Claim) -> bool:
+    """A short evaluative sentence with no figure, name or source."""
+    text = claim.shown or claim.text
+    proper = any(w[:1].isupper() for w in text.split()[1:])
+    return len(words(text)) <= THIN_CLAIM_WORDS and not (claim.numbers or claim.attribution or proper)
+
+
+def reply_order(claims: Sequence[Claim]) -> list[Claim]:
+    """Claims in the order the reply considers them: check-worthy first, then by score; claims that do not
+    stand alone (an unresolved pronoun, a thin evaluative sentence) after those that do."""
+    return sorted(claims, key=lambda c: (c.needs_context or _thin(c), not c.checkworthy, -c.score))
+
+
+def _quote_order(quotes: Sequence[Quote]) -> list[Quote]:
+    return sorted(quotes, key=lambda q: (not (q.speaker or "").strip(), q.kind == "indirect", q.start))
+
+
+def paraphrase_text(content: str) -> str:
+    """A paraphrase as shown: without a leading "that" or a dateline ("MARNFORD — ")."""
+    text = _DATELINE.sub("", content.strip())
+    text = _LEADING_THAT.sub("", text)
+    return text
+
+
+def _extent(quote: Quote) -> tuple[int, int]:
+    """Where a quote lies in the text with its cue and speaker ("'…,' said Hedda Moll, who farms …")."""
+    edges = [quote.start, quote.end, *(e for e in (quote.cue_start, quote.cue_end) if e is not None)]
+    edges += [e for e in (quote.speaker_start, quote.speaker_end) if e is not None]
+    return min(edges), max(edges)
+
+
+def _mostly_quoted(claim: Claim, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether at least half of the claim's text lies in these quotations (by offsets)."""
+    inside = sum(max(0, min(end, claim.end) - max(start, claim.start)) for start, end in spans)
+    return inside * 2 >= claim.end - claim.start > 0
+
+
+def _said(text: str, summary: str, items: Sequence[str]) -> bool:
+    """Whether ``text`` only restates the summary or a shown item, or a shown item restates it."""
+    return repeats(text, [summary, *items]) or any(repeats(item, [text]) for item in items)
+
+
+_EDGE_MARKS = "\"“”‘’'`«» "
+
+
+def _paired(text: str) -> str:
+    """``text`` with its quotation marks paired: a stray mark at an edge left out (the other half of a
+    quotation that runs on past the sentence), or "" when a stray mark stands inside it."""
+    text = text.strip()
+    if balanced(text):
+        return text
+    for trimmed in (text.lstrip(_EDGE_MARKS), text.rstrip(_EDGE_MARKS), text.strip(_EDGE_MARKS)):
+        if trimmed and balanced(trimmed):
+            return trimmed
+    return ""
+
+
+def _names_in(name: str | None, text: str) -> bool:
+    """Whether ``text`` already names ``name`` (as words of its own)."""
+    return bool(name) and re.search(rf"(?<![\w]){re.escape(name or '')}(?![\w])", text, re.IGNORECASE) is not None
+
+
+def _hedges_shown(claim: Claim, attribution: str | None) -> list[str]:
+    """A claim's hedges, without the speaker a hedge repeats ("Engineers estimated" by Engineers)."""
+    out: list[str] = []
+    for hedge in claim.hedges:
+        text = hedge.strip()
+        for who in (attribution, claim.attribution):
+            if who and text.lower().startswith(who.lower() + " "):
+                text = text[len(who) :].strip()
+        if text and text.lower() not in (h.lower() for h in out):
+            out.append(text)
+    return out
+
+
+def plan(analysis: Analysis, *, max_claims: int = 5, max_quotes: int = 5) -> Reply:
+    """The summary, claims and quotes the main reply shows, each fact once."""
+    names = Names(analysis)
+    summary = [s.strip() for s in analysis.summary if s.strip()]
+    summary_text = " ".join(summary)
+    items: list[str] = []
+    # a claim that is a speaker's quoted words is shown once, as the quote
+    quoted = [_extent(q) for q in analysis.quotes if q.kind != "indirect" and q.speaker and q.verified]
+    claims: list[ShownClaim] = []
+    for claim in reply_order(analysis.claims):
+        if len(claims) >= max(max_claims, 0):
+            break
+        if claim.needs_context:
+            continue
+        text = _paired(claim.shown or claim.text)
+        if not text or _said(text, summary_text, items) or _mostly_quoted(claim, quoted):
+            continue
+        attribution = names.canonical(claim.attribution) if claim.attribution else None
+        if attribution and any(_names_in(n, text) for n in (attribution, claim.attribution, attribution.split()[-1])):
+            attribution = None  # "Supporters say …", "Voss said …" need no "— Supporters", "— Daniel Voss"
+        shown = claim.model_copy(update={"hedges": _hedges_shown(claim, attribution)})
+        claims.append(ShownClaim(shown, text, attribution))
+        items.append(text)
+    statements = [q for q in analysis.quotes if q.is_statement]
+    quotes: list[ShownQuote] = []
+    for quote in _quote_order(statements):
+        if len(quotes) >= max(max_quotes, 0):
+            break
+        if not (quote.speaker or "").strip():
+            continue  # the full lists show what nobody was found to say
+        if quote.kind == "indirect":
+            content = paraphrase_text(quote.content)
+            if len(words(content)) < MIN_PARAPHRASE_WORDS or words(content)[0] in _BARE_SUBJECTS:
+                continue  # a fragment ("that estimate"), or "It will be paid for …" with nothing to say what
+        else:
+            if not quote.verified:
+                continue
+            content = quote.content.strip()
+        if not content or _said(content, summary_text, items):
+            continue
+        speaker = names.canonical(quote.speaker) if quote.speaker else None
+        role = (quote.speaker_role or names.role(speaker)) if speaker else None
+        quotes.append(ShownQuote(quote, content, speaker, role))
+        items.append(content)
+    return Reply(summary, claims, quotes, len(analysis.claims), len(statements))
