@@ -598,7 +598,8 @@ def analysis_message(
     if key is not None:
         canvas.reserve(-1, -actions_size)
         # stances, repeats and what gave way are in the full lists
-        cut = shown_claims < chosen.claims_total or shown_quotes < len(analysis.quotes)
+        stances = any(not q.is_statement for q in analysis.quotes)
+        cut = shown_claims < chosen.claims_total or shown_quotes < chosen.quotes_total or stances
         cut = cut or _any_shortened(claims[:shown_claims], quotes[:shown_quotes])
         canvas.add(_actions(key, show_all=cut, share=shareable, story=story))
     return _message(_fallback(analysis.headline, summary), canvas)

@@ -24,10 +24,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from bot.models import Analysis, Claim, Quote
 from bot.nlp.marks import balanced
 
-#: An item repeats another when this share of its words is in the other.
+#: An item repeats another when this share of its content words is in the other.
 REPEAT_SHARE = 0.8
 #: Paraphrases shorter than this many words are fragments ("that estimate").
 MIN_PARAPHRASE_WORDS = 4
@@ -47,16 +49,24 @@ def words(text: str | None) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text or "")]
 
 
+def content_words(text: str | None) -> list[str]:
+    """The words of ``text`` that carry its facts: all but function words ("the", "will", "on"); all of
+    them when it has nothing else."""
+    found = words(text)
+    return [w for w in found if w not in STOP_WORDS] or found
+
+
 def covered(item: str, others: Iterable[str]) -> float:
-    """The largest share of ``item``'s words found in any one of ``others`` (each word counted as often as
-    it occurs)."""
-    mine = Counter(words(item))
+    """The largest share of ``item``'s content words found in any one of ``others`` (each word counted as
+    often as it occurs). "We will not give up on the ferry" and "… on the barrier" share most words but
+    not their facts."""
+    mine = Counter(content_words(item))
     total = sum(mine.values())
     if not total:
         return 0.0
     best = 0.0
     for other in others:
-        theirs = Counter(words(other))
+        theirs = Counter(content_words(other))
         best = max(best, sum(min(count, theirs[word]) for word, count in mine.items()) / total)
     return best
 
@@ -83,7 +93,8 @@ class ShownQuote:
 
 @dataclass(frozen=True)
 class Reply:
-    """What the main reply shows; ``claims_total``/``quotes_total`` count everything the full lists hold."""
+    """What the main reply shows. ``claims_total``/``quotes_total`` count what it could show: everything
+    the full lists hold but what only restates the summary or a shown item."""
 
     summary: list[str]
     claims: list[ShownClaim]
@@ -222,16 +233,16 @@ def plan(analysis: Analysis, *, max_claims: int = 5, max_quotes: int = 5) -> Rep
     summary = [s.strip() for s in analysis.summary if s.strip()]
     summary_text = " ".join(summary)
     items: list[str] = []
+    repeated = 0
     # a claim that is a speaker's quoted words is shown once, as the quote
     quoted = [_extent(q) for q in analysis.quotes if q.kind != "indirect" and q.speaker and q.verified]
     claims: list[ShownClaim] = []
     for claim in reply_order(analysis.claims):
-        if len(claims) >= max(max_claims, 0):
-            break
-        if claim.needs_context:
-            continue
         text = _paired(claim.shown or claim.text)
-        if not text or _said(text, summary_text, items) or _mostly_quoted(claim, quoted):
+        if text and (_said(text, summary_text, items) or _mostly_quoted(claim, quoted)):
+            repeated += 1
+            continue
+        if len(claims) >= max(max_claims, 0) or claim.needs_context or not text:
             continue
         attribution = names.canonical(claim.attribution) if claim.attribution else None
         if attribution and any(_names_in(n, text) for n in (attribution, claim.attribution, attribution.split()[-1])):
@@ -239,25 +250,26 @@ def plan(analysis: Analysis, *, max_claims: int = 5, max_quotes: int = 5) -> Rep
         shown = claim.model_copy(update={"hedges": _hedges_shown(claim, attribution)})
         claims.append(ShownClaim(shown, text, attribution))
         items.append(text)
+    claims_total = len(analysis.claims) - repeated
     statements = [q for q in analysis.quotes if q.is_statement]
     quotes: list[ShownQuote] = []
+    by_speaker: dict[str, list[str]] = {}
+    repeated = 0
     for quote in _quote_order(statements):
-        if len(quotes) >= max(max_quotes, 0):
-            break
-        if not (quote.speaker or "").strip():
+        speaker = names.canonical(quote.speaker.strip()) if quote.speaker and quote.speaker.strip() else None
+        content = paraphrase_text(quote.content) if quote.kind == "indirect" else quote.content.strip()
+        # the same words from two people are two facts; from one, or already in a claim, they are one
+        if content and _said(content, summary_text, [*items, *by_speaker.get(speaker or "", [])]):
+            repeated += 1
+            continue
+        if len(quotes) >= max(max_quotes, 0) or speaker is None or not content:
             continue  # the full lists show what nobody was found to say
         if quote.kind == "indirect":
-            content = paraphrase_text(quote.content)
             if len(words(content)) < MIN_PARAPHRASE_WORDS or words(content)[0] in _BARE_SUBJECTS:
                 continue  # a fragment ("that estimate"), or "It will be paid for …" with nothing to say what
-        else:
-            if not quote.verified:
-                continue
-            content = quote.content.strip()
-        if not content or _said(content, summary_text, items):
+        elif not quote.verified:
             continue
-        speaker = names.canonical(quote.speaker) if quote.speaker else None
-        role = (quote.speaker_role or names.role(speaker)) if speaker else None
+        role = quote.speaker_role or names.role(speaker)
         quotes.append(ShownQuote(quote, content, speaker, role))
-        items.append(content)
-    return Reply(summary, claims, quotes, len(analysis.claims), len(statements))
+        by_speaker.setdefault(speaker, []).append(content)
+    return Reply(summary, claims, quotes, claims_total, len(statements) - repeated)

@@ -44,6 +44,7 @@ from bot.models import (
     Source,
     UnnamedSpeakers,
 )
+from bot.reply import plan
 
 # Hypothesis warns when a failing example is too big to print; the failure itself must still show.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
@@ -387,23 +388,24 @@ def test_analysis_message_always_within_limits(
 
     shown_claims = list_lines(message, "claims", CLAIM_LINE)
     shown_quotes = list_lines(message, "quotes", QUOTE_LINE)
-    statements = [q for q in analysis.quotes if q.is_statement]
-    assert shown_claims <= min(max_claims, len(analysis.claims))
-    assert shown_quotes <= min(max_quotes, len(statements))
-    assert shown_claims + more_count(message, "claims") == len(analysis.claims)
-    assert shown_quotes + more_count(message, "quotes") == len(statements)
+    # what the reply could show: everything but what only restates the summary or a shown item
+    chosen = plan(analysis, max_claims=max_claims, max_quotes=max_quotes)
+    assert chosen.claims_total <= len(analysis.claims)
+    assert shown_claims <= min(max_claims, len(chosen.claims))
+    assert shown_quotes <= min(max_quotes, len(chosen.quotes))
+    assert shown_claims + more_count(message, "claims") == chosen.claims_total
+    assert shown_quotes + more_count(message, "quotes") == chosen.quotes_total
 
     found = buttons(message)
     if key is None:
         assert found == {}
     else:
-        cut = shown_claims < len(analysis.claims) or shown_quotes < len(analysis.quotes)
+        stances = any(not q.is_statement for q in analysis.quotes)
+        cut = shown_claims < chosen.claims_total or shown_quotes < chosen.quotes_total or stances
         # A text shortened in the reply is also a reason to offer the full lists.
         claim_room, quote_room = blocks._CLAIM_CHARS - 2 * blocks._MAX_BOLD, blocks._QUOTE_CHARS
-        long_claims = [c for c in blocks.ranked_claims(analysis.claims)[:shown_claims] if escaped(c.text) > claim_room]
-        long_quotes = [
-            q for q in blocks.ranked_quotes(analysis.quotes)[:shown_quotes] if escaped(q.content) > quote_room
-        ]
+        long_claims = [c for c in chosen.claims[:shown_claims] if escaped(c.text) > claim_room]
+        long_quotes = [q for q in chosen.quotes[:shown_quotes] if escaped(q.content) > quote_room]
         assert (ACTION_SHOW_ALL in found) == (cut or bool(long_claims or long_quotes))
         assert (ACTION_SHARE in found) == shareable
         assert ACTION_REANALYSE in found
@@ -516,7 +518,8 @@ def make_analysis(**changes: Any) -> Analysis:
 
 
 def claim(text: str, score: float = 0.5, **changes: Any) -> Claim:
-    return Claim(text=text, score=score, checkworthy=True, start=0, end=len(text), **changes)
+    # far from the quotes' offsets: a claim inside a quotation is shown as the quote
+    return Claim(text=text, score=score, checkworthy=True, start=50_000, end=50_000 + len(text), **changes)
 
 
 def quote(content: str, speaker: str | None = "Jane Doe", **changes: Any) -> Quote:
@@ -592,10 +595,14 @@ def test_quotes_never_invent_a_speaker() -> None:
     assert quote_line(quote('the plan was "a mess"', kind="mixed")) == '> the plan was "a mess" — *Jane Doe*'
 
 
-def test_attributed_quotes_come_first() -> None:
-    analysis = make_analysis(quotes=[quote("anon", speaker=None, start=0), quote("named", start=50)])
-    lines = texts_of(analysis_message(analysis), "quotes")[0].split("\n")
-    assert lines[1].startswith("> “named”") and lines[2].startswith("> “anon”")
+def test_unattributed_quotes_are_left_to_the_full_lists() -> None:
+    analysis = make_analysis(quotes=[quote("anon words here", speaker=None, start=0), quote("named", start=50)])
+    message = analysis_message(analysis, key="k")
+    lines = texts_of(message, "quotes")[0].split("\n")
+    assert lines[1:] == ["> “named” — *Jane Doe*"]
+    assert texts_of(message, "quotes")[-1].startswith("_+1 more quotes_")
+    full = texts_of(full_lists_message(analysis), "quotes")[0].split("\n")
+    assert full[1:] == ["> “named” — *Jane Doe*", "> “anon words here” — _unattributed_"]
 
 
 def test_claims_ranked_checkworthy_then_score() -> None:

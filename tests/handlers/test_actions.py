@@ -28,8 +28,10 @@ from tests.slack_api import BOT_USER_ID
 pytestmark = pytest.mark.slow
 
 NAMES = ["Ann Hale", "Brian Okafor", "Carla Mendes", "David Lin", "Erin Walsh", "Farid Haddad", "Grace Kim"]
+NAMES += ["Hugo Brandt", "Ines Varga", "Jonah Pryce"]
 TOPICS = ["the barrier", "the budget", "the ferry", "the library", "the roads", "the schools", "the buses"]
-#: Seven attributed quotes: more than a reply shows, so "All quotes & claims" appears.
+TOPICS += ["the harbour", "the pool", "the market"]
+#: Ten attributed quotes: more than a reply shows (the summary may hold some), so "All quotes & claims" appears.
 MANY_QUOTES = "\n\n".join(
     ["Harbourside council met on Tuesday to debate its spending plans for the coming year."]
     + [
@@ -76,7 +78,7 @@ def test_all_quotes_and_claims_lists_every_quote_in_the_thread(bot: Bot) -> None
     assert click(bot, reply, "nutgraf_show_all").status_code == 200
     replies = wait_for_replies(bot, thread, count=2)
     full = all_text(replies[-1])
-    assert "All quotes (7)" in full
+    assert "All quotes (10)" in full
     assert all(f"— *{name}*" in full for name in NAMES)
     assert_block_kit_accepted(bot)
 
