@@ -484,7 +484,7 @@ def _entities_block(entities: Sequence[Entity]) -> SectionBlock | None:
         chosen = sorted((e for e in entities if e.label in labels), key=lambda e: -e.count)
         if not chosen:
             continue
-        items = [f"{_fit(e.text, _ENTITY_CHARS)} ({e.count})" for e in chosen]
+        items = [_fit(e.text, _ENTITY_CHARS) + (f" ({e.count})" if e.count_known else "") for e in chosen]
         header = f"*{title}*\n"
         fields.append(_md(header + _join_cut(items, ", ", _ENTITY_FIELD_CHARS - len(header))))
     return SectionBlock(fields=fields, block_id="entities") if fields else None
