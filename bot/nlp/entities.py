@@ -433,6 +433,7 @@ def extract_entities(doc: Doc) -> list[Entity]:
                 and not _part_of_longer_name(doc, i, end, sentence)
             ):
                 found[key].spans.append((i, end))
+                found[key].surface[doc[i:end].text] += 1
                 i = end - 1
                 break
         i += 1
