@@ -128,8 +128,8 @@ _MAX_URL = 1500
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _URL_RE = re.compile(r"https?://[^\s\x00-\x1f\x7f]+\Z", re.IGNORECASE)
 _CHANNEL_ID_RE = re.compile(r"[CGD][A-Z0-9]{2,30}\Z")
-_BOLD_BEFORE = frozenset(" ([{\"'“‘")
-_BOLD_AFTER = frozenset(" .,;:!?)]}\"'”’-%")
+_BOLD_BEFORE = frozenset(" ([{\"'“‘—–/")
+_BOLD_AFTER = frozenset(" .,;:!?)]}\"'”’-%—–/")
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -337,8 +337,12 @@ def _join_cut(items: Sequence[str], sep: str, limit: int) -> str:
     return text
 
 
-def _bold_figures(raw: str, numbers: Iterable[str]) -> str:
-    """Escape raw text, putting each figure in bold where it stands as a word of its own."""
+def _bold_figures(raw: str, numbers: Iterable[str], *, once: bool = False) -> str:
+    """Escape raw text, putting each figure in bold where it stands as a word of its own.
+
+    With ``once``, each figure is bolded at its first free place only (a claim's emphasis phrases).
+    Figures are tried longest first, so a phrase is never bolded inside another, or across one.
+    """
     figures = sorted({n.strip() for n in numbers if n.strip() and "*" not in n}, key=len, reverse=True)
     spans: list[tuple[int, int]] = []
     for figure in figures:
@@ -350,6 +354,8 @@ def _bold_figures(raw: str, numbers: Iterable[str]) -> str:
             after_ok = end == len(raw) or raw[end] in _BOLD_AFTER
             if free and before_ok and after_ok:
                 spans.append((start, end))
+                if once:
+                    break
             start = raw.find(figure, start + 1)
     out: list[str] = []
     position = 0
@@ -368,7 +374,11 @@ def claim_line(claim: Claim, number: int | None = None, *, limit: int = _CLAIM_C
     A claim longer than ``limit`` is shortened at a word boundary: the surface offers the full text.
     """
     head = _shorten(_squash(claim.text), limit - 2 * _MAX_BOLD)
-    parts = [_bold_figures(head, claim.numbers) or "_(empty claim)_"]
+    if claim.emphasis:
+        bold = _bold_figures(head, [_squash(p) for p in claim.emphasis], once=True)
+    else:  # analysed before claims had emphasis
+        bold = _bold_figures(head, claim.numbers)
+    parts = [bold or "_(empty claim)_"]
     if number is not None:
         parts.insert(0, f"{number}.")
     attribution = _squash(claim.attribution)
@@ -485,7 +495,7 @@ def _entities_block(entities: Sequence[Entity]) -> SectionBlock | None:
         chosen = sorted((e for e in entities if e.label in labels), key=lambda e: -e.count)
         if not chosen:
             continue
-        items = [f"{_fit(e.text, _ENTITY_CHARS)} ({e.count})" for e in chosen]
+        items = [_fit(e.text, _ENTITY_CHARS) + (f" ({e.count})" if e.count_known else "") for e in chosen]
         header = f"*{title}*\n"
         fields.append(_md(header + _join_cut(items, ", ", _ENTITY_FIELD_CHARS - len(header))))
     return SectionBlock(fields=fields, block_id="entities") if fields else None

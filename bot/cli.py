@@ -86,7 +86,11 @@ def format_analysis(analysis: Analysis) -> str:
             lines.append(f"  - {mark}{quote.content}{mark} — {who} ({quote.kind})")
     people = [e for e in analysis.entities if e.label in ("PERSON", "ORG")]
     if people:
-        lines += ["", "People and organisations", "  " + ", ".join(f"{e.text} ({e.count})" for e in people[:12])]
+        lines += [
+            "",
+            "People and organisations",
+            "  " + ", ".join(e.text + (f" ({e.count})" if e.count_known else "") for e in people[:12]),
+        ]
     if analysis.notes:
         lines += ["", "Notes", *(f"  ! {n}" for n in analysis.notes)]
     return "\n".join(lines)

@@ -112,6 +112,9 @@ class Claim(_Model):
     hedged: bool = False
     hedges: list[str] = Field(default_factory=list)
     numbers: list[str] = Field(default_factory=list)
+    #: The figures to set in bold, as whole phrases of ``text`` ("$4.50 to $5.05", "two councillors", "March 9"),
+    #: in text order, none inside another. Analyses cached before there was emphasis have none.
+    emphasis: list[str] = Field(default_factory=list)
     start: int
     end: int
     #: The claim as it reads alone, when that differs from ``text``: a leading joining word dropped, a pronoun
@@ -181,11 +184,17 @@ class FigureRecord(_Model):
 
 
 class Entity(_Model):
-    """A person, organisation or place, counted across its name variants."""
+    """A person, organisation or place, counted across its name variants.
+
+    ``count`` is every mention found: the names (the fullest under ``text``, shorter forms in ``variants``)
+    and, for a person, the pronouns that resolve to them. ``count_known`` is False when a pronoun might refer
+    to this person or another: the count may then be short, and surfaces show none.
+    """
 
     text: str
     label: str
     count: int = Field(ge=1)
+    count_known: bool = True
     variants: list[str] = Field(default_factory=list)
 
 

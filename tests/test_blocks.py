@@ -948,3 +948,49 @@ def test_forgotten_reply_names_who_removed_it() -> None:
         "<!date^1772539200^{date_short_pretty} {time}|2026-03-03 12:00 UTC>."
     )
     assert blocks.forgotten_message("<!channel>")["blocks"][0]["text"]["text"].count("<") == 1  # only the date
+
+
+def test_emphasis_bolds_whole_phrases_once() -> None:
+    fares = claim(
+        "Fares rise from $4.50 to $5.05 on March 9; two councillors said $4.50 to $5.05 was too much.",
+        numbers=["4.50", "5.05", "March 9", "two"],
+        emphasis=["$4.50 to $5.05", "March 9", "two councillors"],
+    )
+    line = claim_line(fares)
+    assert line == (
+        "Fares rise from *$4.50 to $5.05* on *March 9*; *two councillors* said $4.50 to $5.05 was too much."
+    )
+
+
+def test_emphasis_is_found_in_an_edited_claim_and_never_inside_a_word() -> None:
+    edited = claim("[Pike] said 12% of the 120 staff left", emphasis=["12%", "120 staff"])
+    assert claim_line(edited) == "[Pike] said *12%* of the *120 staff* left"
+    inside = claim("Route A12 closes in 2024", emphasis=["12", "2024"])
+    assert claim_line(inside) == "Route A12 closes in *2024*"
+
+
+def test_a_claim_cached_before_emphasis_still_bolds_its_numbers() -> None:
+    old = Claim.model_validate(
+        {
+            "text": "Fares rose 12% in 2024.",
+            "score": 0.5,
+            "checkworthy": True,
+            "numbers": ["12%", "2024"],
+            "start": 0,
+            "end": 23,
+        }
+    )
+    assert old.emphasis == []
+    assert claim_line(old) == "Fares rose *12%* in *2024*."
+
+
+def test_entities_without_a_known_count_show_none() -> None:
+    analysis = make_analysis(
+        entities=[
+            Entity(text="Grace Okafor", label="PERSON", count=4, variants=["Okafor"]),
+            Entity(text="Dana Whitcombe", label="PERSON", count=2, count_known=False),
+        ]
+    )
+    text = json.dumps(analysis_message(analysis)["blocks"], ensure_ascii=False)
+    assert "Grace Okafor (4)" in text
+    assert "Dana Whitcombe" in text and "Dana Whitcombe (" not in text

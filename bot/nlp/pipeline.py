@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 from bot import __version__
 from bot.errors import InputError
 from bot.models import Analysis, Article, Claim, FigureRecord, LeftOut, Quote
-from bot.nlp import claims, consistency, context, figures, normalize, quotes
+from bot.nlp import claims, consistency, context, emphasis, entities, figures, normalize, quotes
 from bot.nlp.clutter import count_words
 from bot.nlp.defuse import defuse
-from bot.nlp.entities import extract_entities
 from bot.nlp.fingerprint import fingerprint
 from bot.nlp.language import detect_language
 from bot.nlp.model import load_model
@@ -43,7 +42,7 @@ def pipeline_version(model_name: str) -> str:
     """Identifies everything that shapes an Analysis; cache keys include it, so upgrades never serve stale work."""
     return (
         f"{__version__}+q{quotes.VERSION}.c{claims.VERSION}.n{normalize.VERSION}.f{figures.VERSION}"
-        f".x{context.VERSION}.{model_name}"
+        f".x{context.VERSION}.e{entities.VERSION}.b{emphasis.VERSION}.{model_name}"
     )
 
 
@@ -164,7 +163,11 @@ class Analyzer:
         analysed_at = datetime.now(timezone.utc)
         if language == "en":
             found_quotes = context.verbatim(doc.text, quotes.extract_quotes(doc))
-            found_claims = context.standalone(doc, claims.extract_claims(doc, found_quotes), found_quotes)
+            found_claims = [
+                claim.model_copy(update={"emphasis": emphasis.phrases(doc, claim.start, claim.end, claim.text)})
+                for claim in claims.extract_claims(doc, found_quotes)
+            ]
+            found_claims = context.standalone(doc, found_claims, found_quotes)
             reference = figures.story_date(source.published, analysed_at.date())
             found_figures = figures.extract(doc, found_quotes, found_claims, reference=reference)
             notes = notes + consistency.check(doc, found_figures)
@@ -183,7 +186,7 @@ class Analyzer:
             summary=summarize(doc, found_claims, headline=source.title),
             quotes=found_quotes,
             claims=found_claims,
-            entities=extract_entities(doc) if language == "en" else [],
+            entities=entities.extract_entities(doc) if language == "en" else [],
             figures=found_figures,
             notes=notes,
             left_out=list(norm.left_out),

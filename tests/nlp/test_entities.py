@@ -113,3 +113,89 @@ def test_a_numbered_name_keeps_its_number(nlp: Language) -> None:
     names = by_name(extract_entities(doc))
     assert {"Dockworkers Local 14", "Teamsters Local 727"} <= set(names)
     assert "Dockworkers Local" not in names
+
+
+def test_a_place_is_never_a_person_us_style(nlp: Language) -> None:
+    text = (
+        "RIVERTON — Riverton will raise ferry fares in June, Mayor Grace Okafor said on Monday.\n\n"
+        "Ms. Okafor said the city had no choice. Riverton has lost riders since 2021, and commuters from "
+        "Riverton now drive to Calder Falls instead.\n\n"
+        "Okafor said she would meet union leaders next week. Graham Pike, who leads the riders' group, said "
+        "he would fight the plan. Pike said the council had ignored riders."
+    )
+    found = extract_entities(nlp(text))
+    people = {e.text for e in found if e.label == "PERSON"}
+    assert "Riverton" not in people and "RIVERTON" not in people
+    assert "Calder Falls" not in people
+    names = by_name(found)
+    okafor = names["Grace Okafor"]
+    assert okafor.label == "PERSON" and {"Okafor"} <= set(okafor.variants)
+    # "Grace Okafor", "Ms. Okafor", "Okafor" and the "she" that follows the last
+    assert okafor.count_known and okafor.count == 4
+    pike = names["Graham Pike"]
+    assert pike.count_known and pike.count == 3  # "Graham Pike", "he", "Pike"
+
+
+def test_british_style_counts_short_forms_without_titles(nlp: Language) -> None:
+    text = (
+        "Waiting lists at Dunmere General Hospital have grown by a third, according to Helen Marsh, the "
+        "hospital's chief executive.\n\n"
+        "Marsh told councillors in Dunmere that the trust needed 40 more nurses. Marsh added that the new "
+        "wing would open in the spring.\n\n"
+        "Councillor Tom Hale said the figures were alarming. Hale said residents in Dunmere deserved better."
+    )
+    names = by_name(extract_entities(nlp(text)))
+    assert names["Helen Marsh"].count >= 3 and names["Helen Marsh"].variants == ["Marsh"]
+    assert names["Tom Hale"].count >= 2
+    assert names.get("Dunmere") is None or names["Dunmere"].label != "PERSON"
+
+
+def test_wire_dateline_and_acronym_with_expansion(nlp: Language) -> None:
+    text = (
+        "HOLLIN POINT, May 4 (Wirewire) - The Hollin Point Transit Authority (HPTA) will close two stations, "
+        "its director said on Thursday.\n\n"
+        "HPTA director Ivo Brandt said the stations served fewer than 300 riders a day. The HPTA board "
+        "approved the plan 6-1.\n\n"
+        "Brandt said the savings would go to buses in Hollin Point."
+    )
+    found = extract_entities(nlp(text))
+    assert "Hollin Point" not in {e.text for e in found if e.label == "PERSON"}
+    assert "HOLLIN POINT" not in {e.text for e in found if e.label == "PERSON"}
+    names = by_name(found)
+    authority = names["Hollin Point Transit Authority"]
+    assert authority.count == 4  # the name and "HPTA" three times, tagged or not
+    assert names["Ivo Brandt"].label == "PERSON" and names["Ivo Brandt"].count >= 2
+
+
+def test_an_ambiguous_pronoun_leaves_the_count_unknown(nlp: Language) -> None:
+    text = (
+        "Dana Whitcombe met Lena Vogt at the harbour office on Friday. She said the talks had gone well.\n\n"
+        "Whitcombe later left for the airport."
+    )
+    names = by_name(extract_entities(nlp(text)))
+    # "She" may be either woman: no count is better than one that ignores a mention.
+    assert not names["Dana Whitcombe"].count_known
+    assert not names["Lena Vogt"].count_known
+
+
+def test_pronouns_resolve_by_gender_from_titles(nlp: Language) -> None:
+    text = (
+        "Mr. Tomas Reyes met Ms. Ona Pell at the pier on Friday. She said the talks had gone well, and he "
+        "agreed.\n\nMs. Pell will report to the board in June."
+    )
+    names = by_name(extract_entities(nlp(text)))
+    pell, reyes = names["Ona Pell"], names["Tomas Reyes"]
+    assert pell.count_known and pell.count == 3
+    assert reyes.count_known and reyes.count == 2
+
+
+def test_an_unnamed_subject_takes_its_own_pronoun(nlp: Language) -> None:
+    text = "Grace Okafor opened the meeting. A nurse from the ward said she had waited a year for a transfer."
+    names = by_name(extract_entities(nlp(text)))
+    assert names["Grace Okafor"].count == 1 and names["Grace Okafor"].count_known
+
+
+def test_a_surname_inside_another_name_is_not_the_person(nlp: Language) -> None:
+    text = "Rhona Keel said the ferry would stop at Keel Street Pier. Keel said the pier needed repairs."
+    names = by_name(extract_entities(nlp(text)))
+    assert names["Rhona Keel"].count == 2
