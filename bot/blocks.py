@@ -566,7 +566,10 @@ def analysis_message(
     canvas.add(_context(_context_line(analysis, cached), "meta"))
     summary = " ".join(_squash(s) for s in analysis.summary if _squash(s))
     if summary:
-        canvas.add(_section(_fit(summary, _SUMMARY_CHARS), "summary"))
+        # the summary's figures in bold as the claims' are: the phrases the analysis found in its claims
+        phrases = [_squash(p) for c in analysis.claims for p in c.emphasis]
+        head = _shorten(_squash(summary), _SUMMARY_CHARS - 2 * _MAX_BOLD)
+        canvas.add(_section(_bold_figures(head, phrases, once=True), "summary"))
     hint = f" · tap *{escape_mrkdwn(BUTTON_SHOW_ALL)}*" if key is not None else ""
 
     chosen = plan(analysis, max_claims=max_claims, max_quotes=max_quotes)
