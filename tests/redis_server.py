@@ -1,11 +1,11 @@
 """Real Redis for tests, never an imitation.
 
-``redis_url`` is the shared server on 127.0.0.1:6379 when it answers, using a dedicated database
-(13, or ``TEST_REDIS_DB``) that ``redis_client`` flushes before and after each test; otherwise (or when
-that server has no database of that number) a private ``redis-server`` started for the session. ``private_redis`` is a server of the test's own on
-a free port, which the test may stop and restart to play a Redis outage. ``second_store`` is another
-process's view of the test database, and :func:`run_together` races actions against each other.
-"""
+``redis_url`` is the shared server on 127.0.0.1:6379 when it answers, using a dedicated database (13, or
+``TEST_REDIS_DB``) that ``redis_client`` flushes before and after each test; otherwise (or when that server
+has no database of that number) a private ``redis-server`` started for the session. ``private_redis`` is a
+server of the test's own on a free port, which the test may stop and restart to play a Redis outage.
+``second_store`` is another process's view of the test database, and :func:`run_together` races actions
+against each other."""
 
 from __future__ import annotations
 
