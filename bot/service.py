@@ -36,8 +36,9 @@ logger = logging.getLogger(__name__)
 
 Surface = Literal["mention", "command", "shortcut", "reaction", "auto", "button"]
 
-#: Surfaces whose request for a story already answered in the same thread is pointed to that answer.
-POINTED_SURFACES: frozenset[str] = frozenset({"mention", "shortcut", "reaction", "auto"})
+#: Surfaces whose request for a story already answered in the same thread is pointed to that answer. The
+#: message shortcut, an explicit request about one message, is answered again (from the cache).
+POINTED_SURFACES: frozenset[str] = frozenset({"mention", "reaction", "auto"})
 
 
 class UnreadableMessageError(Exception):
