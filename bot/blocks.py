@@ -908,6 +908,38 @@ def notice_message(text: str) -> Message:
     return _simple(text, _fallback(re.sub(r"[*_`]", "", text)), "notice")
 
 
+def already_answered_message(permalink: str | None) -> Message:
+    """The note to someone who asked again in a thread about a story nutgraf already answered there."""
+    safe = _safe_url(permalink)
+    where = f"<{safe}|see my answer>" if safe else "see my answer above"
+    again = "To run it afresh, mention me with “re-analyse”."
+    text = f"I've already analysed this story in this thread: {where}. {again}"
+    return _simple(text, f"I've already analysed this story in this thread. {again}", "notice")
+
+
+#: Why the message a request is about could not be read, by Slack's error code, and what to do about it.
+_UNREADABLE = {
+    "not_in_channel": "I'm not a member of this channel. Invite me with `/invite @nutgraf`, then ask again.",
+    "channel_not_found": "this channel is private or shared and I haven't been added to it. "
+    "Add me with `/invite @nutgraf`, then ask again.",
+    "missing_scope": "nutgraf isn't allowed to read messages here (missing scope). Ask a workspace admin to "
+    "reinstall it with its history scopes, or mention me with the link or text itself.",
+    "thread_not_found": "it was deleted or is no longer available. Mention me with the link or text itself.",
+    "message_not_found": "it was deleted or is no longer available. Mention me with the link or text itself.",
+    "message_deleted": "it was deleted. Mention me with the link or text itself.",
+}
+
+
+def unreadable_message(error: str, *, thread: bool = True) -> Message:
+    """One line on why the message to analyse (a thread's first message when ``thread``) could not be read."""
+    what = "the first message of this thread" if thread else "that message"
+    why = _UNREADABLE.get(error)
+    if why is None:
+        code = re.sub(r"[^a-z0-9_]", "", error.lower())[:60] or "unknown error"
+        why = f"Slack answered `{code}`. Try again in a minute, or mention me with the link or text itself."
+    return error_message(f"I can't read {what}: {why}")
+
+
 def forgotten_message(user: str | None, when: datetime | None = None) -> Message:
     """What a reply that showed a forgotten story becomes (``user``: who forgot it, when known)."""
     moment = when or datetime.now(timezone.utc)

@@ -1,11 +1,11 @@
 """Forgetting a story: ``/nutgraf forget <link>`` and *Forget this story* on a reply's menu.
 
-Every kind of record a story leaves in Redis is removed by one :class:`Forgetting`, a registry of
-forgetters built in :func:`forgetting_for`: the cached analyses of every pipeline version with their
-aliases and kept text, the digest records and App Home entries, the pointers to its progress messages,
-the desk's corrections, and last the story record itself (which the others read). A new kind of record
-plugs in with one ``forgetting.add(...)`` line there. What a story left is found through its
-:class:`~bot.models.StoryRecord`, written at analysis time with ids and links only.
+Every kind of record a story leaves in Redis is removed by one :class:`Forgetting`, a registry of forgetters
+built in :func:`forgetting_for`: the cached analyses of every pipeline version with their aliases and kept
+text, the digest records and App Home entries, the pointers to its progress messages, the desk's
+corrections, the notes of the threads it was answered in, and last the story record itself (which the others
+read). A new kind of record plugs in with one ``forgetting.add(...)`` line there. What a story left is found
+through its :class:`~bot.models.StoryRecord`, written at analysis time with ids and links only.
 
 Only someone who asked for the analysis, or a workspace admin or owner (Slack's ``users.info``), may
 forget it. The bot's messages that showed the story are then edited to say it was removed, and by whom.
@@ -63,6 +63,7 @@ def forgetting_for(store: Store) -> Forgetting:
     forgetting.add("digests", store.forget_digest_records)
     forgetting.add("replies", store.forget_replies)
     forgetting.add("corrections", store.forget_corrections)
+    forgetting.add("thread", store.forget_thread_answers)
     if isinstance(store, RedisStore):
         memory = RedisMemory(store)
         # Desk memory files a story under its canonical URL, else its version-free cache key (bot.service).

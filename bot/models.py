@@ -382,6 +382,17 @@ class StoryRecord(_Model):
         return list(dict.fromkeys(channel for channel, _ in self.messages))
 
 
+class ThreadAnswer(_Model):
+    """nutgraf's answer to one story in one thread: a later request there for the same story is pointed to it.
+
+    ``story`` is the story's id, ``ts`` the reply's, ``fingerprint`` the analysis's (ids and hashes, never text).
+    """
+
+    story: str
+    ts: str
+    fingerprint: list[int] = Field(default_factory=list)
+
+
 CorrectionKind = Literal["speaker", "not_quote", "missing"]
 
 

@@ -26,7 +26,7 @@ from bot.errors import NutgrafError
 from bot.fetch import FetchError, canonicalize_url, fetch_page
 from bot.forget import ForgetRequest
 from bot.links import Item, items_in
-from bot.models import Analysis, Article, DigestStory, Source, StoryRecord
+from bot.models import Analysis, Article, DigestStory, Source, StoryRecord, ThreadAnswer
 from bot.nlp.pipeline import Analyzer
 from bot.settings import Settings
 from bot.slack import UNDELIVERABLE, Poster
@@ -35,6 +35,19 @@ from bot.store import Store, cache_keys, versionless
 logger = logging.getLogger(__name__)
 
 Surface = Literal["mention", "command", "shortcut", "reaction", "auto", "button"]
+
+#: Surfaces whose request for a story already answered in the same thread is pointed to that answer. The
+#: message shortcut, an explicit request about one message, is answered again (from the cache).
+POINTED_SURFACES: frozenset[str] = frozenset({"mention", "reaction", "auto"})
+
+
+class UnreadableMessageError(Exception):
+    """Slack did not give nutgraf the message a request is about; ``error`` is Slack's error code, or
+    ``message_deleted`` / ``message_not_found``."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 class AnalysisRequest(BaseModel):
@@ -152,10 +165,7 @@ class Service:
         With ``keep=False`` (a private channel) nothing is written to the cache.
         """
         version = self.analyzer.version
-        if item.url:
-            asked = cache_keys(version, canonical_url=canonicalize_url(item.url), text=None)
-        else:
-            asked = cache_keys(version, canonical_url=None, text=item.text or "")
+        asked = self.asked_keys(item)
         if not refresh and (cached := self.store.find_analysis(asked)) is not None:
             metrics.cache_lookup(hit=True)
             return cached, asked[0], True
@@ -185,6 +195,12 @@ class Service:
             self.store.put_analysis(keys, analysis, self.settings.cache_ttl, text=article.text)
         return analysis, keys[0], False
 
+    def asked_keys(self, item: Item) -> list[str]:
+        """The cache keys a link or text is looked up under, before its page is read."""
+        if item.url:
+            return cache_keys(self.analyzer.version, canonical_url=canonicalize_url(item.url), text=None)
+        return cache_keys(self.analyzer.version, canonical_url=None, text=item.text or "")
+
     def keeps_records(self, channel: str, item: Item) -> bool:
         """Whether anything of this answer may be kept: the one check of private mode (see :mod:`bot.privacy`)."""
         return not privacy.is_private(self.store, self.settings, channel, pasted_text=item.url is None)
@@ -197,7 +213,11 @@ class Service:
             return
         text = request.text
         if text is None:
-            text, thread = self._read_message(request.channel, request.message_ts or request.thread_ts)
+            try:
+                text, thread = self._read_message(request.channel, request.message_ts or request.thread_ts)
+            except UnreadableMessageError as exc:
+                self._explain_unreadable(request, exc.error)
+                return
             if request.thread_ts is None and request.in_thread:
                 request = request.model_copy(update={"thread_ts": thread})
         items, skipped = items_in(text or "", max_links=self.settings.max_links_per_message)
@@ -205,7 +225,9 @@ class Service:
             self._once_post(f"{request.key}:help", request, blocks.help_message(self.settings.trigger_reaction))
             return
         for number, item in enumerate(items):
-            self._answer(request, item, f"{request.key}:{number}")
+            reply_key = f"{request.key}:{number}"
+            if not self._point_to_thread_answer(request, item, reply_key):
+                self._answer(request, item, reply_key)
         if skipped:
             message = blocks.skipped_links_message(skipped, self.settings.max_links_per_message)
             self._once_post(f"{request.key}:skipped", request, message)
@@ -220,6 +242,68 @@ class Service:
             where_to = f"<{link}|see my answer>." if link else "see its thread."
             text = f"I have already analysed this message: {where_to}"
             self.poster.ephemeral(request.channel, request.user, {"text": text})
+        return True
+
+    def _explain_unreadable(self, request: AnalysisRequest, error: str) -> None:
+        """Say in one line why the message to analyse could not be read (in its thread, else to the asker alone)."""
+        began = request.received_at or time.time()
+        thread = request.thread_ts or request.message_ts
+        message = blocks.unreadable_message(error, thread=request.thread_ts is not None)
+        key = f"{request.key}:unreadable"
+        if self.store.get_reply(key) is None:
+            try:
+                ts = self.poster.post(request.channel, message, thread_ts=thread)
+            except SlackApiError as exc:
+                # where the thread cannot be read, it often cannot be written either: tell the asker alone
+                logger.warning("cannot explain in %s: %s", request.channel, exc.response.get("error"))
+                if request.user and self.store.claim(key, ttl=86400):
+                    self.poster.ephemeral(request.channel, request.user, message)
+            else:
+                self.store.set_reply(key, request.channel, ts)
+        _done(request, request.surface, "unreadable", began)
+
+    def _thread_answer(self, request: AnalysisRequest, item: Item, reply_key: str) -> ThreadAnswer | None:
+        """nutgraf's earlier answer to the same story in the request's thread: the same cache key (so the same
+        story record) or a cached analysis with the same fingerprint. None for a request to analyse afresh."""
+        if (
+            request.refresh
+            or request.update_ts
+            or request.thread_ts is None
+            or request.surface not in POINTED_SURFACES
+            or self.store.get_reply(reply_key) is not None  # this request's own earlier attempt: finish it
+        ):
+            return None
+        answers = self.store.thread_answers(request.channel, request.thread_ts)
+        if not answers:
+            return None
+        asked = self.asked_keys(item)
+        record = self.store.find_story(asked)
+        if record is not None and (found := next((a for a in answers if a.story == record.id), None)):
+            return found
+        cached = self.store.find_analysis(asked)
+        if cached is None or not cached.fingerprint:
+            return None
+        return next((a for a in answers if a.fingerprint == cached.fingerprint), None)
+
+    def _point_to_thread_answer(self, request: AnalysisRequest, item: Item, reply_key: str) -> bool:
+        """When the story was answered in this thread already, point the asker to that answer (only them);
+        whether it was. An answer since deleted is answered again."""
+        answer = self._thread_answer(request, item, reply_key)
+        if answer is None:
+            return False
+        began = request.received_at or time.time()
+        try:
+            link: str | None = str(
+                self.client.chat_getPermalink(channel=request.channel, message_ts=answer.ts)["permalink"]
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") == "message_not_found":
+                return False
+            link = None
+        if request.user and self.store.claim(f"pointer:{reply_key}", ttl=86400):
+            message = blocks.already_answered_message(link)
+            self.poster.ephemeral(request.channel, request.user, message, thread_ts=request.thread_ts)
+        _done(request, request.surface, "pointed", began, story=answer.story, cached=True)
         return True
 
     def _answer(self, request: AnalysisRequest, item: Item, reply_key: str) -> None:
@@ -257,6 +341,7 @@ class Service:
                 if self._update(channel, ts, message):
                     outcome = "ok"
                     if keep:
+                        self._remember_in_thread(request, story, analysis, ts)
                         self._record(request, analysis, cache_key, ts)
                         self.desk.remember(memory, thread_ts=request.thread_ts or ts, user=request.user)
                         self._unless_forgotten(story, analysis, cache_key, (channel, ts))
@@ -274,6 +359,16 @@ class Service:
         self.forgetting.forget(StoryRecord(id=story, keys=plain, urls=urls, messages=[where]))
         self._update(*where, blocks.forgotten_message(None))
 
+    def _remember_in_thread(self, request: AnalysisRequest, story: str | None, analysis: Analysis, ts: str) -> None:
+        """Note which reply answered the story in its thread, so a later request there is pointed to it."""
+        if story is not None:
+            answer = ThreadAnswer(story=story, ts=ts, fingerprint=analysis.fingerprint)
+            self.store.set_thread_answer(request.channel, request.thread_ts or ts, answer, self._story_ttl())
+
+    def _story_ttl(self) -> int:
+        """How long the records of a story's answers are kept: as long as its analysis or its digest records."""
+        return max(self.settings.cache_ttl, self.settings.digest_retention_days * 86400)
+
     def _register(
         self,
         request: AnalysisRequest | ButtonRequest,
@@ -286,10 +381,9 @@ class Service:
         urls = [u for u in (analysis.source.url, analysis.source.canonical_url) if u]
         if analysis.source.canonical_url:
             keys = [*keys, *cache_keys(self.analyzer.version, canonical_url=analysis.source.canonical_url, text=None)]
-        ttl = max(self.settings.cache_ttl, self.settings.digest_retention_days * 86400)
         asker = request.user if isinstance(request, AnalysisRequest) else None
         return self.store.register_story(
-            keys, ttl, team=request.team, user=asker, message=message, reply=reply_key, urls=urls
+            keys, self._story_ttl(), team=request.team, user=asker, message=message, reply=reply_key, urls=urls
         )
 
     def _corrected(self, analysis: Analysis, team: str | None, story: str | None) -> Analysis:
@@ -343,19 +437,26 @@ class Service:
         elif request.user:
             self.poster.ephemeral(request.channel, request.user, message)
 
-    def _read_message(self, channel: str, ts: str | None) -> tuple[str, str | None]:
-        """The text of one message and the thread it belongs to (reactions, bare mentions in a thread)."""
+    def _read_message(self, channel: str, ts: str | None) -> tuple[str, str]:
+        """The text of one message and the thread it belongs to (reactions, bare mentions in a thread).
+
+        Raises :class:`UnreadableMessageError` when Slack will not give it (nutgraf is not in the channel, lacks a
+        scope, the thread is gone) or it was deleted (a thread's deleted first message is a tombstone).
+        """
         if not ts:
-            return "", None
+            raise UnreadableMessageError("message_not_found")
         try:
             response = self.client.conversations_replies(channel=channel, ts=ts, limit=1, inclusive=True)
         except SlackApiError as exc:
-            logger.warning("could not read message %s in %s: %s", ts, channel, exc.response.get("error"))
-            return "", None
+            error = str(exc.response.get("error") or "unknown_error")
+            logger.warning("could not read message %s in %s: %s", ts, channel, error)
+            raise UnreadableMessageError(error) from exc
         for message in response.get("messages") or []:
             if message.get("ts") == ts:
+                if message.get("subtype") == "tombstone":
+                    raise UnreadableMessageError("message_deleted")
                 return str(message.get("text") or ""), str(message.get("thread_ts") or ts)
-        return "", None
+        raise UnreadableMessageError("message_not_found")
 
     def _record(self, request: AnalysisRequest, analysis: Analysis, cache_key: str, ts: str) -> None:
         """Record the story for the channel's digests, merged with an earlier record of the same story."""
@@ -433,7 +534,10 @@ class Service:
             # the stored URL as it is: read back as message text, "…/Foo_(bar)" or "…?q=\"x\"" would be cut short
             item = Item(url=analysis.source.url)
         else:
-            text = self._read_message(request.channel, request.thread_ts)[0] if request.thread_ts else ""
+            try:
+                text = self._read_message(request.channel, request.thread_ts)[0] if request.thread_ts else ""
+            except UnreadableMessageError:
+                text = ""
             if not text:
                 # Keep the result on screen: only the person who clicked needs to know.
                 if request.user:

@@ -15,6 +15,7 @@ Key layout (every key starts with the store's prefix, ``nutgraf:`` by default)::
     nutgraf:ch:{channel}              hash of channel settings (auto = 1, private = 1)
     nutgraf:st:{story id}             hash: where a story was answered and who asked (ids only), for forgetting
     nutgraf:sx:{u|t}:{sha256}         story id of a version-less cache key       (both: TTL of the longest record)
+    nutgraf:th:{channel}:{thread ts}  hash: story id -> ThreadAnswer JSON, the answers given in a thread   (the same)
     nutgraf:cx:{team}:{story id}      hash: the desk's corrections of a story, and its text and quotes
     nutgraf:d:{channel}               sorted set: story id -> recorded_at (unix seconds)
     nutgraf:ds:{channel}:{story id}   DigestStory JSON          (TTL: NUTGRAF_DIGEST_RETENTION_DAYS)
@@ -46,7 +47,7 @@ from pydantic import ValidationError
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from bot.models import Analysis, CorrectedStory, Correction, DigestSchedule, DigestStory, StoryRecord
+from bot.models import Analysis, CorrectedStory, Correction, DigestSchedule, DigestStory, StoryRecord, ThreadAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -249,6 +250,9 @@ class Store(Protocol):
     def forget_replies(self, record: StoryRecord) -> int: ...
     def forget_corrections(self, record: StoryRecord) -> int: ...
     def forget_story_record(self, record: StoryRecord) -> int: ...
+    def thread_answers(self, channel: str, thread_ts: str) -> list[ThreadAnswer]: ...
+    def set_thread_answer(self, channel: str, thread_ts: str, answer: ThreadAnswer, ttl: int) -> None: ...
+    def forget_thread_answers(self, record: StoryRecord) -> int: ...
     def add_correction(self, team: str, snapshot: CorrectedStory, correction: Correction) -> bool: ...
     def corrected_story(self, team: str, story: str) -> CorrectedStory | None: ...
     def corrected_stories(self, team: str | None = None) -> list[CorrectedStory]: ...
@@ -587,6 +591,49 @@ class RedisStore:
         """Delete the pointers to a story's progress messages."""
         keys = [self._key("reply", reply) for reply in record.replies]
         return self._call(0, lambda: int(self.client.delete(*keys))) if keys else 0
+
+    # -- answers given in a thread --------------------------------------------------------------
+
+    def thread_answers(self, channel: str, thread_ts: str) -> list[ThreadAnswer]:
+        """The stories nutgraf answered in a thread, with its replies' ts (empty while Redis is down)."""
+
+        def read() -> list[ThreadAnswer]:
+            found = []
+            for value in cast("dict[str, str]", self.client.hgetall(self._key("th", channel, thread_ts))).values():
+                try:
+                    found.append(ThreadAnswer.model_validate_json(value))
+                except ValidationError:
+                    logger.warning("Ignoring an answer in a thread that no longer validates.")
+            return found
+
+        return self._call([], read)
+
+    def set_thread_answer(self, channel: str, thread_ts: str, answer: ThreadAnswer, ttl: int) -> None:
+        """Note the reply that answered a story in a thread (replacing an earlier one of the same story), kept
+        ``ttl`` s from the thread's last answer."""
+        key = self._key("th", channel, thread_ts)
+
+        def write() -> None:
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.hset(key, answer.story, answer.model_dump_json())
+                pipe.expire(key, max(ttl, 1))
+                pipe.execute()
+
+        self._call(None, write)
+
+    def forget_thread_answers(self, record: StoryRecord) -> int:
+        """Delete the notes of a story's answers in every thread; returns how many were deleted."""
+
+        def delete() -> int:
+            threads = [cast("str", key) for key in self.client.scan_iter(match=self._key("th", "*"), count=1000)]
+            if not threads:
+                return 0
+            with self.client.pipeline(transaction=False) as pipe:
+                for key in threads:
+                    pipe.hdel(key, record.id)
+                return sum(int(n) for n in pipe.execute())
+
+        return self._call(0, delete)
 
     # -- corrections from the desk --------------------------------------------------------------
 

@@ -8,6 +8,7 @@ and an auto-watched message share ``msg:{channel}:{ts}``, so one message is neve
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 
 from bot.forget import ForgetRequest
 from bot.links import find_links, items_in
+from bot.nlp.normalize import MIN_TEXT_WORDS
 from bot.service import AnalysisRequest, ButtonRequest
 
 R = TypeVar("R", bound=BaseModel)
@@ -22,18 +24,37 @@ R = TypeVar("R", bound=BaseModel)
 #: callback_id of the message shortcut.
 SHORTCUT_CALLBACK_ID = "nutgraf_extract"
 
+#: Words of a mention that ask for a story to be analysed afresh rather than pointed to its earlier answer.
+_AFRESH = re.compile(r"\b(?:re-?analy[sz]e|re-?run|refresh|afresh|again)\b", re.IGNORECASE)
+_MARKUP_OR_LINK = re.compile(r"<[^>]*>|https?://\S+", re.IGNORECASE)
+
 
 def message_key(channel: str, ts: str) -> str:
     """The exactly-once key of answering one message."""
     return f"msg:{channel}:{ts}"
 
 
+def asks_afresh(text: str) -> bool:
+    """Whether a mention's own words (not a pasted story) ask for a fresh analysis: "re-analyse", "again"…"""
+    words = _MARKUP_OR_LINK.sub(" ", text)
+    return len(words.split()) < MIN_TEXT_WORDS and bool(_AFRESH.search(words))
+
+
 def mention_request(event: dict[str, Any]) -> AnalysisRequest:
-    """An ``app_mention``: analyse its links or text; a bare mention in a thread analyses the thread's parent."""
+    """An ``app_mention``: analyse its links or text; a bare mention in a thread analyses the thread's parent.
+
+    In a thread, a story nutgraf already answered there is pointed to, unless the mention asks for it afresh.
+    """
     channel, ts = event["channel"], event["ts"]
     thread_ts = event.get("thread_ts")
     text = str(event.get("text") or "")
-    base = {"key": message_key(channel, ts), "surface": "mention", "channel": channel, "user": event.get("user")}
+    base = {
+        "key": message_key(channel, ts),
+        "surface": "mention",
+        "channel": channel,
+        "user": event.get("user"),
+        "refresh": bool(thread_ts and thread_ts != ts and asks_afresh(text)),
+    }
     if not items_in(text, max_links=1)[0] and thread_ts and thread_ts != ts:
         return AnalysisRequest(**base, thread_ts=thread_ts, message_ts=thread_ts)
     return AnalysisRequest(**base, thread_ts=thread_ts or ts, text=text)

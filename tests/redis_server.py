@@ -1,11 +1,11 @@
 """Real Redis for tests, never an imitation.
 
-``redis_url`` is the shared server on 127.0.0.1:6379 when it answers, using a dedicated database
-(13, or ``TEST_REDIS_DB``) that ``redis_client`` flushes before and after each test; otherwise a
-private ``redis-server`` started for the session. ``private_redis`` is a server of the test's own on
-a free port, which the test may stop and restart to play a Redis outage. ``second_store`` is another
-process's view of the test database, and :func:`run_together` races actions against each other.
-"""
+``redis_url`` is the shared server on 127.0.0.1:6379 when it answers, using a dedicated database (13, or
+``TEST_REDIS_DB``) that ``redis_client`` flushes before and after each test; otherwise (or when that server
+has no database of that number) a private ``redis-server`` started for the session. ``private_redis`` is a
+server of the test's own on a free port, which the test may stop and restart to play a Redis outage.
+``second_store`` is another process's view of the test database, and :func:`run_together` races actions
+against each other."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ class RedisServer:
         # fmt: off
         command = [
             "redis-server", "--port", str(self.port), "--bind", HOST, "--save", "", "--appendonly", "no",
-            "--dir", str(self.directory), "--logfile", str(log),
+            "--dir", str(self.directory), "--logfile", str(log), "--databases", str(max(16, redis_test_db() + 1)),
         ]
         # fmt: on
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -146,8 +146,9 @@ class RedisServer:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    """URL of a real Redis database the tests own: the shared server's test database, else a private server."""
-    if answers(SHARED_PORT):
+    """URL of a real Redis database the tests own: the shared server's test database, else a private server
+    (also when the shared server has no database of that number)."""
+    if answers(SHARED_PORT, redis_test_db()):
         yield f"redis://{HOST}:{SHARED_PORT}/{redis_test_db()}"
         return
     with RedisServer() as server:

@@ -594,6 +594,22 @@ class SlackEmulator:
                 message["bot_id"] = bot_id or BOT_ID
             return self._store(chan, message, thread_ts=thread_ts, ts=ts)
 
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Delete a message as its author would. A thread's first message that has replies stays behind as
+        Slack's tombstone (``subtype: tombstone``, no author), so the thread's replies can still be read."""
+        with self._lock:
+            chan = self._channel(channel)
+            message = self._message(chan, ts)
+            if message.get("thread_ts") == ts and message.get("reply_count"):
+                for name in ("user", "bot_id", "blocks", "files", "attachments", "reactions", "edited"):
+                    message.pop(name, None)
+                message.update(subtype="tombstone", text="This message was deleted.", user="USLACKBOT", hidden=True)
+            else:
+                del chan.messages[ts]
+                parent = chan.messages.get(str(message.get("thread_ts")))
+                if parent is not None and parent is not message:
+                    parent["reply_count"] = max(0, parent.get("reply_count", 1) - 1)
+
     def channel_id(self, name: str) -> str:
         """The id of the channel called ``name`` (with or without ``#``)."""
         return self._channel(name).id

@@ -10,7 +10,7 @@ import redis
 from bot import corrections
 from bot.blocks import menu_value, parse_menu_value
 from bot.forget import Forgetting, forgetting_for
-from bot.models import Analysis, CorrectedStory, Correction, DigestStory, Quote, Source
+from bot.models import Analysis, CorrectedStory, Correction, DigestStory, Quote, Source, ThreadAnswer
 from bot.store import RedisStore, cache_keys, story_id, versionless
 
 NOON = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
@@ -161,16 +161,40 @@ def test_forgetting_removes_every_version_alias_text_digest_reply_and_correction
     snapshot = CorrectedStory(story=sid, team="T1", text=TEXT, keys=[versionless(k) for k in keys])
     assert redis_store.add_correction("T1", snapshot, correction("not_quote", 1, start=63, end=86))
     assert redis_store.get_story_text(keys[1]) == TEXT  # through the alias
+    redis_store.set_thread_answer("C1", "1.0", ThreadAnswer(story=sid, ts="1.1", fingerprint=[3, 5]), 3600)
+    redis_store.set_thread_answer("C1", "1.0", ThreadAnswer(story="another", ts="1.2"), 3600)
 
     record = redis_store.story(sid)
     assert record is not None
     removed = forgetting_for(redis_store).forget(record)
     # the cache: v2's analysis, its text and its alias; v1's analysis and text
-    assert removed == {"cache": 5, "digests": 1, "replies": 1, "corrections": 1, "memory": 0, "record": 3}
+    assert removed == {
+        "cache": 5, "digests": 1, "replies": 1, "corrections": 1, "thread": 1, "memory": 0, "record": 3
+    }  # fmt: skip
     left = sorted(k.decode() for k in redis_client.scan_iter(match="nutgraf:*"))
     assert left == sorted(["nutgraf:" + other[0], "nutgraf:" + other[0] + ":text", "nutgraf:d:C1",
-                           f"nutgraf:ds:C1:{story_id('https://news.example/other')}", "nutgraf:recent"])  # fmt: skip
+                           f"nutgraf:ds:C1:{story_id('https://news.example/other')}", "nutgraf:recent",
+                           "nutgraf:th:C1:1.0"])  # fmt: skip
+    assert [a.story for a in redis_store.thread_answers("C1", "1.0")] == ["another"]
     assert [s.key for s in redis_store.recent_stories()] == ["https://news.example/other"]
+
+
+@pytest.mark.redis
+def test_a_thread_keeps_one_answer_per_story_for_as_long_as_story_records(redis_store: RedisStore) -> None:
+    assert redis_store.thread_answers("C1", "5.0") == []
+    redis_store.set_thread_answer("C1", "5.0", ThreadAnswer(story="s1", ts="5.1", fingerprint=[1, 2]), 3600)
+    redis_store.set_thread_answer("C1", "5.0", ThreadAnswer(story="s2", ts="5.2"), 3600)
+    redis_store.set_thread_answer("C1", "5.0", ThreadAnswer(story="s1", ts="5.3", fingerprint=[1, 2]), 7200)
+    redis_store.set_thread_answer("C1", "6.0", ThreadAnswer(story="s1", ts="6.1"), 3600)
+    found = sorted(redis_store.thread_answers("C1", "5.0"), key=lambda a: a.story)
+    assert [(a.story, a.ts, a.fingerprint) for a in found] == [("s1", "5.3", [1, 2]), ("s2", "5.2", [])]
+    assert 7190 < redis_store.client.ttl("nutgraf:th:C1:5.0") <= 7200
+    assert [a.ts for a in redis_store.thread_answers("C1", "6.0")] == ["6.1"]
+    redis_store.client.hset("nutgraf:th:C1:5.0", "s3", "{not json")
+    assert len(redis_store.thread_answers("C1", "5.0")) == 2  # a broken entry is skipped
+
+    away = RedisStore.from_url("redis://127.0.0.1:9/0", timeout=0.2)
+    assert away.thread_answers("C1", "5.0") == []
 
 
 def test_the_registry_runs_every_forgetter_in_order() -> None:

@@ -11,6 +11,7 @@ from bot.links import Item, find_links, items_in
 from bot.nlp.normalize import MIN_TEXT_WORDS
 from bot.triggers import (
     SHORTCUT_CALLBACK_ID,
+    asks_afresh,
     auto_request,
     button_request,
     command_request,
@@ -104,6 +105,29 @@ def test_bare_mention_in_a_thread_reads_the_parent() -> None:
     request = mention_request(event)
     assert request.text is None
     assert request.message_ts == request.thread_ts == "10.1"
+
+
+@pytest.mark.parametrize(
+    ("words", "afresh"),
+    [
+        ("re-analyse", True),
+        ("please reanalyze", True),
+        ("again?", True),
+        ("refresh this", True),
+        ("", False),
+        ("what does it say", False),
+        (TEXT + " It will meet again in May.", False),  # a story pasted is not an instruction
+    ],
+)
+def test_a_mention_in_a_thread_may_ask_for_the_story_afresh(words: str, afresh: bool) -> None:
+    event = {"channel": "C1", "user": "U1", "ts": "10.5", "thread_ts": "10.1", "text": f"<@{BOT}> {words}"}
+    assert mention_request(event).refresh is afresh
+    assert asks_afresh(f"<@{BOT}> {words} <https://news.example/again>") is afresh
+
+
+def test_asking_afresh_at_top_level_still_uses_the_cache() -> None:
+    event = {"channel": "C1", "user": "U1", "ts": "10.1", "text": f"<@{BOT}> again: <https://news.example/a>"}
+    assert mention_request(event).refresh is False
 
 
 def test_bare_mention_at_top_level_keeps_its_text_so_it_gets_help() -> None:
