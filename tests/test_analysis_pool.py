@@ -56,7 +56,7 @@ def test_a_text_past_the_deadline_is_refused_while_acks_and_health_go_on(pooled_
     assert bot.server.http.get("/healthz").json()["model_loaded"] is False
     warm = mention(bot, f"<@{BOT_USER_ID}> {SHORT}")
     assert bot.server.event(warm).status_code == 200
-    assert "Key claims" in all_text(wait_for_replies(bot, warm["ts"])[0])  # the worker is up, the model loaded
+    assert "pasted text" in all_text(wait_for_replies(bot, warm["ts"])[0])  # the worker is up, the model loaded
 
     slow = mention(bot, f"<@{BOT_USER_ID}> {LONG}")
     assert bot.server.event(slow).status_code == 200
@@ -77,6 +77,6 @@ def test_a_text_past_the_deadline_is_refused_while_acks_and_health_go_on(pooled_
 
     after = mention(bot, f"<@{BOT_USER_ID}> Officials said 14 homes lost power in the storm on Friday night.")
     bot.server.event(after)
-    assert "Key claims" in all_text(wait_for_replies(bot, after["ts"])[0])  # a new worker took over
+    assert "pasted text" in all_text(wait_for_replies(bot, after["ts"])[0])  # a new worker took over
     assert len(bot.slack.calls_to("chat.postMessage")) == 3
     assert json.loads(bot.server.http.get("/healthz").text)["status"] == "ok"

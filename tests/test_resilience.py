@@ -185,7 +185,7 @@ def test_redis_restarted_mid_run(
         down = ask(bot, f"<@{BOT_USER_ID}> <{url}>")
         assert "flood barrier" in all_text(down) and "cached" not in all_text(down)
         assert "flood barrier" in all_text(ask(bot, f"<@{BOT_USER_ID}> again <{url}>"))
-        assert "Key claims" in all_text(ask(bot, f"<@{BOT_USER_ID}> {TEXT}"))
+        assert "pasted text" in all_text(ask(bot, f"<@{BOT_USER_ID}> {TEXT}"))
         assert len(analyses) == 4  # no cache while Redis is away
         health = bot.server.http.get("/healthz").json()
         assert (health["status"], health["redis"]) == ("degraded", "unreachable")

@@ -46,7 +46,7 @@ def test_the_reply_lists_only_statements_as_quotes() -> None:
     message = analysis_message(ANALYSIS, key="k")
     assert section_texts(message, "quotes") == [
         "*Quotes*\n> “The pier will reopen in May” — *Ona Pell*\n"
-        "> that the repairs cost $2 million — *Ivo Brandt* _(paraphrase)_"
+        "> the repairs cost $2 million — *Ivo Brandt* _(paraphrase)_"
     ]
     assert "to run for mayor again" not in repr(message)
     # the stances are only under "All quotes & claims", so the button is offered

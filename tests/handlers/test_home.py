@@ -52,7 +52,8 @@ def test_home_lists_recent_stories_with_links_to_their_threads(bot: Bot) -> None
     ts = event["ts"]
     bot.server.event(event)
     wait_for_replies(bot, ts)
-    bot.slack.wait_for(lambda: bot.runtime.store.recent_stories(5), timeout=10)
+    # filed in the channel's memory with who asked, after the reply is posted
+    bot.slack.wait_for(lambda: bot.runtime.service.desk.recent_stories(REPORTER), timeout=10)
 
     open_home(bot)
     text = all_text(published(bot))
