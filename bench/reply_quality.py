@@ -33,9 +33,10 @@ from bench.corpus import read_articles  # noqa: E402
 from bot.blocks import analysis_message, ranked_claims, ranked_quotes  # noqa: E402
 from bot.errors import InputError  # noqa: E402
 from bot.models import Analysis, Article, Source  # noqa: E402
-from bot.nlp.context import FIRST_PERSON, JOIN, UNRESOLVED, is_dummy_it  # noqa: E402
+from bot.nlp.context import FIRST_PERSON, UNRESOLVED, is_dummy_it  # noqa: E402
 from bot.nlp.marks import balanced  # noqa: E402
 from bot.nlp.pipeline import Analyzer  # noqa: E402
+from bot.nlp.quotes import JOIN  # noqa: E402
 from bot.reply import MIN_PARAPHRASE_WORDS, plan, repeats, words  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 

@@ -47,7 +47,7 @@ from bot.models import (
     Quote,
     QuotedSpeaker,
 )
-from bot.reply import plan
+from bot.reply import plan, ranked_claims, ranked_quotes
 from bot.shorten import shorten
 
 if TYPE_CHECKING:
@@ -418,16 +418,6 @@ def quote_line(quote: Quote, *, limit: int = _QUOTE_CHARS) -> str:
     if quote.kind == "indirect":
         who += " _(paraphrase)_"
     return f"> {body} — {who}"
-
-
-def ranked_claims(claims: Sequence[Claim]) -> list[Claim]:
-    """Claims in the order a reply shows them: check-worthy first, then by score."""
-    return sorted(claims, key=lambda c: (not c.checkworthy, -c.score))
-
-
-def ranked_quotes(quotes: Sequence[Quote]) -> list[Quote]:
-    """Quotes in the order a reply shows them: attributed direct quotes first, then text order."""
-    return sorted(quotes, key=lambda q: (not _squash(q.speaker), q.kind == "indirect", q.start))
 
 
 def action_value(key: str) -> str:

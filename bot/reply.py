@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from bot.models import Analysis, Claim, Quote
-from bot.nlp.marks import balanced
+from bot.nlp.marks import paired_stretch
 
 #: An item repeats another when this share of its content words is in the other.
 REPEAT_SHARE = 0.8
@@ -102,11 +102,6 @@ class Reply:
     claims_total: int
     quotes_total: int
 
-    @property
-    def complete(self) -> bool:
-        """Whether the reply shows every claim and quote (so the full lists would add nothing)."""
-        return len(self.claims) == self.claims_total and len(self.quotes) == self.quotes_total
-
 
 class Names:
     """One name per person across a reply: the fullest form the analysis gives, and a role for it."""
@@ -159,14 +154,20 @@ def _thin(claim: Claim) -> bool:
     return len(words(text)) <= THIN_CLAIM_WORDS and not (claim.numbers or claim.attribution or proper)
 
 
-def reply_order(claims: Sequence[Claim]) -> list[Claim]:
-    """Claims in the order the reply considers them: check-worthy first, then by score; claims that do not
-    stand alone (an unresolved pronoun, a thin evaluative sentence) after those that do."""
-    return sorted(claims, key=lambda c: (c.needs_context or _thin(c), not c.checkworthy, -c.score))
+def ranked_claims(claims: Sequence[Claim]) -> list[Claim]:
+    """Claims in the order the full lists show them: check-worthy first, then by score."""
+    return sorted(claims, key=lambda c: (not c.checkworthy, -c.score))
 
 
-def _quote_order(quotes: Sequence[Quote]) -> list[Quote]:
+def ranked_quotes(quotes: Sequence[Quote]) -> list[Quote]:
+    """Quotes in the order they are shown: attributed first, direct before paraphrase, then text order."""
     return sorted(quotes, key=lambda q: (not (q.speaker or "").strip(), q.kind == "indirect", q.start))
+
+
+def reply_order(claims: Sequence[Claim]) -> list[Claim]:
+    """Claims in the order the reply considers them: as :func:`ranked_claims`, with claims that do not stand
+    alone (an unresolved pronoun, a thin evaluative sentence) after those that do."""
+    return sorted(ranked_claims(claims), key=lambda c: c.needs_context or _thin(c))
 
 
 def paraphrase_text(content: str) -> str:
@@ -194,19 +195,12 @@ def _said(text: str, summary: str, items: Sequence[str]) -> bool:
     return repeats(text, [summary, *items]) or any(repeats(item, [text]) for item in items)
 
 
-_EDGE_MARKS = "\"“”‘’'`«» "
-
-
 def _paired(text: str) -> str:
-    """``text`` with its quotation marks paired: a stray mark at an edge left out (the other half of a
-    quotation that runs on past the sentence), or "" when a stray mark stands inside it."""
+    """``text`` with its quotation marks paired (see :func:`~bot.nlp.marks.paired_stretch`), or "" when a
+    stray mark stands inside it."""
     text = text.strip()
-    if balanced(text):
-        return text
-    for trimmed in (text.lstrip(_EDGE_MARKS), text.rstrip(_EDGE_MARKS), text.strip(_EDGE_MARKS)):
-        if trimmed and balanced(trimmed):
-            return trimmed
-    return ""
+    stretch = paired_stretch(text)
+    return text[stretch[0] : stretch[1]] if stretch else ""
 
 
 def _names_in(name: str | None, text: str) -> bool:
@@ -255,7 +249,7 @@ def plan(analysis: Analysis, *, max_claims: int = 5, max_quotes: int = 5) -> Rep
     quotes: list[ShownQuote] = []
     by_speaker: dict[str, list[str]] = {}
     repeated = 0
-    for quote in _quote_order(statements):
+    for quote in ranked_quotes(statements):
         speaker = names.canonical(quote.speaker.strip()) if quote.speaker and quote.speaker.strip() else None
         content = paraphrase_text(quote.content) if quote.kind == "indirect" else quote.content.strip()
         # the same words from two people are two facts; from one, or already in a claim, they are one

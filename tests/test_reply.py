@@ -32,7 +32,8 @@ def test_a_claim_the_summary_says_gives_way_to_the_next() -> None:
         analysis(summary=[said], claims=[claim(said, 0.99), claim("Waits rose from 14 to 19 weeks in a year.", 0.8)])
     )
     assert [c.text for c in chosen.claims] == ["Waits rose from 14 to 19 weeks in a year."]
-    assert chosen.claims_total == 1 and chosen.complete  # what the summary says is not 'more' to see
+    # what the summary says is not "more" to see
+    assert chosen.claims_total == len(chosen.claims) == 1 and chosen.quotes_total == len(chosen.quotes)
 
 
 def test_a_paraphrase_that_restates_a_shown_claim_gives_way() -> None:

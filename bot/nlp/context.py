@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.models import Claim, Quote
-from bot.nlp.marks import balanced, scan_marks
+from bot.nlp.marks import balanced, paired_stretch, scan_marks
+from bot.nlp.quotes import JOIN
 from bot.nlp.speakers import SpeakerResolver
 
 if TYPE_CHECKING:
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 
 VERSION = "1"
 
-#: How the pieces of a quote split by its attribution are joined.
-JOIN = " … "
 #: Adverbs that join a sentence to the one before, as a conjunction does ("However, …").
 _LINKING = frozenset(
     {"however", "meanwhile", "still", "instead", "nevertheless", "nonetheless", "moreover", "furthermore", "also"}
@@ -122,10 +121,6 @@ def standalone(doc: Doc, claims: Sequence[Claim], quotes: Sequence[Quote]) -> li
     return out
 
 
-#: What a stray mark at a quote's edge may be, with the space beside it.
-_MARKS = frozenset("\"“”‘’'`«» \n")
-
-
 def verbatim(text: str, quotes: Sequence[Quote]) -> list[Quote]:
     """The quotes with every direct and mixed one rebuilt from its offsets in ``text``.
 
@@ -143,14 +138,8 @@ def verbatim(text: str, quotes: Sequence[Quote]) -> list[Quote]:
             out.append(quote.model_copy(update={"verified": False}))
             continue
         content = JOIN.join(text[s:e] for s, e in spans)
-        if not balanced(content) and len(spans) == 1:
-            start, end = spans[0]
-            while start < end and text[start] in _MARKS:
-                start += 1
-            while end > start and text[end - 1] in _MARKS:
-                end -= 1
-            if end > start and balanced(text[start:end]):
-                spans, content = [(start, end)], text[start:end]
+        if len(spans) == 1 and (stretch := paired_stretch(text, *spans[0])) is not None:
+            spans, content = [stretch], text[stretch[0] : stretch[1]]
         update: dict[str, object] = {"content": content, "verified": balanced(content)}
         if len(spans) == 1:
             update.update(start=spans[0][0], end=spans[0][1])

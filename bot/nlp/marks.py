@@ -241,3 +241,25 @@ def balanced(text: str) -> bool:
         elif char == "’" and opened and not (i + 1 < len(text) and text[i + 1].isalnum()):
             opened -= 1
     return opened == 0
+
+
+#: What a stretch of text may lose at its edges to pair its marks: quotation marks and the space beside them.
+_EDGE = frozenset("\"“”‘’'`«» \n")
+
+
+def paired_stretch(text: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """Offsets of ``text[start:end]`` with its quotation marks paired: as it is, else without the stray marks
+    (the other half of a quotation that runs on past it) at its start, at its end, or at both, tried in that
+    order so as few of its words as can be are lost; None when a stray mark stands inside it."""
+    end = len(text) if end is None else end
+    if balanced(text[start:end]):
+        return start, end
+    lo, hi = start, end
+    while lo < hi and text[lo] in _EDGE:
+        lo += 1
+    while hi > lo and text[hi - 1] in _EDGE:
+        hi -= 1
+    for a, b in ((lo, end), (start, hi), (lo, hi)):
+        if a < b and balanced(text[a:b]):
+            return a, b
+    return None

@@ -100,7 +100,8 @@ FRAME_TOKENS = 30
 #: Dependents of a cue that belong to what it reports ("called fellow Muslims to 'stand up'").
 _CONTENT_DEPS = frozenset({"dobj", "oprd", "attr", "acomp", "ccomp", "xcomp"})
 _SENTENCE_END = frozenset({".", "!", "?"})
-_JOIN = " … "
+#: How the pieces of a quote split by its attribution are joined.
+JOIN = " … "
 #: Words that open a paragraph with a colon without naming a speaker ("Update:", "Photos:", "EXCLUSIVE:").
 _NOT_SPEAKERS = SECTION_LABELS | PAGE_FURNITURE
 #: A transcript's speaker label: capitals, as in "WALLACE:", "MR. SMITH:", "SEN. ANA RUIZ:", "Q:".
@@ -658,7 +659,7 @@ class _Extractor:
         if cue is not None:
             cue_start, cue_end = self.cue_bounds(cue)
             cue_text = self.text[cue_start:cue_end]
-        content = _JOIN.join(self.text[s:e] for s, e in spans)
+        content = JOIN.join(self.text[s:e] for s, e in spans)
         self.quotes.append(
             Quote(
                 speaker=speaker.name if speaker else None,
@@ -1268,7 +1269,7 @@ class _Extractor:
             self.quotes.append(
                 prior.model_copy(
                     update={
-                        "content": _JOIN.join(self.text[a:b] for a, b in q.parts),
+                        "content": JOIN.join(self.text[a:b] for a, b in q.parts),
                         "kind": "direct",
                         "start": q.parts[0][0],
                         "end": q.parts[-1][1],

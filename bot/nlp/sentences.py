@@ -21,14 +21,16 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from bot.nlp.marks import OPENERS
+
 COMPONENT = "paragraph_sentences"
 
 #: Marks that close what they follow when written against it (no space before).
 _CLOSERS = frozenset({'"', "''", "”", "’", "'", "»", "›", ")", "]", "}"})
 #: Marks that close in any position.
 _ALWAYS_CLOSING = frozenset({"”", "»", ")", "]", "}"})
-#: Marks that may open a quotation ("``" is two tokens, each "`").
-_OPENERS = frozenset({'"', "''", "“", "‘", "'", "«", "„", "`"})
+#: Marks that may open a quotation, as tokens ("``" is two tokens, each "`"; "''" is one).
+_OPENERS = frozenset({*OPENERS, "''"})
 _SENTENCE_END = frozenset({".", "!", "?"})
 
 

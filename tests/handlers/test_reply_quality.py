@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.nlp.context import JOIN
+from bot.nlp.quotes import JOIN
 from bot.reply import repeats
 from tests.conftest import Bot
 from tests.handlers.support import mention, wait_for_replies
