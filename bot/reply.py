@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from bot.models import Analysis, Claim, Quote
+from bot.nlp.lexicon import NAME_TITLES
 from bot.nlp.marks import paired_stretch
 
 #: An item repeats another when this share of its content words is in the other.
@@ -41,7 +42,6 @@ _DATELINE = re.compile(r"\A[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+)?\s*(?:
 _LEADING_THAT = re.compile(r"\Athat\s+", re.IGNORECASE)
 #: Pronouns a paraphrase shown alone cannot open with: nothing before it says whom or what they mean.
 _BARE_SUBJECTS = frozenset({"he", "she", "it", "they", "this", "these", "those", "its", "their", "his", "her"})
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "capt", "gen"})
 
 
 def words(text: str | None) -> list[str]:
@@ -129,7 +129,7 @@ class Names:
     @staticmethod
     def _parts(name: str) -> list[str]:
         parts = name.split()
-        while parts and parts[0].lower().rstrip(".") in _TITLES:
+        while parts and parts[0].lower().rstrip(".") in NAME_TITLES:
             parts = parts[1:]
         return parts if parts and all(p[:1].isupper() for p in parts) else []
 

@@ -31,6 +31,8 @@ from bot.models import Entity
 from bot.nlp.lexicon import (
     ATTITUDE_VERBS,
     DOCUMENT_NOUNS,
+    FEMALE_TITLES,
+    MALE_TITLES,
     NAME_TITLES,
     ORGANISATION_WORDS,
     REPORTING_VERBS,
@@ -101,10 +103,6 @@ _PLACE_SUFFIXES = (
 #: Verbs whose subject is someone: who says, thinks or takes a stance.
 _PERSON_VERBS = REPORTING_VERBS | ATTITUDE_VERBS
 #: Honorifics and titles that give a person's gender.
-_MALE_TITLES = frozenset({"mr", "sir", "lord", "king", "prince", "father", "brother", "congressman", "councilman"})
-_FEMALE_TITLES = frozenset(
-    {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "sister", "congresswoman", "councilwoman"}
-)
 #: Personal pronouns of one person and their gender.
 _PRONOUNS = {
     "he": "m",
@@ -463,8 +461,8 @@ def extract_entities(doc: Doc) -> list[Entity]:
             people_at.extend((start, name) for start, _ in spans)
             for start, _ in spans:
                 before = doc[start - 1].lower_.rstrip(".") if start > 0 else ""
-                if before in _MALE_TITLES or before in _FEMALE_TITLES:
-                    gender.setdefault(name, "m" if before in _MALE_TITLES else "f")
+                if before in MALE_TITLES or before in FEMALE_TITLES:
+                    gender.setdefault(name, "m" if before in MALE_TITLES else "f")
         variants = sorted(set(surface) - {name})
         first = min(found[k].first for k in keys if found[k].surface)
         entities.append((Entity(text=name, label=label, count=len(spans), variants=variants), first))

@@ -112,6 +112,9 @@ NAME_TITLES = frozenset(
     councillor councilor councilman councilwoman alderman alderwoman assemblyman assemblywoman commissioner
     sheriff mp mep""".split()
 )
+#: Titles that say a person's gender (lower case, without a final dot).
+MALE_TITLES = frozenset("mr sir lord king prince father brother congressman councilman".split())
+FEMALE_TITLES = frozenset("mrs ms miss dame lady queen princess sister congresswoman councilwoman".split())
 #: Words of page furniture, which never speak: ad markers, photo captions and credits ("Photo: Getty Images").
 PAGE_FURNITURE = frozenset(
     """advertisement advertisements advert sponsored photo photos photograph photographs image images picture

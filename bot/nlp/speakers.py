@@ -34,7 +34,9 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.nlp.lexicon import (
     ATTITUDE_VERBS,
+    FEMALE_TITLES,
     INTENTION_VERBS,
+    MALE_TITLES,
     NAME_TITLES,
     ORGANISATION_WORDS,
     PAGE_FURNITURE,
@@ -57,10 +59,9 @@ TITLES = NAME_TITLES | frozenset(
 )
 #: Titles that only address a person politely; they are not a role.
 _HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "sir", "dame"})
-_MALE = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father", "brother", "congressman", "he", "him"})
-_FEMALE = frozenset(
-    {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess", "sister", "congresswoman", "she"}
-)
+#: What before or at the start of a name says the person's gender: a title (also with its dot) or a pronoun.
+_MALE = MALE_TITLES | frozenset({"mr.", "he", "him"})
+_FEMALE = FEMALE_TITLES | frozenset({"mrs.", "ms.", "she"})
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
 #: Entity types of a share of people ("41 percent", "4 in 10").
 _SHARES = frozenset({"CARDINAL", "PERCENT", "QUANTITY"})
