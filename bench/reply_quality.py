@@ -4,7 +4,7 @@ Analyses articles (a corpus, one JSON object a line with "id" and "text", and/or
 stories) once each, then builds each main reply two ways from the same analysis:
 
   before   the first five claims by score and the first five quotes, as they were extracted
-  after    what ``blocks.analysis_message`` shows (``bot.reply.plan``), rendered and read back
+  after    what ``blocks.analysis_message`` shows: the items of ``bot.reply.plan`` that fit in the message
 
 and counts, per 100 shown items and as a share of replies with at least one:
 
@@ -25,6 +25,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -82,12 +83,24 @@ def before_items(analysis: Analysis) -> list[Item]:
     return items + [Item(q.kind, q.content, q.speaker) for q in statements]
 
 
+def _lines_shown(message: dict[str, Any], block_id: str) -> int:
+    """How many items a list of the message shows (its sections' lines, less the title)."""
+    texts = [
+        block["text"]["text"]
+        for block in message["blocks"]
+        if str(block.get("block_id", "")).startswith(f"{block_id}-") and block["type"] == "section"
+    ]
+    return max(sum(text.count("\n") + 1 for text in texts) - 1, 0)
+
+
 def after_items(analysis: Analysis) -> list[Item]:
-    """What the reply shows now; the message is also rendered, so what cannot be built is not counted."""
-    analysis_message(analysis, key="bench")
+    """What the reply shows now: the items chosen, as many as the message built from them holds."""
+    message = analysis_message(analysis, key="bench")
     chosen = plan(analysis)
-    items = [Item("claim", c.text, attribution=c.claim.attribution) for c in chosen.claims]
-    return items + [Item(q.quote.kind, q.content, q.speaker) for q in chosen.quotes]
+    claims = chosen.claims[: _lines_shown(message, "claims")]
+    quotes = chosen.quotes[: _lines_shown(message, "quotes")]
+    items = [Item("claim", c.text, attribution=c.claim.attribution) for c in claims]
+    return items + [Item(q.quote.kind, q.content, q.speaker) for q in quotes]
 
 
 def opens_out_of_context(nlp, item: Item) -> bool:  # type: ignore[no-untyped-def]
