@@ -15,7 +15,11 @@ and counts, per 100 shown items and as a share of replies with at least one:
   non-verbatim      shown direct or mixed quotes not found word for word in the analysed text  goal 0
   no speaker        shown quotes with no speaker
 
-usage: python bench/reply_quality.py [CORPUS.jsonl ...] [--fixtures] [--limit N] [--examples N]
+With ``--pasted clutter,wrap72,british,slack`` each article is also measured as pasted those other ways
+(the copies ``bench/robustness.py`` makes): the reply must stay as clean, and show the same items (an item
+of the story's reply counts as kept when one of the copy's has content-token F1 >= 0.5 with it).
+
+usage: python bench/reply_quality.py [CORPUS.jsonl ...] [--fixtures] [--limit N] [--examples N] [--pasted NAMES]
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import read_articles  # noqa: E402
+from bench.robustness import token_f1, transformations  # noqa: E402
 from bot.blocks import analysis_message, ranked_claims, ranked_quotes  # noqa: E402
 from bot.errors import InputError  # noqa: E402
 from bot.models import Analysis, Article, Source  # noqa: E402
@@ -152,6 +157,10 @@ def fixtures() -> Iterator[tuple[str, Article]]:
         yield path.stem, Article(text=path.read_text(encoding="utf-8"), source=Source(kind="text"))
 
 
+def _pasted(article: Article, text: str) -> Article:
+    return article.model_copy(update={"text": text})
+
+
 def report(title: str, tallies: dict[str, Tally], examples: int) -> None:
     print(f"\n{title}")
     before, after = tallies["before"], tallies["after"]
@@ -177,18 +186,30 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="read only the first N articles of each corpus")
     parser.add_argument("--examples", type=int, default=3, help="print N examples of each problem left")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--pasted", default="", help="also measure copies pasted these ways (comma-separated)")
     args = parser.parse_args()
+    ways = transformations()
+    pasted = [name for name in args.pasted.split(",") if name]
+    if unknown := set(pasted) - set(ways):
+        parser.error(f"unknown ways of pasting: {', '.join(sorted(unknown))}")
     analyzer = Analyzer(args.model or Settings().spacy_model)
-    sources: list[tuple[str, Iterator[tuple[str, Article]]]] = [
-        (str(path), read_articles(path, args.limit)) for path in args.corpus
+    sources: list[tuple[str, list[tuple[str, Article]]]] = [
+        (str(path), list(read_articles(path, args.limit))) for path in args.corpus
     ]
     if args.fixtures or not args.corpus:
-        sources.append(("fixture stories", fixtures()))
-    for title, articles in sources:
+        sources.append(("fixture stories", list(fixtures())))
+    copies = [
+        (f"{title}, pasted {name}", [(id_, _pasted(article, ways[name](id_, article.text))) for id_, article in pairs])
+        for title, pairs in sources
+        for name in pasted
+    ]
+    #: the reply's items for each article as given, to compare the copies' replies with
+    shown: dict[str, list[Item]] = {}
+    for title, pairs in sources + copies:
         tallies = {"before": Tally(), "after": Tally()}
-        pairs = list(articles)
+        kept = compared = 0
         results = analyzer.analyze_many(pairs)
-        for (_, article), result in zip(pairs, results, strict=True):
+        for (id_, article), result in zip(pairs, results, strict=True):
             if isinstance(result, InputError):
                 continue
             text = analyzer.prepare(article)[0].text
@@ -196,7 +217,15 @@ def main() -> None:
                 items = build(result)
                 claims = sum(item.kind == "claim" for item in items)
                 tallies[name].add(measure(analyzer.nlp, result, text, items), len(items), claims)
+            # ``items`` is now the reply as shown ("after", built last)
+            if ", pasted " not in title:
+                shown[f"{title}|{id_}"] = items
+            elif (original := shown.get(f"{title.split(', pasted ')[0]}|{id_}")) is not None:
+                compared += len(original)
+                kept += sum(any(token_f1(o.text, i.text) >= 0.5 for i in items) for o in original)
         report(title, tallies, args.examples)
+        if compared:
+            print(f"  the same reply: {100 * kept / compared:.1f}% of the items shown for the story as given are shown")
 
 
 if __name__ == "__main__":

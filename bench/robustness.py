@@ -275,6 +275,18 @@ def _analyses(analyzer: Analyzer, items: list[tuple[str, str]]) -> Iterator[Anal
     return analyzer.analyze_many(articles)
 
 
+def transformations(seed: int = 12) -> dict[str, Callable[[str, str], str]]:
+    """The ways of pasting a story, each a function of (article id, text): clutter goes where the id and
+    ``seed`` put it, so a run can be repeated."""
+    blocks = clutter_blocks()
+    return {
+        "clutter": lambda id_, text: inject_clutter(text, blocks, random.Random(f"{seed}:{id_}")),
+        "wrap72": lambda _id, text: hard_wrap(text, 72),
+        "british": lambda _id, text: british_style(text),
+        "slack": lambda _id, text: slack_escape(text),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("articles", type=Path, nargs="+")
@@ -285,13 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="spaCy model (default: the one nutgraf would load)")
     args = parser.parse_args(argv)
 
-    blocks = clutter_blocks()
-    transforms: dict[str, Callable[[str, str], str]] = {
-        "clutter": lambda id_, text: inject_clutter(text, blocks, random.Random(f"{args.seed}:{id_}")),
-        "wrap72": lambda _id, text: hard_wrap(text, 72),
-        "british": lambda _id, text: british_style(text),
-        "slack": lambda _id, text: slack_escape(text),
-    }
+    transforms = transformations(args.seed)
     if args.only:
         unknown = set(args.only.split(",")) - set(transforms)
         if unknown:
