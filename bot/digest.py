@@ -55,10 +55,9 @@ from bot.models import (
     QuotedSpeaker,
     UnnamedSpeakers,
 )
+from bot.names import display_name, merge_names, name_words
 from bot.nlp.entities import ALIASES as ENTITY_ALIASES
-from bot.nlp.entities import TITLES as ENTITY_TITLES
 from bot.nlp.fingerprint import same_text
-from bot.nlp.lexicon import NAME_TITLES
 from bot.settings import Settings
 from bot.slack import Poster, web_client
 from bot.store import RedisStore, Store
@@ -89,12 +88,6 @@ _TIME_RE = re.compile(r"\d{1,2}:\d{2}", re.ASCII)
 _WEEKDAYS_WORDS = frozenset({"weekdays", "weekday", "workdays", "mon-fri", "monday-friday"})
 _DAILY_WORDS = frozenset({"daily", "every", "day", "schedule", "at", "on"})
 
-#: Words before a speaker's name that are not part of it ("Gen. Gerasimov" is "Gerasimov").
-_TITLES = (
-    NAME_TITLES
-    | ENTITY_TITLES
-    | frozenset("councillor councilor cllr professor inspector detective superintendent sheriff".split())
-)
 _CLAIM_WORD = re.compile(r"\w+(?:[.,']\w+)*%?")
 _NUMBER_WORDS = frozenset(
     """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
@@ -468,52 +461,6 @@ def top_claims(stories: Sequence[DigestStory], *, distinct_first: int = 3) -> li
 # -- most quoted -------------------------------------------------------------------------------
 
 
-def _name_words(name: str) -> tuple[str, ...]:
-    """A person's name as comparable words: case- and accent-folded, without titles or stray dots."""
-    folded = unicodedata.normalize("NFKD", _squash(name).casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
-    words = [w.strip(".,'’\"") for w in plain.split()]
-    words = [w for w in words if w]
-    while len(words) > 1 and words[0] in _TITLES:
-        words = words[1:]
-    return tuple(words)
-
-
-def merge_names(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Map each name to the key of the person it names: a name whose words end a single fuller name joins it.
-
-    "Gerasimov" and "Gen. Gerasimov" join "Valery Gerasimov"; "Trump" stays alone beside "Donald Trump"
-    and "Melania Trump", because it could be either.
-    """
-    keys = {name: _name_words(name) for name in names}
-    endings: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
-    for words in set(keys.values()):
-        for size in range(1, len(words)):
-            endings[words[-size:]].add(words)
-    roots: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for words in set(keys.values()):
-        longer = endings.get(words, set())
-        # Only the fullest forms count: "Gerasimov" ends "Valery Gerasimov" and "Gen. Valery Gerasimov" alike.
-        fullest = {f for f in longer if not endings.get(f)}
-        roots[words] = next(iter(fullest)) if len(fullest) == 1 else words
-    return {name: roots[key] for name, key in keys.items()}
-
-
-def _untitled(name: str) -> str:
-    """A full name without the title before it ("Mayor Ines Calder" is "Ines Calder"); "Gen. Gerasimov" stays."""
-    words = name.split()
-    start = 0
-    while start < len(words) - 2 and words[start].casefold().rstrip(".") in _TITLES:
-        start += 1
-    return " ".join(words[start:])
-
-
-def _display(forms: Counter[str]) -> str:
-    """The name to show: the fullest form, without a title when a full name remains, then the most used."""
-    best = max(forms, key=lambda form: (len(_name_words(form)), forms[form], -len(form), form))
-    return _untitled(best)
-
-
 def _head(phrase: str) -> tuple[list[str], str]:
     """A speaker phrase's words (leading determiners dropped) and its head noun, case-folded.
 
@@ -592,16 +539,16 @@ def _singular(noun: str) -> str:
 
 def _entity_name(phrase: str, entities: Sequence[Entity]) -> str | None:
     """The name of the story's person or organisation that ``phrase`` names, if any."""
-    wanted = _name_words(phrase)
+    wanted = name_words(phrase)
     if not wanted:
         return None
     surnames: dict[str, set[str]] = defaultdict(set)
     for entity in entities:
         if entity.label not in _SPEAKER_LABELS:
             continue
-        if any(_name_words(form) == wanted for form in (entity.text, *entity.variants)):
+        if any(name_words(form) == wanted for form in (entity.text, *entity.variants)):
             return entity.text
-        if entity.label in _PERSON_LABELS and (words := _name_words(entity.text)):
+        if entity.label in _PERSON_LABELS and (words := name_words(entity.text)):
             surnames[words[-1]].add(entity.text)
     if len(wanted) == 1 and len(surnames.get(wanted[0], ())) == 1:
         return next(iter(surnames[wanted[0]]))
@@ -611,7 +558,7 @@ def _entity_name(phrase: str, entities: Sequence[Entity]) -> str | None:
             e.text
             for e in entities
             if e.label not in _PERSON_LABELS
-            and len(words := _name_words(e.text)) > len(wanted)
+            and len(words := name_words(e.text)) > len(wanted)
             and words[-len(wanted) :] == wanted
         ]
         if len(set(described)) == 1:
@@ -661,7 +608,7 @@ def quoted_speakers(stories: Sequence[DigestStory]) -> tuple[list[QuotedSpeaker]
             tally.roles[role] += 1
     speakers = [
         QuotedSpeaker(
-            name=_display(t.forms),
+            name=display_name(t.forms),
             role=t.roles.most_common(1)[0][0] if t.roles else None,
             stories=len(t.stories),
             quotes=t.quotes,
@@ -754,7 +701,7 @@ def across_stories(stories: Sequence[DigestStory], min_stories: int = 2) -> list
     for top, indexes in found.items():
         if len(indexes) < min_stories:
             continue
-        name = _display(forms[top])
+        name = display_name(forms[top])
         kind = kinds[top].most_common(1)[0][0]
         variants = sorted((set(forms[top]) | spellings[top]) - {name})
         items.append((first[top], AcrossStoriesItem(name=name, kind=kind, stories=len(indexes), variants=variants)))
@@ -778,7 +725,7 @@ def _kind_of(name: str, label: str | None, inside_bodies: set[str]) -> AcrossKin
         return _ENTITY_KINDS[label]
     if _entity_key(name) in inside_bodies:
         return "place"
-    last = _name_words(name)[-1:]
+    last = name_words(name)[-1:]
     if label is None and (len(name.split()) == 1 or (last and last[0] in _BODY_WORDS)):
         return "organisation"
     return "person"

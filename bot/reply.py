@@ -20,14 +20,14 @@ Everything here is pure and works on an :class:`~bot.models.Analysis` alone.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from bot.models import Analysis, Claim, Quote
-from bot.nlp.lexicon import NAME_TITLES
+from bot.names import display_name, merge_names
 from bot.nlp.marks import paired_stretch
 
 #: An item repeats another when this share of its content words is in the other.
@@ -104,44 +104,30 @@ class Reply:
 
 
 class Names:
-    """One name per person across a reply: the fullest form the analysis gives, and a role for it."""
+    """One name per person across a reply: the fullest form the analysis gives (see :mod:`bot.names`), and a
+    role for it."""
 
     def __init__(self, analysis: Analysis) -> None:
-        full: dict[str, set[str]] = {}
         people = [q.speaker for q in analysis.quotes if q.speaker]
-        people += [e.text for e in analysis.entities if e.label in ("PERSON", "PER")]
-        people += [v for e in analysis.entities if e.label in ("PERSON", "PER") for v in e.variants]
+        people += [c.attribution for c in analysis.claims if c.attribution]
+        for entity in analysis.entities:
+            if entity.label in ("PERSON", "PER"):
+                people += [entity.text, *entity.variants]
+        # a person's name, in capitals (not "officials", nor "Ana Ruiz and Tom Hale" speaking together)
+        people = [n for n in people if n.split() and all(w[:1].isupper() for w in n.split()) and " and " not in n]
+        root_of = merge_names(people)
+        forms: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
         for name in people:
-            parts = self._parts(name)
-            if parts and " and " not in name and "," not in name:
-                full.setdefault(parts[-1].lower(), set()).add(" ".join(parts))
-        self._fullest: dict[str, str] = {}
-        for surname, names in full.items():
-            longest = max(names, key=lambda n: (len(n.split()), len(n)))
-            # two people who share a surname ("Ann Moll", "Hedda Moll"): a short form names neither
-            if all(longest.endswith(n) for n in names):
-                self._fullest[surname] = longest
+            forms[root_of[name]][name] += 1
+        self._names = {name: display_name(forms[root]) for name, root in root_of.items()}
         self._roles: dict[str, str] = {}
         for quote in sorted(analysis.quotes, key=lambda q: q.start):
             if quote.speaker and quote.speaker_role:
                 self._roles.setdefault(self.canonical(quote.speaker), quote.speaker_role)
 
-    @staticmethod
-    def _parts(name: str) -> list[str]:
-        parts = name.split()
-        while parts and parts[0].lower().rstrip(".") in NAME_TITLES:
-            parts = parts[1:]
-        return parts if parts and all(p[:1].isupper() for p in parts) else []
-
     def canonical(self, name: str) -> str:
         """The fullest form of a person's name, or ``name`` itself when it names no one known."""
-        parts = self._parts(name)
-        if not parts or " and " in name:
-            return name
-        fullest = self._fullest.get(parts[-1].lower())
-        if fullest is None or not fullest.endswith(" ".join(parts)):
-            return name
-        return fullest
+        return self._names.get(name, name)
 
     def role(self, name: str) -> str | None:
         return self._roles.get(self.canonical(name))
