@@ -30,10 +30,10 @@ from datetime import datetime, timezone
 
 from pydantic import BaseModel, ConfigDict, Field
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.memory import MemoryHit, MemoryNote, Recall, RedisMemory, StoryRef, recall, story_ref
 from bot.models import Analysis, DigestItem, DigestSection, DigestStory
+from bot.slack import permalink
 from bot.store import RECENT_KEPT, RedisStore, Store
 
 logger = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ class Desk:
         if self.memory is None or not remembers(self.memory.store, channel):
             return
         story = consultation.story.model_copy(
-            update={"thread_ts": thread_ts, "permalink": self._permalink(channel, thread_ts)}
+            update={"thread_ts": thread_ts, "permalink": permalink(self.client, channel, thread_ts)}
         )
         self.memory.remember(consultation.analysis, story, conflicts=consultation.found.notes)
         if user:
@@ -155,13 +155,6 @@ class Desk:
         store = self.memory.store
         channels = {c for c in self.memory.asked_channels(user) if remembers(store, c)}
         return [s for s in store.recent_stories(RECENT_KEPT) if s.channel in channels][:limit]
-
-    def _permalink(self, channel: str, ts: str) -> str | None:
-        try:
-            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
-        except SlackApiError as exc:
-            logger.info("no permalink for %s in %s: %s", ts, channel, exc.response.get("error"))
-            return None
 
 
 # -- the digest -------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from bot.links import Item, items_in
 from bot.models import Analysis, Article, DigestStory, Source, StoryRecord, ThreadAnswer
 from bot.nlp.pipeline import Analyzer
 from bot.settings import Settings
-from bot.slack import UNDELIVERABLE, Poster
+from bot.slack import UNDELIVERABLE, Poster, permalink
 from bot.store import Store, cache_keys, versionless
 
 logger = logging.getLogger(__name__)
@@ -238,7 +238,7 @@ class Service:
         if where is None:
             return False
         if request.user:
-            link = self._permalink(*where)
+            link = permalink(self.client, *where)
             where_to = f"<{link}|see my answer>." if link else "see its thread."
             text = f"I have already analysed this message: {where_to}"
             self.poster.ephemeral(request.channel, request.user, {"text": text})
@@ -467,7 +467,7 @@ class Service:
             title=analysis.headline,
             site=analysis.source.site,
             url=analysis.source.url,
-            permalink=self._permalink(request.channel, request.thread_ts or ts),
+            permalink=permalink(self.client, request.channel, request.thread_ts or ts),
             channel=request.channel,
             thread_ts=request.thread_ts or ts,
             recorded_at=datetime.now(timezone.utc),
@@ -477,12 +477,6 @@ class Service:
             fingerprint=analysis.fingerprint,
         )
         record_story(self.store, story, self.settings.digest_retention_days)
-
-    def _permalink(self, channel: str, ts: str) -> str | None:
-        try:
-            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
-        except SlackApiError:
-            return None
 
     # -- buttons --------------------------------------------------------------------------------------------
 

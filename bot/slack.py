@@ -75,6 +75,15 @@ def web_client(settings: Settings) -> WebClient:
     return client
 
 
+def permalink(client: WebClient, channel: str, ts: str) -> str | None:
+    """A link to a message, or None when Slack gives none (the message is gone, nutgraf cannot see it)."""
+    try:
+        return str(client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+    except SlackApiError as exc:
+        logger.info("no permalink for %s in %s: %s", ts, channel, exc.response.get("error"))
+        return None
+
+
 class Poster:
     """Posts and updates messages, spacing posts to one channel at Slack's ~1 per second across processes."""
 
